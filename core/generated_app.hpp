@@ -1,0 +1,46 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/app_type.hpp"
+
+namespace spawn {
+
+/// What a generator is asked for: one person's sentence and the kind of app.
+struct generation_request {
+  std::string prompt;
+  app_type type = app_type::webapp;
+};
+
+/// One file of a generated app; `path` is relative and never contains "..".
+struct app_file {
+  std::string path;
+  std::string content;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_file& x) {
+  return f(x.path, x.content);
+}
+
+/// The output contract every generator honours: files plus how to run them.
+///
+/// `run` is the command the runtime starts in the app directory (empty for a
+/// static webapp, which the runtime serves itself). An `api` listens on the port
+/// in the `PORT` environment variable; a `script` runs once and its standard
+/// output becomes the page.
+struct generated_app {
+  std::string title;
+  std::string template_name;
+  std::string entry; ///< the file that must exist (index.html, server.js, main.js)
+  std::vector<std::string> run;
+  std::vector<app_file> files;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, generated_app& x) {
+  return f(x.title, x.template_name, x.entry, x.run, x.files);
+}
+
+} // namespace spawn

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
+namespace spawn {
+
+/// What to start: one isolated app container (DESIGN §6).
+struct container_spec {
+  std::string image;
+  std::string name;                          ///< empty: the engine picks one
+  std::map<std::string, std::string> labels;
+  std::string slot_dir;                      ///< host dir mounted read-only at /srv/slot
+  int container_port = 8080;                 ///< published on 127.0.0.1:<ephemeral>
+  int64_t memory_bytes = 256ll << 20;
+  double cpus = 0.5;
+  int64_t pids_limit = 64;
+  std::string user = "65534:65534";
+  std::string network;                       ///< empty: the engine's default bridge
+  std::vector<std::string> env;              ///< "KEY=value"
+};
+
+/// What the engine says about a container.
+struct container_info {
+  std::string id;
+  std::string name;                          ///< without the leading '/'
+  std::string image;
+  std::string state;                         ///< running, paused, exited, ...
+  std::map<std::string, std::string> labels;
+  int host_port = 0;                         ///< loopback port of container_port
+};
+
+/// Port: a container engine. Blocking; called from worker actors only.
+class container_runtime {
+public:
+  virtual ~container_runtime() = default;
+
+  /// True when the engine answers.
+  virtual bool ping() = 0;
+
+  virtual caf::expected<bool> image_exists(const std::string& image) = 0;
+
+  /// Creates and starts a container; returns it with its published port.
+  virtual caf::expected<container_info> run(const container_spec& spec) = 0;
+
+  /// Force-removes a container; a missing one is not an error.
+  virtual caf::error remove(const std::string& id) = 0;
+
+  virtual caf::expected<container_info> inspect(const std::string& id) = 0;
+
+  /// Containers (running or not) carrying label `key` (any value).
+  virtual caf::expected<std::vector<container_info>>
+  list_labelled(const std::string& key) = 0;
+
+  virtual caf::error rename(const std::string& id, const std::string& name) = 0;
+  virtual caf::error pause(const std::string& id) = 0;
+  virtual caf::error unpause(const std::string& id) = 0;
+};
+
+} // namespace spawn
