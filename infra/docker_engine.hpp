@@ -1,0 +1,72 @@
+#pragma once
+
+#include <string>
+
+#include "infra/container_runtime.hpp"
+#include "infra/http_client.hpp"
+
+namespace spawn {
+
+/// The Docker Engine adapter: `container_runtime` over the Engine API (v1.41)
+/// on a local unix socket, through `perform` (libcurl).
+///
+/// Every container it runs is isolated as DESIGN §6 asks: read-only root, a
+/// noexec tmpfs on /tmp, all capabilities dropped, no-new-privileges, memory
+/// (swap included), CPU and pids limits, the spec's non-root user, an init
+/// process, no restart, the slot directory bound read-only at /srv/slot, and the
+/// app port published on 127.0.0.1 only (ephemeral host port).
+///
+/// Error mapping: engine 404 → `errc::not_found`, 409 → `errc::conflict`, no
+/// engine on the socket → `errc::unavailable`, a slow engine → `errc::timeout`,
+/// anything else → `errc::runtime_failed` with the engine's message. No
+/// exception leaves this class. Blocking and stateless: call it from worker
+/// actors; one instance may be shared between threads.
+class docker_engine : public container_runtime {
+public:
+  /// Where the Engine API answers; `api_prefix` pins the API version.
+  explicit docker_engine(std::string socket_path = "/var/run/docker.sock",
+                         std::string api_prefix = "/v1.41");
+
+  bool ping() override;
+
+  caf::expected<bool> image_exists(const std::string& image) override;
+
+  /// Creates, starts and inspects a container. A container that was created
+  /// but could not be started (or inspected) is removed before the error returns.
+  caf::expected<container_info> run(const container_spec& spec) override;
+
+  caf::error remove(const std::string& id) override;
+
+  caf::expected<container_info> inspect(const std::string& id) override;
+
+  caf::expected<std::vector<container_info>>
+  list_labelled(const std::string& key) override;
+
+  caf::error rename(const std::string& id, const std::string& name) override;
+  caf::error pause(const std::string& id) override;
+  caf::error unpause(const std::string& id) override;
+
+  /// The socket this engine talks through.
+  const std::string& socket_path() const noexcept {
+    return socket_path_;
+  }
+
+  /// Builds the Engine API request body of `/containers/create` for `spec`
+  /// (exposed so that tests can check it without an engine).
+  static std::string create_body(const container_spec& spec);
+
+private:
+  /// One Engine API call; `path` starts after the version prefix.
+  caf::expected<http_response> call(const std::string& method, const std::string& path,
+                                    std::string body = {}, long timeout_ms = 30000) const;
+
+  /// Like `call`, then turns any status outside 2xx (and `ok_also`) into an error.
+  caf::expected<http_response> call_ok(const std::string& method, const std::string& path,
+                                       std::string body = {}, long timeout_ms = 30000,
+                                       long ok_also = 0) const;
+
+  std::string socket_path_;
+  std::string api_prefix_;
+};
+
+} // namespace spawn
