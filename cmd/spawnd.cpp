@@ -1,1 +1,138 @@
-int main() { return 0; }
+// spawnd: the SpawnAI node daemon. Only a composition root: configuration,
+// adapters, the actor system, the HTTP front end, and an orderly stop.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/node_context.hpp"
+#include "actors/session_manager.hpp"
+#include "actors/store_worker.hpp"
+#include "actors/warm_pool.hpp"
+#include "core/error.hpp"
+#include "http/server.hpp"
+#include "infra/config.hpp"
+#include "infra/docker_engine.hpp"
+#include "infra/template_generator.hpp"
+#include "persistence/pg_store.hpp"
+
+namespace {
+
+constexpr const char* usage = R"(usage: spawnd [--config FILE] [--help]
+
+Runs a SpawnAI node: the REST/WebSocket API, the web UI and the session actors.
+Configuration: FILE (JSON; configs/spawnd.json is the local default), then
+environment variables SPAWN_<KEY> for any key below (dots become '_').
+
+Keys:
+)";
+
+void setup_logging(const spawn::spawn_config& cfg) {
+  auto logger = spdlog::stderr_color_mt("spawnd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  if (cfg.log_format == "json")
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})",
+                        spdlog::pattern_time_type::utc);
+}
+
+/// Applies the migrations, waiting up to a minute for the database to come up.
+caf::error migrate(const std::string& dsn) {
+  spawn::pg_store db{dsn};
+  caf::error err;
+  for (int i = 0; i < 60; ++i) {
+    err = db.migrate();
+    if (!err || spawn::code_of(err) != spawn::errc::unavailable)
+      return err;
+    if (i == 0)
+      spdlog::warn("database not reachable yet ({}); waiting", spawn::message_of(err));
+    std::this_thread::sleep_for(std::chrono::seconds{1});
+  }
+  return err;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << usage << spawn::describe_config_keys();
+      return 0;
+    }
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else {
+      std::cerr << "spawnd: unknown argument '" << arg << "' (see --help)\n";
+      return 2;
+    }
+  }
+  auto loaded = spawn::load_config(config_path);
+  if (!loaded) {
+    std::cerr << "spawnd: " << spawn::message_of(loaded.error()) << "\n";
+    return 2;
+  }
+  auto cfg = std::make_shared<spawn::spawn_config>(std::move(*loaded));
+  if (cfg->web_root.empty())
+    cfg->web_root = SPAWN_SOURCE_DIR "/web";
+  if (cfg->database_url.empty()) {
+    std::cerr << "spawnd: no database: set database.url or SPAWN_DATABASE_URL\n";
+    return 2;
+  }
+  setup_logging(*cfg);
+
+  // Block the stop signals before any thread starts; main waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  if (auto err = migrate(cfg->database_url)) {
+    spdlog::critical("database migration failed: {}", spawn::message_of(err));
+    return 1;
+  }
+
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  spawn::node_context ctx;
+  ctx.cfg = cfg;
+  auto dsn = cfg->database_url;
+  ctx.stores = spawn::store_pool{
+    sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
+  ctx.runtime = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
+  ctx.gen = std::make_shared<spawn::template_generator>();
+  ctx.pool = sys.spawn(spawn::warm_pool, ctx);
+  auto manager = sys.spawn(spawn::session_manager, ctx);
+
+  spawn::api_server server{sys, manager, cfg};
+  if (auto err = server.start()) {
+    spdlog::critical("{}", spawn::message_of(err));
+    caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.pool, caf::exit_reason::user_shutdown);
+    for (auto& w : ctx.stores.workers())
+      caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  spdlog::info("node {} serving; apps run from image {}; warm pool {} per tier", cfg->node_id,
+               cfg->runtime_image, cfg->warm_pool_size);
+  std::printf("spawnd listening on %s/\n", server.base_url().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  spdlog::info("signal {}: stopping (running apps keep running)", sig);
+  server.stop();
+  caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(ctx.pool, caf::exit_reason::user_shutdown);
+  for (auto& w : ctx.stores.workers())
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  return 0;
+}

@@ -17,6 +17,9 @@ std::string to_string(errc x) {
     case errc::generation_failed: return "generation_failed";
     case errc::runtime_failed: return "runtime_failed";
     case errc::internal: return "internal";
+    case errc::unauthorized: return "unauthorized";
+    case errc::forbidden: return "forbidden";
+    case errc::rate_limited: return "rate_limited";
   }
   return "internal";
 }

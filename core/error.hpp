@@ -22,6 +22,9 @@ enum class errc : uint8_t {
   generation_failed, ///< a generator produced no usable app
   runtime_failed,    ///< the container runtime refused or the app never answered
   internal,          ///< a bug: an exception that escaped an adapter
+  unauthorized,      ///< a credential is missing
+  forbidden,         ///< a credential is wrong
+  rate_limited,      ///< too many requests or sessions; try later
 };
 
 /// Category atom under which `errc` values travel inside `caf::error`.

@@ -44,3 +44,27 @@ typename Inspector::result_type inspect(Inspector& f, generated_app& x) {
 }
 
 } // namespace spawn
+
+namespace spawn {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
+  return f(x.prompt, x.type);
+}
+
+} // namespace spawn
+
+#include <caf/error.hpp>
+
+namespace spawn {
+
+/// True for a relative path of plain segments: no leading '/', no "..", no
+/// empty or "." segment, no backslash or control character, at most 200 chars.
+bool is_safe_relative_path(std::string_view path);
+
+/// Checks an app before it is written anywhere: safe paths, no duplicates, at
+/// most 200 files and 2 MiB in all, the entry file present (unless the app is a
+/// static webapp without one). An `errc::generation_failed` error says why.
+caf::error validate_app(const generated_app& app);
+
+} // namespace spawn

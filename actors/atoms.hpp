@@ -1,0 +1,40 @@
+#pragma once
+
+#include <caf/atom.hpp>
+
+/// Every atom of the actor system, in one place (CAF 0.17: at most 10 chars).
+namespace spawn::atoms {
+
+using acquire = caf::atom_constant<caf::atom("acquire")>;
+using adopt = caf::atom_constant<caf::atom("adopt")>;
+using append = caf::atom_constant<caf::atom("append")>;
+using artifact = caf::atom_constant<caf::atom("artifact")>;
+using create = caf::atom_constant<caf::atom("create")>;
+using deploy = caf::atom_constant<caf::atom("deploy")>;
+using deployed = caf::atom_constant<caf::atom("deployed")>;
+using destroy = caf::atom_constant<caf::atom("destroy")>;
+using event = caf::atom_constant<caf::atom("event")>;
+using events = caf::atom_constant<caf::atom("events")>;
+using expire = caf::atom_constant<caf::atom("expire")>;
+using expired = caf::atom_constant<caf::atom("expired")>;
+using extend = caf::atom_constant<caf::atom("extend")>;
+using files = caf::atom_constant<caf::atom("files")>;
+using generated = caf::atom_constant<caf::atom("generated")>;
+using get = caf::atom_constant<caf::atom("get")>;
+using insert = caf::atom_constant<caf::atom("insert")>;
+using list = caf::atom_constant<caf::atom("list")>;
+using ping = caf::atom_constant<caf::atom("ping")>;
+using provision = caf::atom_constant<caf::atom("provision")>;
+using ready = caf::atom_constant<caf::atom("ready")>;
+using refill = caf::atom_constant<caf::atom("refill")>;
+using release = caf::atom_constant<caf::atom("release")>;
+using retry = caf::atom_constant<caf::atom("retry")>;
+using run = caf::atom_constant<caf::atom("run")>;
+using save = caf::atom_constant<caf::atom("save")>;
+using stats = caf::atom_constant<caf::atom("stats")>;
+using start = caf::atom_constant<caf::atom("start")>;
+using subscribe = caf::atom_constant<caf::atom("subscribe")>;
+using sweep = caf::atom_constant<caf::atom("sweep")>;
+using timeout = caf::atom_constant<caf::atom("timeout")>;
+
+} // namespace spawn::atoms

@@ -1,0 +1,28 @@
+#include "actors/node_context.hpp"
+
+namespace spawn {
+
+std::string slots_root(const spawn_config& cfg) {
+  auto base = cfg.state_dir.empty() ? std::string{"/var/lib/spawnai"} : cfg.state_dir;
+  return base + "/slots";
+}
+
+container_spec app_container_spec(const spawn_config& cfg, const std::string& tier,
+                                  const std::string& slot_dir) {
+  container_spec spec;
+  spec.image = cfg.runtime_image;
+  spec.slot_dir = slot_dir;
+  spec.network = cfg.docker_network;
+  auto t = cfg.tiers.find(tier);
+  if (t != cfg.tiers.end()) {
+    spec.memory_bytes = t->second.memory_mb << 20;
+    spec.cpus = t->second.cpus;
+    spec.pids_limit = t->second.pids;
+  }
+  spec.labels["spawnai.managed"] = "1";
+  spec.labels["spawnai.node"] = cfg.node_id;
+  spec.labels["spawnai.tier"] = tier;
+  return spec;
+}
+
+} // namespace spawn

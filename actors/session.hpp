@@ -1,0 +1,57 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/node_context.hpp"
+
+namespace spawn {
+
+struct session_state {
+  /// Ports and configuration.
+  node_context ctx;
+  /// The session as this actor drives it (may be ahead of the store).
+  session_record record;
+  /// The session as last persisted: what readers and subscribers see.
+  session_record visible;
+  /// The session's log, as persisted, oldest first.
+  std::vector<event_record> events;
+  /// Who receives `(atoms::event, session_record, event_record)` on each step.
+  std::vector<caf::actor> subscribers;
+  /// Children: provisioning, generation and the lifetime timer.
+  caf::actor provisioner, generator, timer;
+  /// The container this session runs in, once acquired.
+  std::optional<container_lease> lease;
+  /// The generated app, once generated.
+  std::optional<generated_app> app;
+  /// Failed attempts per phase ("provisioning", "generation", "deploying", ...).
+  std::map<std::string, int> attempts;
+  /// Requests outstanding to the children.
+  bool acquiring = false, generating = false, deploying = false;
+  /// When the current run of the pipeline started (for time-to-app).
+  epoch_ms pipeline_started = 0;
+  static inline const char* name = "session";
+};
+
+/// One session: owns its state machine (core/session_fsm.hpp), persists every
+/// transition before announcing it, and drives its children: a provisioner, a
+/// generation worker and a lifetime timer. A failing child is retried with
+/// exponential backoff `sessions.max_attempts` times, then the session fails
+/// and cleans up (its container is removed).
+///
+/// Messages: `(atoms::get) -> session_record`; `(atoms::subscribe, actor)`;
+/// `(atoms::destroy) -> session_record`; `(atoms::extend, int64 seconds) ->
+/// session_record`; `(atoms::expire)` from the timer. The actor quits once the
+/// session is `destroyed` and that is persisted.
+///
+/// With `adopted`, the record comes from the store (restart, sweep): the actor
+/// checks reality first and continues, destroys or fails the session.
+caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_context ctx,
+                            session_record record, bool adopted);
+
+} // namespace spawn

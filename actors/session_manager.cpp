@@ -1,0 +1,290 @@
+#include "actors/session_manager.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
+#include "actors/relay.hpp"
+#include "actors/session.hpp"
+#include "core/error.hpp"
+#include "core/tokens.hpp"
+
+namespace spawn {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<session_manager_state>*;
+
+constexpr auto store_timeout = std::chrono::seconds{30};
+
+caf::actor adopt(self_ptr self, session_record rec, bool adopted) {
+  auto& st = self->state;
+  auto id = rec.id;
+  auto a = self->spawn<caf::monitored>(session_actor, st.ctx, std::move(rec), adopted);
+  st.sessions[id] = a;
+  return a;
+}
+
+/// Finds the record of `id` (live actor first, then the store) and runs `f` on it.
+template <class F, class E>
+void with_record(self_ptr self, const std::string& id, F f, E on_error) {
+  auto i = self->state.sessions.find(id);
+  const caf::actor& dest = i != self->state.sessions.end()
+                             ? i->second
+                             : self->state.ctx.stores.for_key(id);
+  if (i != self->state.sessions.end())
+    self->request(dest, store_timeout, atoms::get::value).then(f, on_error);
+  else
+    self->request(dest, store_timeout, atoms::get::value, id).then(f, on_error);
+}
+
+caf::error check_token(const session_record& rec, const std::string& token) {
+  if (token.empty())
+    return make_error(errc::unauthorized, "the X-Manage-Token header is required");
+  if (!constant_time_equal(sha256_hex(token), rec.manage_token_hash))
+    return make_error(errc::forbidden, "the manage token does not match this session");
+  return {};
+}
+
+void recover(self_ptr self) {
+  session_filter f;
+  f.node_id = self->state.ctx.cfg->node_id;
+  f.live_only = true;
+  f.limit = 500;
+  self->request(self->state.ctx.stores.any(), store_timeout, atoms::list::value, f)
+    .then(
+      [=](std::vector<session_record>& recs) {
+        int n = 0;
+        for (auto& rec : recs)
+          if (!self->state.sessions.count(rec.id)) {
+            adopt(self, std::move(rec), true);
+            ++n;
+          }
+        if (n > 0)
+          spdlog::info("adopted {} unfinished sessions of node {}", n,
+                       self->state.ctx.cfg->node_id);
+        self->state.recovered = true;
+      },
+      [=](caf::error& err) {
+        spdlog::warn("cannot list sessions to recover ({}); retrying", message_of(err));
+        self->delayed_send(self, std::chrono::seconds{2}, atoms::adopt::value);
+      });
+}
+
+void sweep(self_ptr self) {
+  self->request(self->state.ctx.stores.any(), store_timeout, atoms::expired::value, now_ms())
+    .then(
+      [=](std::vector<session_record>& recs) {
+        for (auto& rec : recs) {
+          auto i = self->state.sessions.find(rec.id);
+          if (i != self->state.sessions.end())
+            self->send(i->second, atoms::expire::value);
+          else if (rec.node_id == self->state.ctx.cfg->node_id)
+            adopt(self, std::move(rec), true); // adoption destroys what is expired
+        }
+      },
+      [=](caf::error& err) { spdlog::warn("expiry sweep failed: {}", message_of(err)); });
+  self->delayed_send(self, std::chrono::milliseconds{self->state.ctx.cfg->sweep_interval_ms},
+                     atoms::sweep::value);
+}
+
+void on_down(self_ptr self, const caf::down_msg& msg) {
+  auto& sessions = self->state.sessions;
+  for (auto i = sessions.begin(); i != sessions.end(); ++i) {
+    if (i->second.address() != msg.source)
+      continue;
+    auto id = i->first;
+    sessions.erase(i);
+    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown) {
+      spdlog::error("session actor {} crashed ({}); restarting it from the store", id,
+                    caf::to_string(msg.reason));
+      self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+        .then(
+          [=](session_record& rec) {
+            if (rec.state != phase::destroyed && !self->state.sessions.count(id))
+              adopt(self, std::move(rec), true);
+          },
+          [=](caf::error& err) {
+            spdlog::error("cannot restart session {}: {}", id, message_of(err));
+          });
+    }
+    return;
+  }
+}
+
+} // namespace
+
+caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
+                              node_context ctx) {
+  self->state.ctx = std::move(ctx);
+  self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
+  self->attach_functor([=](const caf::error&) {
+    for (auto& [id, a] : self->state.sessions)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+  });
+  self->send(self, atoms::adopt::value);
+  self->send(self, atoms::sweep::value);
+  return {
+    [=](atoms::adopt) { recover(self); },
+    [=](atoms::sweep) { sweep(self); },
+    [=](atoms::create, create_request& req) -> caf::result<created_session> {
+      auto& cfg = *self->state.ctx.cfg;
+      session_record rec;
+      rec.id = new_session_id();
+      rec.owner = req.owner;
+      rec.prompt = req.prompt;
+      rec.type = req.type;
+      rec.state = phase::requested;
+      auto conf = cfg.app_types.find(std::string{to_string(req.type)});
+      if (conf != cfg.app_types.end())
+        rec.tier = conf->second.tier;
+      rec.node_id = cfg.node_id;
+      rec.created_at = now_ms();
+      auto ttl = req.ttl_seconds > 0 ? req.ttl_seconds : default_ttl(cfg, req.type);
+      rec.expires_at = rec.created_at + ttl * 1000;
+      rec.estimated_cost = tier_of(cfg, req.type).hourly_usd * double(ttl) / 3600.0;
+      rec.message = "Queued";
+      auto token = new_manage_token();
+      rec.manage_token_hash = sha256_hex(token);
+      auto rp = self->make_response_promise<created_session>();
+      self->request(self->state.ctx.stores.for_key(rec.id), store_timeout, atoms::insert::value,
+                    rec)
+        .then(
+          [=](bool) mutable {
+            ++self->state.created;
+            adopt(self, rec, false);
+            rp.deliver(created_session{rec, token, cfg.warm_pool_size > 0 ? 2 : 5});
+          },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::get, const std::string& id) -> caf::result<session_record> {
+      auto rp = self->make_response_promise<session_record>();
+      with_record(self, id, [=](session_record& rec) mutable { rp.deliver(std::move(rec)); },
+                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::list, const session_filter& f) {
+      return relay<std::vector<session_record>>(self, self->state.ctx.stores.any(),
+                                                atoms::list::value, f);
+    },
+    [=](atoms::events, const std::string& id, int64_t after, int limit) {
+      return relay<std::vector<event_record>>(self, self->state.ctx.stores.for_key(id),
+                                              atoms::events::value, id, after, limit);
+    },
+    [=](atoms::files, const std::string& id) {
+      return relay<generated_app>(self, self->state.ctx.stores.for_key(id),
+                                  atoms::artifact::value, id);
+    },
+    [=](atoms::destroy, const std::string& id,
+        const std::string& token) -> caf::result<session_record> {
+      auto rp = self->make_response_promise<session_record>();
+      with_record(
+        self, id,
+        [=](session_record& rec) mutable {
+          if (auto err = check_token(rec, token)) {
+            rp.deliver(std::move(err));
+            return;
+          }
+          auto i = self->state.sessions.find(id);
+          if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
+            rp.deliver(std::move(rec)); // destroying twice is fine
+            return;
+          }
+          auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
+          self->request(a, store_timeout, atoms::destroy::value)
+            .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
+                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        },
+        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::extend, const std::string& id, const std::string& token,
+        int64_t seconds) -> caf::result<session_record> {
+      auto rp = self->make_response_promise<session_record>();
+      with_record(
+        self, id,
+        [=](session_record& rec) mutable {
+          if (auto err = check_token(rec, token)) {
+            rp.deliver(std::move(err));
+            return;
+          }
+          auto i = self->state.sessions.find(id);
+          if (i == self->state.sessions.end()) {
+            rp.deliver(make_error(errc::conflict, "the session is "
+                                                    + std::string{to_string(rec.state)}));
+            return;
+          }
+          self->request(i->second, store_timeout, atoms::extend::value, seconds)
+            .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
+                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        },
+        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::subscribe, const std::string& id, const caf::actor& sub) {
+      auto i = self->state.sessions.find(id);
+      if (i != self->state.sessions.end()) {
+        self->send(i->second, atoms::subscribe::value, sub);
+        return;
+      }
+      // A finished session: replay its log from the store.
+      auto worker = self->state.ctx.stores.for_key(id);
+      self->request(worker, store_timeout, atoms::get::value, id)
+        .then(
+          [=](session_record& rec) {
+            event_record snapshot;
+            snapshot.session_id = id;
+            snapshot.phase = std::string{to_string(rec.state)};
+            self->request(worker, store_timeout, atoms::events::value, id, int64_t{0}, 100000)
+              .then(
+                [=](std::vector<event_record>& evs) {
+                  self->send(sub, atoms::event::value, rec, snapshot);
+                  for (auto& ev : evs)
+                    self->send(sub, atoms::event::value, rec, ev);
+                  self->send(sub, atoms::destroy::value); // nothing more will come
+                },
+                [=](caf::error& err) { self->send(sub, err); });
+          },
+          [=](caf::error& err) { self->send(sub, err); });
+    },
+    [=](atoms::ready) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      auto runtime = self->state.ctx.runtime;
+      auto recovered = self->state.recovered;
+      self->request(self->state.ctx.stores.any(), std::chrono::seconds{5}, atoms::ping::value)
+        .then(
+          [=](bool db) mutable {
+            blocking_call(self, std::chrono::seconds{5},
+                          [runtime]() -> caf::expected<bool> { return runtime->ping(); })
+              .then(
+                [=](bool docker) mutable {
+                  nlohmann::json j{{"ready", db && docker && recovered}, {"database", db},
+                                   {"docker", docker}, {"recovered", recovered}};
+                  rp.deliver(j.dump());
+                },
+                [=](caf::error&) mutable {
+                  rp.deliver(nlohmann::json{{"ready", false}, {"database", db},
+                                            {"docker", false}, {"recovered", recovered}}
+                               .dump());
+                });
+          },
+          [=](caf::error&) mutable {
+            rp.deliver(nlohmann::json{{"ready", false}, {"database", false},
+                                      {"recovered", recovered}}
+                         .dump());
+          });
+      return rp;
+    },
+    [=](atoms::stats) {
+      nlohmann::json j{{"sessions_live", self->state.sessions.size()},
+                       {"sessions_created", self->state.created},
+                       {"recovered", self->state.recovered}};
+      return j.dump();
+    },
+  };
+}
+
+} // namespace spawn

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/node_context.hpp"
+
+namespace spawn {
+
+struct session_manager_state {
+  /// Ports and configuration.
+  node_context ctx;
+  /// The live session actors of this node by session id.
+  std::map<std::string, caf::actor> sessions;
+  /// True once the sessions left by an earlier run have been adopted.
+  bool recovered = false;
+  /// Sessions created since start.
+  uint64_t created = 0;
+  static inline const char* name = "session_manager";
+};
+
+/// The root supervisor of a node's sessions.
+///
+/// `(atoms::create, create_request) -> created_session` persists the new session
+/// and spawns its actor. `(atoms::get, id) -> session_record` asks the live actor
+/// or, for a finished session, the store. `(atoms::destroy, id, token)` and
+/// `(atoms::extend, id, token, seconds)` check the manage token first
+/// (`errc::conflict` never, `errc::not_found`, or an `errc::invalid_input` error
+/// with message "forbidden"). `(atoms::subscribe, id, actor)` streams the
+/// session's events to `actor`. At start it adopts this node's unfinished
+/// sessions; a periodic sweep destroys expired sessions nobody holds; a session
+/// actor that crashes is respawned from its persisted state.
+caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
+                              node_context ctx);
+
+} // namespace spawn

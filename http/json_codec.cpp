@@ -1,0 +1,69 @@
+#include "http/json_codec.hpp"
+
+#include <ctime>
+
+namespace spawn {
+
+using nlohmann::json;
+
+json iso_time(epoch_ms t) {
+  if (t <= 0)
+    return nullptr;
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", static_cast<int>(t % 1000));
+  return std::string{buf};
+}
+
+json session_json(const session_record& s, const std::string& base_url) {
+  auto self_url = base_url + "/api/v1/sessions/" + s.id;
+  auto ws_base = base_url.rfind("https://", 0) == 0 ? "wss://" + base_url.substr(8)
+                                                    : "ws://" + base_url.substr(7);
+  auto left = s.expires_at > 0 && s.state != phase::destroyed
+                ? std::max<int64_t>(0, (s.expires_at - now_ms()) / 1000)
+                : 0;
+  json j{{"id", s.id},
+         {"state", std::string{to_string(s.state)}},
+         {"progress", progress_of(s.state)},
+         {"message", s.message},
+         {"app_type", std::string{to_string(s.type)}},
+         {"prompt", s.prompt},
+         {"tier", s.tier},
+         {"node_id", s.node_id},
+         {"app_url", s.app_url.empty() || s.state == phase::destroyed ? json(nullptr) : json(s.app_url)},
+         {"created_at", iso_time(s.created_at)},
+         {"started_at", iso_time(s.started_at)},
+         {"expires_at", iso_time(s.expires_at)},
+         {"destroyed_at", iso_time(s.destroyed_at)},
+         {"expires_in_seconds", left},
+         {"costs", {{"estimated_usd", s.estimated_cost}, {"actual_usd", s.actual_cost}}},
+         {"status_url", self_url},
+         {"events_url", self_url + "/events"},
+         {"files_url", self_url + "/files"},
+         {"ws_url", ws_base + "/ws/v1/sessions/" + s.id}};
+  if (!s.failure_reason.empty())
+    j["failure_reason"] = s.failure_reason;
+  return j;
+}
+
+json event_json(const event_record& ev) {
+  return json{{"seq", ev.seq}, {"at", iso_time(ev.at)}, {"level", ev.level},
+              {"phase", ev.phase}, {"message", ev.message}};
+}
+
+json files_json(const generated_app& app) {
+  json files = json::array();
+  for (auto& f : app.files)
+    files.push_back({{"path", f.path}, {"content", f.content}});
+  return json{{"title", app.title}, {"template", app.template_name}, {"entry", app.entry},
+              {"run", app.run}, {"files", std::move(files)}};
+}
+
+std::string error_body(const std::string& code, const std::string& message) {
+  return json{{"error", {{"code", code}, {"message", message}}}}.dump();
+}
+
+} // namespace spawn

@@ -1,0 +1,43 @@
+#include "http/reply.hpp"
+
+#include "http/json_codec.hpp"
+
+namespace spawn {
+
+void reply_json(const restinio::request_handle_t& req, restinio::http_status_line_t status,
+                const std::string& body) {
+  req->create_response(std::move(status))
+    .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+    .append_header(restinio::http_field::cache_control, "no-store")
+    .set_body(body)
+    .done();
+}
+
+void reply_error(const restinio::request_handle_t& req, restinio::http_status_line_t status,
+                 const std::string& code, const std::string& message) {
+  auto resp = req->create_response(std::move(status));
+  resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
+  if (code == "unavailable" || code == "timeout" || code == "rate_limited")
+    resp.append_header(restinio::http_field::retry_after, "5");
+  resp.set_body(error_body(code, message)).done();
+}
+
+void reply_error(const restinio::request_handle_t& req, const caf::error& err) {
+  auto code = code_of(err);
+  auto status = [&] {
+    switch (code) {
+      case errc::invalid_input: return restinio::status_bad_request();
+      case errc::not_found: return restinio::status_not_found();
+      case errc::conflict: return restinio::status_conflict();
+      case errc::unauthorized: return restinio::status_unauthorized();
+      case errc::forbidden: return restinio::status_forbidden();
+      case errc::rate_limited: return restinio::status_too_many_requests();
+      case errc::unavailable:
+      case errc::timeout: return restinio::status_service_unavailable();
+      default: return restinio::status_internal_server_error();
+    }
+  }();
+  reply_error(req, status, to_string(code), message_of(err));
+}
+
+} // namespace spawn

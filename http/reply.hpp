@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <restinio/all.hpp>
+
+#include "core/error.hpp"
+
+namespace spawn {
+
+/// Sends `body` as JSON with `status`; callable from any thread.
+void reply_json(const restinio::request_handle_t& req, restinio::http_status_line_t status,
+                const std::string& body);
+
+/// Sends a JSON error `{"error": {code, message}}` with `status`.
+void reply_error(const restinio::request_handle_t& req, restinio::http_status_line_t status,
+                 const std::string& code, const std::string& message);
+
+/// Maps a project error to its HTTP status and sends it (503s carry Retry-After).
+void reply_error(const restinio::request_handle_t& req, const caf::error& err);
+
+/// Asks `dest` with `xs...` from a short-lived actor and completes the HTTP
+/// request from its answer: `on_ok(req, T&)` or a JSON error. Never blocks the
+/// calling (RESTinio) thread.
+template <class T, class OnOk, class... Ts>
+void ask(caf::actor_system& sys, const caf::actor& dest, restinio::request_handle_t req,
+         OnOk on_ok, Ts... xs) {
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(dest, std::chrono::seconds{35}, xs...)
+      .then([=](T& x) { on_ok(req, x); },
+            [=](caf::error& err) { reply_error(req, err); });
+  });
+}
+
+} // namespace spawn

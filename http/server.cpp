@@ -1,0 +1,294 @@
+#include "http/server.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/messages.hpp"
+#include "core/tokens.hpp"
+#include "http/json_codec.hpp"
+#include "http/reply.hpp"
+#include "http/static_files.hpp"
+#include "http/traits.hpp"
+#include "http/validation.hpp"
+#include "http/ws_stream.hpp"
+
+namespace spawn {
+
+using nlohmann::json;
+using restinio::request_handle_t;
+using params_t = restinio::router::route_params_t;
+
+struct api_server::impl {
+  caf::actor_system& sys;
+  caf::actor manager;
+  std::shared_ptr<const spawn_config> cfg;
+  std::string base_url;
+  restinio::running_server_handle_t<http_traits> server;
+
+  impl(caf::actor_system& s, caf::actor m, std::shared_ptr<const spawn_config> c)
+    : sys(s), manager(std::move(m)), cfg(std::move(c)) {
+  }
+
+  /// The session id in the path, or a 404 already sent.
+  std::optional<std::string> session_id(const request_handle_t& req, const params_t& params) {
+    auto id = restinio::cast_to<std::string>(params["id"]);
+    if (!is_session_id(id)) {
+      reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  bool body_too_large(const request_handle_t& req) {
+    if (static_cast<int64_t>(req->body().size()) <= cfg->max_body_bytes)
+      return false;
+    reply_error(req, restinio::status_payload_too_large(), "payload_too_large",
+                "the body exceeds " + std::to_string(cfg->max_body_bytes) + " bytes");
+    return true;
+  }
+
+  static std::string token_of(const request_handle_t& req) {
+    return req->header().get_field_or("X-Manage-Token", "");
+  }
+
+  auto on_session(restinio::http_status_line_t status) {
+    auto base = base_url;
+    return [base, status](const request_handle_t& req, session_record& rec) {
+      reply_json(req, status, session_json(rec, base).dump());
+    };
+  }
+
+  void create(const request_handle_t& req) {
+    auto owner = req->remote_endpoint().address().to_string();
+    auto parsed = parse_create_request(req->body(), *cfg, owner);
+    if (!parsed)
+      return reply_error(req, parsed.error());
+    auto base = base_url;
+    ask<created_session>(
+      sys, manager, req,
+      [base](const request_handle_t& r, created_session& c) {
+        auto j = session_json(c.session, base);
+        j["manage_token"] = c.manage_token;
+        j["estimated_seconds"] = c.estimated_seconds;
+        r->create_response(restinio::status_created())
+          .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+          .append_header(restinio::http_field::location, j["status_url"].get<std::string>())
+          .set_body(j.dump())
+          .done();
+      },
+      atoms::create::value, std::move(*parsed));
+  }
+
+  void list(const request_handle_t& req) {
+    session_filter f;
+    try {
+      auto qp = restinio::parse_query(req->header().query());
+      if (qp.has("state"))
+        f.state = restinio::cast_to<std::string>(qp["state"]);
+      if (qp.has("owner"))
+        f.owner = restinio::cast_to<std::string>(qp["owner"]);
+      if (qp.has("limit"))
+        f.limit = restinio::cast_to<int>(qp["limit"]);
+      if (qp.has("offset"))
+        f.offset = restinio::cast_to<int>(qp["offset"]);
+    } catch (const std::exception&) {
+      return reply_error(req, restinio::status_bad_request(), "invalid_input",
+                         "bad query: state, owner, limit (1-500), offset (>= 0)");
+    }
+    if (!f.state.empty() && !parse_phase(f.state))
+      return reply_error(req, restinio::status_bad_request(), "invalid_input",
+                         "unknown state '" + f.state + "'");
+    if (f.limit < 1 || f.limit > 500 || f.offset < 0)
+      return reply_error(req, restinio::status_bad_request(), "invalid_input",
+                         "limit must be 1-500 and offset >= 0");
+    auto base = base_url;
+    ask<std::vector<session_record>>(
+      sys, manager, req,
+      [base, f](const request_handle_t& r, std::vector<session_record>& recs) {
+        json arr = json::array();
+        for (auto& s : recs)
+          arr.push_back(session_json(s, base));
+        reply_json(r, restinio::status_ok(),
+                   json{{"sessions", arr}, {"limit", f.limit}, {"offset", f.offset}}.dump());
+      },
+      atoms::list::value, f);
+  }
+
+  void events(const request_handle_t& req, const std::string& id) {
+    int64_t after = 0;
+    try {
+      auto qp = restinio::parse_query(req->header().query());
+      if (qp.has("after"))
+        after = restinio::cast_to<int64_t>(qp["after"]);
+    } catch (const std::exception&) {
+      return reply_error(req, restinio::status_bad_request(), "invalid_input",
+                         "'after' must be an integer");
+    }
+    ask<std::vector<event_record>>(
+      sys, manager, req,
+      [](const request_handle_t& r, std::vector<event_record>& evs) {
+        json arr = json::array();
+        for (auto& ev : evs)
+          arr.push_back(event_json(ev));
+        reply_json(r, restinio::status_ok(), json{{"events", arr}}.dump());
+      },
+      atoms::events::value, id, after, 1000);
+  }
+
+  void websocket(const request_handle_t& req, const std::string& id) {
+    if (restinio::http_connection_header_t::upgrade != req->header().connection()
+        || !req->header().has_field(restinio::http_field::sec_websocket_key)) {
+      return reply_error(req, restinio::status_bad_request(), "invalid_input",
+                         "this path expects a WebSocket upgrade");
+    }
+    auto holder = std::make_shared<caf::actor>();
+    auto ws = rws::upgrade<http_traits>(
+      *req, rws::activation_t::delayed,
+      [holder](rws::ws_handle_t wsh, rws::message_handle_t m) {
+        if (m->opcode() == rws::opcode_t::ping_frame)
+          wsh->send_message(rws::final_frame, rws::opcode_t::pong_frame, m->payload());
+        else if (m->opcode() == rws::opcode_t::connection_close_frame && *holder)
+          caf::anon_send_exit(*holder, caf::exit_reason::user_shutdown);
+      });
+    *holder = sys.spawn(ws_stream, ws, base_url);
+    activate(*ws); // ADL: a friend of ws_t
+    caf::anon_send(manager, atoms::subscribe::value, id, *holder);
+  }
+
+  std::unique_ptr<router_t> routes() {
+    auto r = std::make_unique<router_t>();
+    auto accepted = [] { return restinio::request_accepted(); };
+    r->http_post("/api/v1/sessions", [=](auto req, auto) {
+      if (!body_too_large(req))
+        create(req);
+      return accepted();
+    });
+    r->http_get("/api/v1/sessions", [=](auto req, auto) {
+      list(req);
+      return accepted();
+    });
+    r->http_get("/api/v1/sessions/:id", [=](auto req, auto params) {
+      if (auto id = session_id(req, params))
+        ask<session_record>(sys, manager, req, on_session(restinio::status_ok()),
+                            atoms::get::value, *id);
+      return accepted();
+    });
+    r->http_delete("/api/v1/sessions/:id", [=](auto req, auto params) {
+      if (auto id = session_id(req, params))
+        ask<session_record>(sys, manager, req, on_session(restinio::status_accepted()),
+                            atoms::destroy::value, *id, token_of(req));
+      return accepted();
+    });
+    r->http_post("/api/v1/sessions/:id/extend", [=](auto req, auto params) {
+      if (body_too_large(req))
+        return accepted();
+      if (auto id = session_id(req, params)) {
+        auto secs = parse_extend_request(req->body(), *cfg);
+        if (!secs) {
+          reply_error(req, secs.error());
+          return accepted();
+        }
+        auto seconds = *secs > 0 ? *secs : int64_t{3600};
+        ask<session_record>(sys, manager, req, on_session(restinio::status_ok()),
+                            atoms::extend::value, *id, token_of(req), seconds);
+      }
+      return accepted();
+    });
+    r->http_get("/api/v1/sessions/:id/events", [=](auto req, auto params) {
+      if (auto id = session_id(req, params))
+        events(req, *id);
+      return accepted();
+    });
+    r->http_get("/api/v1/sessions/:id/files", [=](auto req, auto params) {
+      if (auto id = session_id(req, params))
+        ask<generated_app>(
+          sys, manager, req,
+          [](const request_handle_t& rq, generated_app& app) {
+            reply_json(rq, restinio::status_ok(), files_json(app).dump());
+          },
+          atoms::files::value, *id);
+      return accepted();
+    });
+    r->http_get("/ws/v1/sessions/:id", [=](auto req, auto params) {
+      if (auto id = session_id(req, params))
+        websocket(req, *id);
+      return accepted();
+    });
+    r->http_get("/healthz", [](auto req, auto) {
+      reply_json(req, restinio::status_ok(), R"({"status":"ok"})");
+      return restinio::request_accepted();
+    });
+    r->http_get("/readyz", [=](auto req, auto) {
+      ask<std::string>(
+        sys, manager, req,
+        [](const request_handle_t& rq, std::string& body) {
+          auto ok = json::parse(body).value("ready", false);
+          reply_json(rq, ok ? restinio::status_ok() : restinio::status_service_unavailable(),
+                     body);
+        },
+        atoms::ready::value);
+      return accepted();
+    });
+    auto web_root = cfg->web_root;
+    r->non_matched_request_handler([web_root](auto req) {
+      if (req->header().method() == restinio::http_method_get()
+          || req->header().method() == restinio::http_method_head())
+        return serve_static(req, web_root);
+      reply_error(req, restinio::status_not_found(), "not_found", "no such route");
+      return restinio::request_accepted();
+    });
+    return r;
+  }
+};
+
+api_server::api_server(caf::actor_system& sys, caf::actor manager,
+                       std::shared_ptr<const spawn_config> cfg)
+  : impl_(std::make_unique<impl>(sys, std::move(manager), std::move(cfg))) {
+  auto& c = *impl_->cfg;
+  base_url_ = !c.public_url.empty()
+                ? c.public_url
+                : "http://" + (c.http_address == "0.0.0.0" ? std::string{"127.0.0.1"} : c.http_address)
+                    + ":" + std::to_string(c.http_port);
+  while (!base_url_.empty() && base_url_.back() == '/')
+    base_url_.pop_back();
+  impl_->base_url = base_url_;
+}
+
+api_server::~api_server() {
+  stop();
+}
+
+caf::error api_server::start() {
+  auto& c = *impl_->cfg;
+  try {
+    impl_->server = restinio::run_async<http_traits>(
+      restinio::own_io_context(),
+      restinio::server_settings_t<http_traits>{}
+        .address(c.http_address)
+        .port(static_cast<std::uint16_t>(c.http_port))
+        .handle_request_timeout(std::chrono::seconds{45})
+        .incoming_http_msg_limits(
+          restinio::incoming_http_msg_limits_t{}.max_body_size(
+            std::max<std::size_t>(8u << 20, static_cast<std::size_t>(c.max_body_bytes))))
+        .request_handler(impl_->routes()),
+      static_cast<std::size_t>(c.http_threads));
+  } catch (const std::exception& e) {
+    return make_error(errc::unavailable, std::string{"cannot serve HTTP on "} + c.http_address
+                                           + ":" + std::to_string(c.http_port) + ": " + e.what());
+  }
+  return {};
+}
+
+void api_server::stop() {
+  if (impl_ && impl_->server) {
+    impl_->server->stop();
+    impl_->server->wait();
+    impl_->server.reset();
+  }
+}
+
+} // namespace spawn

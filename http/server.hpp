@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/error.hpp>
+
+#include "infra/config.hpp"
+
+namespace spawn {
+
+/// The RESTinio front end: REST API v1, the WebSocket event stream, health
+/// endpoints and the web UI. Handlers only parse and validate, then hand the
+/// work to the session manager and return; answers are completed from actors.
+class api_server {
+public:
+  api_server(caf::actor_system& sys, caf::actor manager, std::shared_ptr<const spawn_config> cfg);
+  ~api_server();
+
+  /// Binds and starts serving on the configured address and port.
+  caf::error start();
+
+  /// Stops accepting and closes connections; waits for the server threads.
+  void stop();
+
+  /// How clients reach this server, e.g. "http://127.0.0.1:8080".
+  const std::string& base_url() const {
+    return base_url_;
+  }
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  std::string base_url_;
+};
+
+} // namespace spawn

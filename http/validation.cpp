@@ -1,0 +1,108 @@
+#include "http/validation.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace spawn {
+
+using nlohmann::json;
+
+namespace {
+
+caf::error invalid(std::string message) {
+  return make_error(errc::invalid_input, std::move(message));
+}
+
+caf::expected<json> parse_object(std::string_view body) {
+  auto j = json::parse(body.begin(), body.end(), nullptr, false);
+  if (j.is_discarded())
+    return invalid("the body is not valid JSON");
+  if (!j.is_object())
+    return invalid("the body must be a JSON object");
+  return j;
+}
+
+} // namespace
+
+long utf8_length(std::string_view s) {
+  long n = 0;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > s.size())
+      return -1;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2)
+        return -1;
+    i += len;
+    ++n;
+  }
+  return n;
+}
+
+caf::expected<create_request> parse_create_request(std::string_view body,
+                                                   const spawn_config& cfg,
+                                                   std::string owner) {
+  auto j = parse_object(body);
+  if (!j)
+    return j.error();
+  create_request req;
+  req.owner = std::move(owner);
+  auto prompt = j->find("prompt");
+  if (prompt == j->end() || !prompt->is_string())
+    return invalid("'prompt' is required and must be a string");
+  req.prompt = prompt->get<std::string>();
+  auto trimmed = req.prompt.find_first_not_of(" \t\r\n");
+  if (trimmed == std::string::npos)
+    return invalid("'prompt' must not be empty");
+  auto len = utf8_length(req.prompt);
+  if (len < 0)
+    return invalid("'prompt' is not valid UTF-8");
+  if (static_cast<size_t>(len) > cfg.max_prompt_chars)
+    return invalid("'prompt' has " + std::to_string(len) + " characters; the limit is "
+                   + std::to_string(cfg.max_prompt_chars));
+  auto type = j->find("app_type");
+  if (type == j->end() || type->is_null()) {
+    req.type = app_type::webapp;
+  } else {
+    if (!type->is_string())
+      return invalid("'app_type' must be a string");
+    auto t = parse_app_type(type->get<std::string>());
+    if (!t)
+      return invalid("'app_type' must be one of webapp, api, script, site");
+    if (!cfg.app_types.count(std::string{to_string(*t)}))
+      return invalid("'app_type' " + std::string{to_string(*t)} + " is not enabled here");
+    req.type = *t;
+  }
+  auto ttl = j->find("ttl_seconds");
+  if (ttl != j->end() && !ttl->is_null()) {
+    if (!ttl->is_number_integer())
+      return invalid("'ttl_seconds' must be an integer");
+    auto v = ttl->get<int64_t>();
+    if (v < cfg.min_ttl_seconds || v > cfg.max_ttl_seconds)
+      return invalid("'ttl_seconds' must be between " + std::to_string(cfg.min_ttl_seconds)
+                     + " and " + std::to_string(cfg.max_ttl_seconds));
+    req.ttl_seconds = v;
+  }
+  return req;
+}
+
+caf::expected<int64_t> parse_extend_request(std::string_view body, const spawn_config& cfg) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return int64_t{0};
+  auto j = parse_object(body);
+  if (!j)
+    return j.error();
+  auto secs = j->find("seconds");
+  if (secs == j->end() || secs->is_null())
+    return int64_t{0};
+  if (!secs->is_number_integer())
+    return invalid("'seconds' must be an integer");
+  auto v = secs->get<int64_t>();
+  if (v < 1 || v > cfg.max_ttl_seconds)
+    return invalid("'seconds' must be between 1 and " + std::to_string(cfg.max_ttl_seconds));
+  return v;
+}
+
+} // namespace spawn

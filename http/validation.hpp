@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <caf/expected.hpp>
+
+#include "actors/messages.hpp"
+#include "infra/config.hpp"
+
+namespace spawn {
+
+/// Parses and checks the body of `POST /api/v1/sessions`:
+/// `{"prompt": string (1..max chars, counted in UTF-8 code points), "app_type":
+/// known type, "ttl_seconds": optional integer within the configured bounds}`.
+/// Every problem is an `errc::invalid_input` error whose message names the field.
+caf::expected<create_request> parse_create_request(std::string_view body,
+                                                   const spawn_config& cfg,
+                                                   std::string owner);
+
+/// Parses the body of `POST .../extend`: `{"seconds": N}` or empty (the app
+/// type's default lifetime is then used by the caller: returns 0).
+caf::expected<int64_t> parse_extend_request(std::string_view body, const spawn_config& cfg);
+
+/// Number of UTF-8 code points in `s`; `-1` when `s` is not valid UTF-8.
+long utf8_length(std::string_view s);
+
+} // namespace spawn

@@ -1,0 +1,59 @@
+#include "http/ws_stream.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/atoms.hpp"
+#include "core/error.hpp"
+#include "core/session.hpp"
+#include "http/json_codec.hpp"
+
+namespace spawn {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<ws_stream_state>*;
+
+void send_text(self_ptr self, const std::string& text) {
+  if (self->state.ws)
+    self->state.ws->send_message(rws::final_frame, rws::opcode_t::text_frame, text);
+}
+
+void close(self_ptr self) {
+  if (auto ws = std::move(self->state.ws)) {
+    ws->send_message(rws::final_frame, rws::opcode_t::connection_close_frame,
+                     rws::status_code_to_bin(rws::status_code_t::normal_closure));
+    ws->shutdown();
+  }
+  self->quit();
+}
+
+} // namespace
+
+caf::behavior ws_stream(caf::stateful_actor<ws_stream_state>* self, rws::ws_handle_t ws,
+                        std::string base_url) {
+  self->state.ws = std::move(ws);
+  self->state.base_url = std::move(base_url);
+  self->attach_functor([self](const caf::error&) {
+    if (auto ws = std::move(self->state.ws))
+      ws->kill();
+  });
+  return {
+    [=](atoms::event, const session_record& rec, const event_record& ev) {
+      nlohmann::json msg{{"type", "event"},
+                         {"session", session_json(rec, self->state.base_url)},
+                         {"event", event_json(ev)}};
+      send_text(self, msg.dump());
+      if (ev.seq > 0 && ev.phase == "destroyed")
+        close(self);
+    },
+    [=](atoms::destroy) { close(self); },
+    [=](const caf::error& err) {
+      nlohmann::json msg{{"type", "error"},
+                         {"error", {{"code", to_string(code_of(err))}, {"message", message_of(err)}}}};
+      send_text(self, msg.dump());
+      close(self);
+    },
+  };
+}
+
+} // namespace spawn

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+#include "core/app_type.hpp"
+
+namespace spawn {
+
+/// A resource tier: what a container may use and what an hour of it costs.
+struct tier_config {
+  double cpus = 1;
+  int64_t memory_mb = 1024;
+  int64_t pids = 128;
+  double hourly_usd = 0.0;
+};
+
+/// Per app type: default lifetime and tier.
+struct app_type_config {
+  int64_t default_ttl_seconds = 7200;
+  std::string tier = "small";
+};
+
+/// Everything spawnd can be told (DESIGN §9). Defaults live in `config_defaults()`.
+struct spawn_config {
+  // http
+  std::string http_address = "127.0.0.1";
+  int http_port = 8080;
+  int http_threads = 2;
+  std::string public_url;            ///< how users reach spawnd; derived when empty
+  std::string web_root;              ///< folder of the web UI
+  int64_t max_body_bytes = 65536;
+  // sessions
+  size_t max_prompt_chars = 2000;
+  int64_t min_ttl_seconds = 30;
+  int64_t max_ttl_seconds = 259200;
+  std::map<std::string, app_type_config> app_types;
+  std::map<std::string, tier_config> tiers;
+  int64_t sweep_interval_ms = 15000;
+  int64_t phase_timeout_ms = 60000;
+  int max_attempts = 3;
+  int64_t retry_backoff_ms = 500;
+  // node
+  std::string node_id = "node-1";
+  std::string state_dir;             ///< slots live under <state_dir>/slots
+  // database
+  std::string database_url;
+  int store_workers = 3;
+  // runtime
+  std::string docker_socket = "/var/run/docker.sock";
+  std::string runtime_image = "spawnai/runtime-node:1";
+  std::string docker_network;        ///< empty: the engine's default bridge
+  int warm_pool_size = 2;
+  int64_t app_ready_timeout_ms = 20000;
+  // generation
+  std::string generator = "template";
+  // logs
+  std::string log_level = "info";
+  std::string log_format = "text";   ///< text or json
+};
+
+/// The default configuration as JSON: every key spawnd knows, with its value.
+std::string config_defaults();
+
+/// Loads `path` (may be empty: defaults only), then applies `SPAWN_<KEY>`
+/// environment overrides (nested keys joined by '_', upper-cased, e.g.
+/// SPAWN_HTTP_PORT for http.port). Unknown keys, wrong types and out-of-range
+/// values are `errc::invalid_input` errors naming the key.
+caf::expected<spawn_config> load_config(const std::string& path);
+
+/// Parses a configuration from JSON text (no environment); same checks.
+caf::expected<spawn_config> parse_config(const std::string& json_text);
+
+/// One line per key: name, environment variable, default value.
+std::string describe_config_keys();
+
+/// Lifetime of `t` when the request gives none.
+int64_t default_ttl(const spawn_config& cfg, app_type t);
+
+/// Tier of `t` (falls back to the first tier).
+const tier_config& tier_of(const spawn_config& cfg, app_type t);
+
+} // namespace spawn
