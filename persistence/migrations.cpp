@@ -1,0 +1,113 @@
+#include "persistence/migrations.hpp"
+
+namespace spawn {
+
+const char* const schema_migrations_ddl = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    integer     PRIMARY KEY,
+  name       text        NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)
+)sql";
+
+namespace {
+
+/// Sessions, their event log and generated files (DESIGN §4), plus the tables
+/// later issues build on: cost items, cluster nodes and docker hosts.
+const char* const m0001_initial_schema = R"sql(
+CREATE TABLE sessions (
+  id                text PRIMARY KEY,
+  owner             text NOT NULL DEFAULT '',
+  prompt            text NOT NULL DEFAULT '',
+  app_type          text NOT NULL,
+  state             text NOT NULL,
+  tier              text NOT NULL DEFAULT 'small',
+  node_id           text NOT NULL DEFAULT '',
+  app_url           text NOT NULL DEFAULT '',
+  manage_token_hash text NOT NULL DEFAULT '',
+  container_id      text NOT NULL DEFAULT '',
+  host_port         integer NOT NULL DEFAULT 0,
+  message           text NOT NULL DEFAULT '',
+  failure_reason    text NOT NULL DEFAULT '',
+  created_at        timestamptz NULL,
+  started_at        timestamptz NULL,
+  expires_at        timestamptz NULL,
+  destroyed_at      timestamptz NULL,
+  estimated_cost    double precision NOT NULL DEFAULT 0,
+  actual_cost       double precision NOT NULL DEFAULT 0,
+  metadata          jsonb NOT NULL DEFAULT '{}'::jsonb
+);
+CREATE INDEX sessions_state_idx ON sessions (state);
+CREATE INDEX sessions_owner_idx ON sessions (owner);
+CREATE INDEX sessions_node_id_idx ON sessions (node_id);
+CREATE INDEX sessions_created_at_idx ON sessions (created_at DESC);
+CREATE INDEX sessions_expires_at_live_idx ON sessions (expires_at)
+  WHERE state <> 'destroyed';
+
+CREATE TABLE session_events (
+  session_id text        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  seq        bigint      NOT NULL,
+  at         timestamptz NOT NULL DEFAULT now(),
+  level      text        NOT NULL DEFAULT 'info',
+  phase      text        NOT NULL DEFAULT '',
+  message    text        NOT NULL DEFAULT '',
+  PRIMARY KEY (session_id, seq)
+);
+
+CREATE TABLE app_artifacts (
+  session_id    text        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  version       integer     NOT NULL,
+  title         text        NOT NULL DEFAULT '',
+  template_name text        NOT NULL DEFAULT '',
+  entry         text        NOT NULL DEFAULT '',
+  run           jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  files         jsonb       NOT NULL DEFAULT '[]'::jsonb,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (session_id, version)
+);
+
+CREATE TABLE cost_items (
+  id         bigserial PRIMARY KEY,
+  session_id text             NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  kind       text             NOT NULL,
+  quantity   double precision NOT NULL DEFAULT 0,
+  unit       text             NOT NULL DEFAULT '',
+  unit_price double precision NOT NULL DEFAULT 0,
+  amount     double precision NOT NULL DEFAULT 0,
+  at         timestamptz      NOT NULL DEFAULT now()
+);
+CREATE INDEX cost_items_session_idx ON cost_items (session_id);
+
+CREATE TABLE nodes (
+  id             text PRIMARY KEY,
+  address        text        NOT NULL DEFAULT '',
+  port           integer     NOT NULL DEFAULT 0,
+  state          text        NOT NULL DEFAULT 'up',
+  capacity       integer     NOT NULL DEFAULT 0,
+  started_at     timestamptz NOT NULL DEFAULT now(),
+  heartbeat_at   timestamptz NOT NULL DEFAULT now(),
+  metadata       jsonb       NOT NULL DEFAULT '{}'::jsonb
+);
+
+CREATE TABLE hosts (
+  id           text PRIMARY KEY,
+  node_id      text        NOT NULL DEFAULT '',
+  endpoint     text        NOT NULL DEFAULT '',
+  state        text        NOT NULL DEFAULT 'ready',
+  capacity     integer     NOT NULL DEFAULT 0,
+  in_use       integer     NOT NULL DEFAULT 0,
+  heartbeat_at timestamptz NULL,
+  metadata     jsonb       NOT NULL DEFAULT '{}'::jsonb
+);
+)sql";
+
+} // namespace
+
+const std::vector<migration>& migrations() {
+  static const std::vector<migration> all{
+    {1, "initial_schema", m0001_initial_schema},
+  };
+  return all;
+}
+
+} // namespace spawn

@@ -1,0 +1,391 @@
+#include "persistence/pg_store.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "core/error.hpp"
+#include "persistence/migrations.hpp"
+
+namespace spawn {
+
+namespace {
+
+// --- SQL ------------------------------------------------------------------------
+// Every statement is a constant; values only ever travel as parameters.
+// Timestamps cross the boundary as epoch milliseconds: SPAWN_TS($n) turns a
+// parameter into 'epoch' + NULLIF($n, 0) ms (so 0 is NULL) and SPAWN_MS(col)
+// is its inverse. The macros only splice literals and are undefined below.
+
+/// Serialises concurrent `migrate()` calls across processes ("SPAWNAI" + 1).
+constexpr long long migration_lock_key = 0x5350'4157'4e41'4901LL;
+
+constexpr const char* sql_lock_migrations = "SELECT pg_advisory_xact_lock($1)";
+constexpr const char* sql_migration_applied =
+  "SELECT 1 FROM schema_migrations WHERE version = $1";
+constexpr const char* sql_record_migration =
+  "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+
+#define SPAWN_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
+#define SPAWN_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
+
+#define SPAWN_SESSION_COLUMNS                                                     \
+  "id, owner, prompt, app_type, state, tier, node_id, app_url, "                  \
+  "manage_token_hash, container_id, host_port, message, failure_reason, "         \
+  SPAWN_MS("created_at") ", " SPAWN_MS("started_at") ", "                         \
+  SPAWN_MS("expires_at") ", " SPAWN_MS("destroyed_at") ", "                       \
+  "estimated_cost, actual_cost, metadata::text"
+
+/// Prepared statements registered on every new connection (prepared lazily).
+const std::pair<const char*, const char*> statements[] = {
+  {"ping", "SELECT 1"},
+  {"insert_session",
+   "INSERT INTO sessions (id, owner, prompt, app_type, state, tier, node_id, "
+   "app_url, manage_token_hash, container_id, host_port, message, failure_reason, "
+   "created_at, started_at, expires_at, destroyed_at, estimated_cost, actual_cost, "
+   "metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+   SPAWN_TS(14) ", " SPAWN_TS(15) ", " SPAWN_TS(16) ", " SPAWN_TS(17)
+   ", $18, $19, $20::jsonb)"},
+  {"lock_session", "SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE"},
+  {"update_session",
+   "UPDATE sessions SET state = $2, tier = $3, node_id = $4, app_url = $5, "
+   "manage_token_hash = $6, container_id = $7, host_port = $8, message = $9, "
+   "failure_reason = $10, started_at = " SPAWN_TS(11) ", expires_at = " SPAWN_TS(12)
+   ", destroyed_at = " SPAWN_TS(13) ", estimated_cost = $14, actual_cost = $15, "
+   "metadata = $16::jsonb WHERE id = $1"},
+  // Runs after lock_session in the same transaction, so under READ COMMITTED
+  // its snapshot sees every event committed by the previous lock holder.
+  {"append_event",
+   "INSERT INTO session_events (session_id, seq, at, level, phase, message) "
+   "SELECT $1, COALESCE(max(seq), 0) + 1, COALESCE(" SPAWN_TS(2) ", now()), "
+   "$3, $4, $5 FROM session_events WHERE session_id = $1 "
+   "RETURNING seq, " SPAWN_MS("at")},
+  {"get_session", "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions WHERE id = $1"},
+  {"list_sessions",
+   "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions "
+   "WHERE ($1 = '' OR owner = $1) AND ($2 = '' OR state = $2) "
+   "AND ($3 = '' OR node_id = $3) AND (NOT $4::boolean OR state <> 'destroyed') "
+   "ORDER BY created_at DESC NULLS LAST, id DESC LIMIT $5 OFFSET $6"},
+  {"expired_sessions",
+   "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions "
+   "WHERE state <> 'destroyed' AND expires_at < " SPAWN_TS(1)
+   " ORDER BY expires_at, id"},
+  {"list_events",
+   "SELECT seq, session_id, " SPAWN_MS("at") ", level, phase, message "
+   "FROM session_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"},
+  {"insert_artifact",
+   "INSERT INTO app_artifacts (session_id, version, title, template_name, entry, "
+   "run, files) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)"},
+  {"load_artifact",
+   "SELECT title, template_name, entry, run::text, files::text FROM app_artifacts "
+   "WHERE session_id = $1 ORDER BY version DESC LIMIT 1"},
+};
+
+#undef SPAWN_SESSION_COLUMNS
+#undef SPAWN_MS
+#undef SPAWN_TS
+
+/// libpq messages end in a newline; error values read better without it.
+std::string trimmed(const char* text) {
+  std::string s{text};
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+/// SQLSTATEs that mean the server went away (class 08, admin or crash shutdown).
+bool lost_connection(const std::string& sqlstate) {
+  return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01"
+         || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
+caf::expected<session_record> to_session(const pqxx::row& r) {
+  session_record s;
+  s.id = r[0].as<std::string>();
+  s.owner = r[1].as<std::string>();
+  s.prompt = r[2].as<std::string>();
+  auto type = parse_app_type(r[3].c_str());
+  auto state = parse_phase(r[4].c_str());
+  if (!type || !state)
+    return make_error(errc::internal, "session " + s.id + " has an unknown app_type "
+                                        "or state in the database");
+  s.type = *type;
+  s.state = *state;
+  s.tier = r[5].as<std::string>();
+  s.node_id = r[6].as<std::string>();
+  s.app_url = r[7].as<std::string>();
+  s.manage_token_hash = r[8].as<std::string>();
+  s.container_id = r[9].as<std::string>();
+  s.host_port = r[10].as<int>();
+  s.message = r[11].as<std::string>();
+  s.failure_reason = r[12].as<std::string>();
+  s.created_at = r[13].as<epoch_ms>();
+  s.started_at = r[14].as<epoch_ms>();
+  s.expires_at = r[15].as<epoch_ms>();
+  s.destroyed_at = r[16].as<epoch_ms>();
+  s.estimated_cost = r[17].as<double>();
+  s.actual_cost = r[18].as<double>();
+  s.metadata = r[19].as<std::string>();
+  return s;
+}
+
+caf::expected<std::vector<session_record>> to_sessions(const pqxx::result& rows) {
+  std::vector<session_record> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) {
+    auto s = to_session(row);
+    if (!s)
+      return std::move(s.error());
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+/// Locks the session row and appends `ev`; fills in `seq` and `at`.
+caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev) {
+  if (tx.exec_prepared("lock_session", ev.session_id).empty())
+    return make_error(errc::not_found, "no session " + ev.session_id);
+  auto row = tx.exec_prepared1("append_event", ev.session_id, ev.at, ev.level,
+                               ev.phase, ev.message);
+  ev.seq = row[0].as<int64_t>();
+  ev.at = row[1].as<epoch_ms>();
+  return ev;
+}
+
+caf::error to_error(caf::expected<bool>&& x) {
+  return x ? caf::error{} : std::move(x.error());
+}
+
+} // namespace
+
+struct pg_store::connection_box {
+  explicit connection_box(const std::string& dsn) : conn(dsn) {
+    for (const auto& [name, sql] : statements)
+      conn.prepare(name, sql);
+  }
+  pqxx::connection conn;
+};
+
+pg_store::pg_store(std::string dsn) : dsn_(std::move(dsn)) {
+  // nop
+}
+
+pg_store::~pg_store() = default;
+
+template <class T, class F>
+caf::expected<T> pg_store::guarded(const char* what, F&& body) {
+  try {
+    if (conn_ && !conn_->conn.is_open())
+      conn_.reset();
+    if (!conn_)
+      conn_ = std::make_unique<connection_box>(dsn_);
+    return body(conn_->conn);
+  } catch (...) {
+    return failure(what);
+  }
+}
+
+caf::error pg_store::failure(const char* what) {
+  auto fail = [what](errc code, const char* text) {
+    return make_error(code, std::string{what} + ": " + trimmed(text));
+  };
+  try {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    conn_.reset();
+    return fail(errc::unavailable, e.what());
+  } catch (const pqxx::in_doubt_error& e) {
+    conn_.reset();
+    return fail(errc::unavailable, e.what());
+  } catch (const pqxx::unique_violation& e) {
+    return fail(errc::conflict, e.what());
+  } catch (const pqxx::foreign_key_violation& e) {
+    return fail(errc::not_found, e.what());
+  } catch (const pqxx::data_exception& e) {
+    return fail(errc::invalid_input, e.what());
+  } catch (const pqxx::sql_error& e) {
+    if (lost_connection(e.sqlstate()) || (conn_ && !conn_->conn.is_open())) {
+      conn_.reset();
+      return fail(errc::unavailable, e.what());
+    }
+    return fail(errc::internal, e.what());
+  } catch (const std::exception& e) {
+    if (conn_ && !conn_->conn.is_open())
+      conn_.reset();
+    return fail(errc::internal, e.what());
+  } catch (...) {
+    return fail(errc::internal, "unknown exception");
+  }
+}
+
+caf::error pg_store::migrate() {
+  for (const auto& m : migrations()) {
+    auto applied = guarded<bool>("migrate", [&m](pqxx::connection& c) {
+      pqxx::work tx{c};
+      tx.exec_params(sql_lock_migrations, migration_lock_key);
+      tx.exec(schema_migrations_ddl);
+      if (tx.exec_params(sql_migration_applied, m.version).empty()) {
+        tx.exec(m.sql);
+        tx.exec_params(sql_record_migration, m.version, m.name);
+      }
+      tx.commit();
+      return true;
+    });
+    if (!applied)
+      return make_error(code_of(applied.error()),
+                        "migration " + std::to_string(m.version) + " ("
+                          + m.name + "): " + message_of(applied.error()));
+  }
+  return caf::none;
+}
+
+bool pg_store::ping() {
+  auto ok = guarded<bool>("ping", [](pqxx::connection& c) {
+    pqxx::nontransaction tx{c};
+    return tx.exec_prepared("ping").size() == 1;
+  });
+  return ok && *ok;
+}
+
+caf::error pg_store::insert_session(const session_record& s) {
+  return to_error(guarded<bool>("insert_session", [&s](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_prepared("insert_session", s.id, s.owner, s.prompt,
+                     std::string{to_string(s.type)}, std::string{to_string(s.state)},
+                     s.tier, s.node_id, s.app_url, s.manage_token_hash,
+                     s.container_id, s.host_port, s.message, s.failure_reason,
+                     s.created_at, s.started_at, s.expires_at, s.destroyed_at,
+                     s.estimated_cost, s.actual_cost, s.metadata);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<event_record> pg_store::save_transition(const session_record& s,
+                                                      event_record ev) {
+  ev.session_id = s.id;
+  if (ev.phase.empty())
+    ev.phase = std::string{to_string(s.state)};
+  return guarded<event_record>("save_transition", [&](pqxx::connection& c)
+                                 -> caf::expected<event_record> {
+    pqxx::work tx{c};
+    auto appended = append_locked(tx, std::move(ev));
+    if (!appended)
+      return appended;
+    tx.exec_prepared("update_session", s.id, std::string{to_string(s.state)}, s.tier,
+                     s.node_id, s.app_url, s.manage_token_hash, s.container_id,
+                     s.host_port, s.message, s.failure_reason, s.started_at,
+                     s.expires_at, s.destroyed_at, s.estimated_cost, s.actual_cost,
+                     s.metadata);
+    tx.commit();
+    return appended;
+  });
+}
+
+caf::expected<event_record> pg_store::append_event(event_record ev) {
+  return guarded<event_record>("append_event", [&](pqxx::connection& c)
+                                 -> caf::expected<event_record> {
+    pqxx::work tx{c};
+    auto appended = append_locked(tx, std::move(ev));
+    if (appended)
+      tx.commit();
+    return appended;
+  });
+}
+
+caf::expected<session_record> pg_store::get_session(const std::string& id) {
+  return guarded<session_record>("get_session", [&id](pqxx::connection& c)
+                                   -> caf::expected<session_record> {
+    pqxx::read_transaction tx{c};
+    auto rows = tx.exec_prepared("get_session", id);
+    if (rows.empty())
+      return make_error(errc::not_found, "no session " + id);
+    return to_session(rows[0]);
+  });
+}
+
+caf::expected<std::vector<session_record>>
+pg_store::list_sessions(const session_filter& f) {
+  using result_t = std::vector<session_record>;
+  return guarded<result_t>("list_sessions", [&f](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    return to_sessions(tx.exec_prepared("list_sessions", f.owner, f.state,
+                                        f.node_id, f.live_only,
+                                        std::clamp(f.limit, 1, 500),
+                                        std::max(f.offset, 0)));
+  });
+}
+
+caf::expected<std::vector<session_record>> pg_store::expired_sessions(epoch_ms now) {
+  using result_t = std::vector<session_record>;
+  return guarded<result_t>("expired_sessions", [now](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    return to_sessions(tx.exec_prepared("expired_sessions", now));
+  });
+}
+
+caf::expected<std::vector<event_record>>
+pg_store::list_events(const std::string& session_id, int64_t after_seq, int limit) {
+  using result_t = std::vector<event_record>;
+  limit = limit <= 0 ? 1000 : std::min(limit, 10000);
+  return guarded<result_t>("list_events", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    result_t out;
+    for (const auto& r : tx.exec_prepared("list_events", session_id, after_seq, limit)) {
+      event_record ev;
+      ev.seq = r[0].as<int64_t>();
+      ev.session_id = r[1].as<std::string>();
+      ev.at = r[2].as<epoch_ms>();
+      ev.level = r[3].as<std::string>();
+      ev.phase = r[4].as<std::string>();
+      ev.message = r[5].as<std::string>();
+      out.push_back(std::move(ev));
+    }
+    return out;
+  });
+}
+
+caf::error pg_store::save_artifact(const std::string& session_id, int version,
+                                   const generated_app& app) {
+  std::string run;
+  std::string files;
+  try {
+    auto array = nlohmann::json::array();
+    for (const auto& f : app.files)
+      array.push_back({{"path", f.path}, {"content", f.content}});
+    run = nlohmann::json(app.run).dump();
+    files = array.dump();
+  } catch (const nlohmann::json::exception& e) { // invalid UTF-8 in a file
+    return make_error(errc::invalid_input, std::string{"save_artifact: "} + e.what());
+  }
+  return to_error(guarded<bool>("save_artifact", [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_prepared("insert_artifact", session_id, version, app.title,
+                     app.template_name, app.entry, run, files);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<generated_app> pg_store::load_artifact(const std::string& session_id) {
+  return guarded<generated_app>("load_artifact", [&](pqxx::connection& c)
+                                  -> caf::expected<generated_app> {
+    pqxx::read_transaction tx{c};
+    auto rows = tx.exec_prepared("load_artifact", session_id);
+    if (rows.empty())
+      return make_error(errc::not_found, "no artifact for session " + session_id);
+    generated_app app;
+    app.title = rows[0][0].as<std::string>();
+    app.template_name = rows[0][1].as<std::string>();
+    app.entry = rows[0][2].as<std::string>();
+    app.run = nlohmann::json::parse(rows[0][3].c_str()).get<std::vector<std::string>>();
+    for (const auto& f : nlohmann::json::parse(rows[0][4].c_str()))
+      app.files.push_back({f.at("path").get<std::string>(),
+                           f.at("content").get<std::string>()});
+    return app;
+  });
+}
+
+} // namespace spawn

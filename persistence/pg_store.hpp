@@ -1,0 +1,100 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "persistence/store.hpp"
+
+namespace spawn {
+
+/// The PostgreSQL adapter of `store` (libpqxx 6).
+///
+/// Owns one connection, opened lazily by the first call and opened again by the
+/// call after a broken one, so a database restart costs callers one
+/// `errc::unavailable` per store, not a restart of spawnd. No libpqxx or JSON
+/// exception leaves this class: every failure is a value (`errc::conflict` for
+/// a duplicate key, `errc::not_found` for a missing row or unknown session,
+/// `errc::unavailable` when the server cannot be reached, `errc::invalid_input`
+/// for data PostgreSQL rejects, `errc::internal` otherwise).
+///
+/// Not thread-safe, by contract: one `pg_store` per worker thread. Concurrency
+/// between stores (or between spawnd processes) is handled in SQL: row locks
+/// for event numbering and an advisory lock for migrations.
+///
+/// Timestamps are epoch milliseconds, `0` stored as SQL NULL.
+class pg_store : public store {
+public:
+  /// Takes a libpq connection string (`postgresql://user@host:port/db` or
+  /// `key=value` form). Does not connect; the first call does.
+  explicit pg_store(std::string dsn);
+
+  ~pg_store() override;
+
+  pg_store(const pg_store&) = delete;
+  pg_store& operator=(const pg_store&) = delete;
+
+  /// Applies missing migrations in version order, each in its own transaction
+  /// under `pg_advisory_xact_lock`, so concurrent starts apply each one once.
+  caf::error migrate() override;
+
+  bool ping() override;
+
+  /// Fails with `errc::conflict` when the id exists.
+  caf::error insert_session(const session_record& s) override;
+
+  /// Locks the session row, updates its mutable columns (all but id, owner,
+  /// prompt, app_type, created_at), and appends `ev` with the next `seq`, all
+  /// in one transaction. `ev.session_id` is set to `s.id`; an empty
+  /// `ev.phase` becomes `s.state`; `ev.at == 0` means now.
+  caf::expected<event_record> save_transition(const session_record& s,
+                                              event_record ev) override;
+
+  /// Appends `ev` with the next `seq` of its session (`errc::not_found` for an
+  /// unknown session); `ev.at == 0` means now.
+  caf::expected<event_record> append_event(event_record ev) override;
+
+  caf::expected<session_record> get_session(const std::string& id) override;
+
+  /// Newest first (`created_at`, then id); `limit` clamped to 1..500,
+  /// negative `offset` read as 0.
+  caf::expected<std::vector<session_record>>
+  list_sessions(const session_filter& f) override;
+
+  /// Not destroyed and `expires_at < now`, soonest expiry first.
+  caf::expected<std::vector<session_record>> expired_sessions(epoch_ms now) override;
+
+  /// Oldest first; `limit <= 0` reads as 1000, larger values clamp to 10000.
+  caf::expected<std::vector<event_record>>
+  list_events(const std::string& session_id, int64_t after_seq, int limit) override;
+
+  /// Fails with `errc::conflict` when the version exists and `errc::not_found`
+  /// for an unknown session. Files are stored as a jsonb array of
+  /// `{path, content}`; content PostgreSQL's jsonb cannot hold (a NUL
+  /// character, invalid UTF-8) gives `errc::invalid_input`.
+  caf::error save_artifact(const std::string& session_id, int version,
+                           const generated_app& app) override;
+
+  /// The highest stored version; `errc::not_found` when there is none.
+  caf::expected<generated_app> load_artifact(const std::string& session_id) override;
+
+  /// The connection string this store was built from.
+  const std::string& dsn() const noexcept {
+    return dsn_;
+  }
+
+private:
+  struct connection_box;
+
+  /// Runs `body` with an open connection and turns every exception into an
+  /// error value; drops the connection when it broke.
+  template <class T, class F>
+  caf::expected<T> guarded(const char* what, F&& body);
+
+  /// Maps the exception in flight to an error value.
+  caf::error failure(const char* what);
+
+  std::string dsn_;
+  std::unique_ptr<connection_box> conn_;
+};
+
+} // namespace spawn

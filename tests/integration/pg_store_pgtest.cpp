@@ -1,0 +1,401 @@
+// Integration tests of pg_store against a real PostgreSQL server: start one with
+// deploy/scripts/postgres.sh, point SPAWN_TEST_DATABASE_URL at its spawnai_test db.
+#include "persistence/pg_store.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "core/error.hpp"
+#include "persistence/migrations.hpp"
+
+using namespace spawn;
+
+namespace {
+
+/// A random hex suffix so runs against the same database never collide.
+std::string unique(const std::string& prefix) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return prefix + "_" + buf;
+}
+
+/// Adds a libpq parameter to a URI or key=value connection string.
+std::string with_param(const std::string& dsn, const std::string& key,
+                       const std::string& value) {
+  if (dsn.rfind("postgres", 0) == 0)
+    return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") + key + "=" + value;
+  return dsn + " " + key + "=" + value;
+}
+
+/// The code of a result: `errc::none` on success.
+template <class T>
+errc code(const caf::expected<T>& x) {
+  return x ? errc::none : code_of(x.error());
+}
+
+/// A session with every field set to a distinct, non-default value.
+session_record make_session(const std::string& id) {
+  return session_record{id, "owner-" + id, "a pomodoro timer with a dark theme",
+                        app_type::api, phase::provisioning, "medium", "node-a",
+                        "http://" + id + ".localhost:8080/", std::string(64, 'f'),
+                        "c0ffee", 41234, "starting", "none yet", 1700000000123,
+                        1700000001456, 1700007200789, 1700007300001, 0.1234567,
+                        1e-6, R"({"client": "cli", "n": [1, 2]})"};
+}
+
+event_record make_event(std::string message) {
+  return event_record{0, "", 0, "info", "", std::move(message)};
+}
+
+class pg_store_pgtest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const char* dsn = std::getenv("SPAWN_TEST_DATABASE_URL");
+    if (!dsn || !*dsn)
+      GTEST_SKIP() << "SPAWN_TEST_DATABASE_URL not set: PostgreSQL tests need a "
+                      "server (deploy/scripts/postgres.sh starts one)";
+    dsn_ = dsn;
+    db_ = std::make_unique<pg_store>(dsn_);
+    auto err = db_->migrate();
+    ASSERT_FALSE(err) << message_of(err);
+  }
+
+  /// Runs `sql` with parameters on a connection of its own.
+  template <class... Ts>
+  pqxx::result query(const std::string& sql, Ts&&... xs) {
+    pqxx::connection c{dsn_};
+    pqxx::work tx{c};
+    auto r = tx.exec_params(sql, std::forward<Ts>(xs)...);
+    tx.commit();
+    return r;
+  }
+
+  std::string dsn_;
+  std::unique_ptr<pg_store> db_;
+};
+
+} // namespace
+
+TEST_F(pg_store_pgtest, migrate_twice_is_idempotent) {
+  EXPECT_FALSE(db_->migrate());
+  EXPECT_FALSE(db_->migrate());
+  auto r = query("SELECT count(*) FROM schema_migrations WHERE version = $1",
+                 migrations().front().version);
+  EXPECT_EQ(r[0][0].as<int>(), 1);
+}
+
+TEST_F(pg_store_pgtest, concurrent_migrations_on_a_fresh_schema_apply_once) {
+  auto schema = unique("mig");
+  query("CREATE SCHEMA " + schema);
+  auto dsn = with_param(dsn_, "options", "-csearch_path%3D" + schema);
+  if (dsn_.rfind("postgres", 0) != 0)
+    dsn = dsn_ + " options='-csearch_path=" + schema + "'";
+  std::vector<std::thread> threads;
+  std::vector<caf::error> errors(4);
+  for (size_t i = 0; i < errors.size(); ++i)
+    threads.emplace_back([&, i] { errors[i] = pg_store{dsn}.migrate(); });
+  for (auto& t : threads)
+    t.join();
+  for (auto& err : errors)
+    EXPECT_FALSE(err) << message_of(err);
+  auto applied = query("SELECT count(*) FROM " + schema + ".schema_migrations");
+  EXPECT_EQ(applied[0][0].as<size_t>(), migrations().size());
+  query("DROP SCHEMA " + schema + " CASCADE");
+}
+
+TEST_F(pg_store_pgtest, insert_get_round_trips_every_field) {
+  auto s = make_session(unique("rt"));
+  ASSERT_FALSE(db_->insert_session(s));
+  auto got = db_->get_session(s.id);
+  ASSERT_TRUE(got) << message_of(got.error());
+  auto fields = [](const session_record& x) {
+    return std::tie(x.id, x.owner, x.prompt, x.type, x.state, x.tier, x.node_id,
+                    x.app_url, x.manage_token_hash, x.container_id, x.host_port,
+                    x.message, x.failure_reason, x.created_at, x.started_at,
+                    x.expires_at, x.destroyed_at, x.estimated_cost, x.actual_cost);
+  };
+  EXPECT_TRUE(fields(*got) == fields(s));
+  EXPECT_EQ(nlohmann::json::parse(got->metadata), nlohmann::json::parse(s.metadata));
+}
+
+TEST_F(pg_store_pgtest, zero_timestamps_are_null) {
+  auto s = make_session(unique("null"));
+  s.created_at = s.started_at = s.expires_at = s.destroyed_at = 0;
+  ASSERT_FALSE(db_->insert_session(s));
+  auto r = query("SELECT created_at IS NULL AND started_at IS NULL AND expires_at "
+                 "IS NULL AND destroyed_at IS NULL FROM sessions WHERE id = $1",
+                 s.id);
+  EXPECT_TRUE(r[0][0].as<bool>());
+  auto got = db_->get_session(s.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->created_at | got->started_at | got->expires_at | got->destroyed_at, 0);
+}
+
+TEST_F(pg_store_pgtest, duplicate_insert_is_a_conflict) {
+  auto s = make_session(unique("dup"));
+  ASSERT_FALSE(db_->insert_session(s));
+  auto err = db_->insert_session(s);
+  EXPECT_EQ(code_of(err), errc::conflict) << message_of(err);
+  EXPECT_TRUE(db_->ping()); // the connection survived the failed transaction
+}
+
+TEST_F(pg_store_pgtest, unknown_session_is_not_found) {
+  EXPECT_EQ(code(db_->get_session(unique("missing"))), errc::not_found);
+  auto ev = make_event("orphan");
+  ev.session_id = unique("missing");
+  EXPECT_EQ(code(db_->append_event(ev)), errc::not_found);
+  auto s = make_session(unique("missing"));
+  EXPECT_EQ(code(db_->save_transition(s, make_event("x"))), errc::not_found);
+}
+
+TEST_F(pg_store_pgtest, bad_dsn_is_unavailable_without_throwing) {
+  pg_store bad{"postgresql://postgres@127.0.0.1:1/spawnai_test?connect_timeout=2"};
+  EXPECT_FALSE(bad.ping());
+  EXPECT_EQ(code(bad.get_session("x")), errc::unavailable);
+  EXPECT_EQ(code_of(bad.migrate()), errc::unavailable);
+  EXPECT_EQ(code_of(bad.insert_session(make_session("x"))), errc::unavailable);
+}
+
+TEST_F(pg_store_pgtest, reconnects_after_the_connection_is_killed) {
+  auto app_name = unique("killme");
+  pg_store db{with_param(dsn_, "application_name", app_name)};
+  ASSERT_TRUE(db.ping());
+  auto killed = query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                      "WHERE application_name = $1",
+                      app_name);
+  ASSERT_EQ(killed[0][0].as<int>(), 1);
+  // The call that finds the connection dead may fail; the next one reconnects.
+  auto first = code(db.get_session(unique("missing")));
+  EXPECT_TRUE(first == errc::unavailable || first == errc::not_found);
+  EXPECT_EQ(code(db.get_session(unique("missing"))), errc::not_found);
+}
+
+TEST_F(pg_store_pgtest, injection_looking_strings_are_stored_verbatim) {
+  auto s = make_session(unique("inj"));
+  s.prompt = "'; DROP TABLE sessions; -- \" $1 \\x00 %s ' OR '1'='1";
+  s.owner = "o'wner\"; DELETE FROM sessions; --" + s.id;
+  s.message = "$$ dollar $$ quoted";
+  ASSERT_FALSE(db_->insert_session(s));
+  auto got = db_->get_session(s.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->prompt, s.prompt);
+  EXPECT_EQ(got->owner, s.owner);
+  EXPECT_EQ(got->message, s.message);
+  session_filter f;
+  f.owner = s.owner;
+  auto listed = db_->list_sessions(f);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, s.id);
+  f.owner = "' OR '1'='1";
+  listed = db_->list_sessions(f);
+  ASSERT_TRUE(listed);
+  EXPECT_TRUE(listed->empty());
+  EXPECT_TRUE(db_->get_session(s.id)); // the table is still there
+}
+TEST_F(pg_store_pgtest, save_transition_writes_row_and_event_atomically) {
+  auto s = make_session(unique("tr"));
+  ASSERT_FALSE(db_->insert_session(s));
+  const phase steps[] = {phase::generating, phase::deploying, phase::running};
+  int64_t expected_seq = 1;
+  for (auto p : steps) {
+    s.state = p;
+    s.message = "now " + std::string{to_string(p)};
+    s.host_port += 1;
+    s.actual_cost += 0.5;
+    auto ev = db_->save_transition(s, make_event(s.message));
+    ASSERT_TRUE(ev) << message_of(ev.error());
+    EXPECT_EQ(ev->seq, expected_seq++);
+    EXPECT_EQ(ev->session_id, s.id);
+    EXPECT_EQ(ev->phase, to_string(p));
+    EXPECT_GT(ev->at, 0);
+  }
+  auto got = db_->get_session(s.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->state, phase::running);
+  EXPECT_EQ(got->message, "now running");
+  EXPECT_EQ(got->host_port, 41237);
+  EXPECT_DOUBLE_EQ(got->actual_cost, s.actual_cost);
+  auto events = db_->list_events(s.id, 0, 100);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].message, "now generating");
+  EXPECT_EQ((*events)[2].seq, 3);
+  auto tail = db_->list_events(s.id, 2, 100);
+  ASSERT_TRUE(tail);
+  ASSERT_EQ(tail->size(), 1u);
+  EXPECT_EQ(tail->front().seq, 3);
+  // A failing update rolls the event back with it.
+  s.metadata = "{not json";
+  EXPECT_EQ(code(db_->save_transition(s, make_event("never stored"))),
+            errc::invalid_input);
+  events = db_->list_events(s.id, 0, 100);
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 3u);
+  auto ev = make_event("appended");
+  ev.session_id = s.id;
+  ev.at = 1700000000999;
+  auto appended = db_->append_event(ev);
+  ASSERT_TRUE(appended) << message_of(appended.error());
+  EXPECT_EQ(appended->seq, 4);
+  EXPECT_EQ(appended->at, 1700000000999);
+}
+
+TEST_F(pg_store_pgtest, concurrent_transitions_get_distinct_consecutive_seqs) {
+  auto s = make_session(unique("conc"));
+  ASSERT_FALSE(db_->insert_session(s));
+  constexpr int threads_n = 4;
+  constexpr int per_thread = 25;
+  std::vector<std::vector<int64_t>> seqs(threads_n);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < threads_n; ++t)
+    threads.emplace_back([&, t] {
+      pg_store db{dsn_}; // one store per thread, as the contract says
+      auto mine = s;
+      for (int i = 0; i < per_thread; ++i) {
+        mine.message = "thread " + std::to_string(t) + " step " + std::to_string(i);
+        auto ev = db.save_transition(mine, make_event(mine.message));
+        if (ev)
+          seqs[t].push_back(ev->seq);
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  std::set<int64_t> all;
+  for (auto& v : seqs) {
+    EXPECT_EQ(v.size(), size_t{per_thread});
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end()));
+    all.insert(v.begin(), v.end());
+  }
+  ASSERT_EQ(all.size(), size_t{threads_n * per_thread});
+  EXPECT_EQ(*all.begin(), 1);
+  EXPECT_EQ(*all.rbegin(), threads_n * per_thread);
+  auto events = db_->list_events(s.id, 0, 1000);
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), all.size());
+}
+
+TEST_F(pg_store_pgtest, list_filters_and_paginates_newest_first) {
+  auto owner = unique("lister");
+  std::vector<std::string> ids; // oldest first
+  for (int i = 0; i < 7; ++i) {
+    auto s = make_session(unique("ls"));
+    s.owner = owner;
+    s.created_at = 1700000000000 + i * 1000;
+    s.state = i < 2 ? phase::destroyed : (i % 2 ? phase::running : phase::generating);
+    s.node_id = i < 4 ? "node-x" : "node-y";
+    ASSERT_FALSE(db_->insert_session(s));
+    ids.push_back(s.id);
+  }
+  auto count = [this](session_filter f) {
+    auto found = db_->list_sessions(f);
+    return found ? static_cast<int>(found->size()) : -1;
+  };
+  session_filter f;
+  f.owner = owner;
+  auto all = db_->list_sessions(f);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 7u);
+  for (size_t i = 0; i < 7; ++i)
+    EXPECT_EQ((*all)[i].id, ids[6 - i]);
+  session_filter running = f, on_y = f, live = f;
+  running.state = "running";
+  on_y.node_id = "node-y";
+  live.live_only = true;
+  EXPECT_EQ(count(running), 2); // i = 3, 5
+  EXPECT_EQ(count(on_y), 3);
+  EXPECT_EQ(count(live), 5);
+  f.limit = 3;
+  f.offset = 3;
+  auto page = db_->list_sessions(f);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 3u);
+  EXPECT_EQ((*page)[0].id, ids[3]);
+  EXPECT_EQ((*page)[2].id, ids[1]);
+  f.offset = 6;
+  EXPECT_EQ(count(f), 1);
+  f.limit = 0; // clamped to 1
+  f.offset = -5; // read as 0
+  page = db_->list_sessions(f);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ(page->front().id, ids[6]);
+  session_filter everyone;
+  everyone.limit = 100000; // clamped to 500
+  EXPECT_LE(count(everyone), 500);
+}
+
+TEST_F(pg_store_pgtest, expired_sessions_skips_destroyed_and_future) {
+  const epoch_ms now = 1800000000000;
+  auto add = [&](const char* tag, epoch_ms expires, phase p) {
+    auto s = make_session(unique(tag));
+    s.expires_at = expires;
+    s.state = p;
+    EXPECT_FALSE(db_->insert_session(s));
+    return s.id;
+  };
+  auto past = add("exp-past", now - 1, phase::running);
+  auto sleeping = add("exp-sleep", now - 60000, phase::sleeping);
+  auto destroyed = add("exp-gone", now - 1, phase::destroyed);
+  auto future = add("exp-future", now + 1, phase::running);
+  auto exact = add("exp-exact", now, phase::running);
+  auto never = add("exp-never", 0, phase::running);
+  auto expired = db_->expired_sessions(now);
+  ASSERT_TRUE(expired) << message_of(expired.error());
+  std::set<std::string> got;
+  for (auto& s : *expired)
+    got.insert(s.id);
+  for (const auto& id : {past, sleeping})
+    EXPECT_EQ(got.count(id), 1u) << id;
+  for (const auto& id : {destroyed, future, exact, never})
+    EXPECT_EQ(got.count(id), 0u) << id;
+}
+
+TEST_F(pg_store_pgtest, artifacts_keep_versions_and_exact_content) {
+  auto s = make_session(unique("art"));
+  ASSERT_FALSE(db_->insert_session(s));
+  generated_app v1;
+  v1.title = "Pomodoro";
+  v1.template_name = "timer";
+  v1.entry = "index.html";
+  v1.files = {{"index.html", "<h1>v1</h1>"}};
+  ASSERT_FALSE(db_->save_artifact(s.id, 1, v1));
+  generated_app v2;
+  v2.title = "Pomodoro — dark \"théme\" ☕";
+  v2.template_name = "timer";
+  v2.entry = "server.js";
+  v2.run = {"node", "server.js", "--title='x'"};
+  v2.files = {{"server.js", "const s = 'it\\'s \"quoted\"';\n\ttab\\n ✓ 日本語 🍅"},
+              {"static/app.css", "body { content: \"\\201C\"; }"},
+              {"empty.txt", ""}};
+  ASSERT_FALSE(db_->save_artifact(s.id, 2, v2));
+  auto got = db_->load_artifact(s.id);
+  ASSERT_TRUE(got) << message_of(got.error());
+  EXPECT_EQ(got->title, v2.title);
+  EXPECT_EQ(got->template_name, v2.template_name);
+  EXPECT_EQ(got->entry, v2.entry);
+  EXPECT_EQ(got->run, v2.run);
+  ASSERT_EQ(got->files.size(), v2.files.size());
+  for (size_t i = 0; i < v2.files.size(); ++i) {
+    EXPECT_EQ(got->files[i].path, v2.files[i].path);
+    EXPECT_EQ(got->files[i].content, v2.files[i].content);
+  }
+  EXPECT_EQ(code_of(db_->save_artifact(s.id, 2, v1)), errc::conflict);
+  EXPECT_EQ(code_of(db_->save_artifact(unique("nobody"), 1, v1)), errc::not_found);
+  EXPECT_EQ(code(db_->load_artifact(unique("nobody"))), errc::not_found);
+  generated_app bad = v1;
+  bad.files = {{"bin", std::string("a\0b", 3)}}; // jsonb cannot hold NUL
+  EXPECT_EQ(code_of(db_->save_artifact(s.id, 3, bad)), errc::invalid_input);
+  bad.files = {{"bin", "\xff\xfe"}}; // not UTF-8
+  EXPECT_EQ(code_of(db_->save_artifact(s.id, 3, bad)), errc::invalid_input);
+  got = db_->load_artifact(s.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->entry, "server.js");
+}
