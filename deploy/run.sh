@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command to a running SpawnAI node: installs what is missing, builds,
+# starts PostgreSQL and the Docker engine, builds the runtime image, then runs
+# spawnd in the foreground with its web UI (Ctrl-C stops it; apps keep running
+# until their time is up and are re-adopted at the next start).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(bash deploy/scripts/setup.sh)"
+port=${SPAWN_HTTP_PORT:-8080}
+echo
+echo "  SpawnAI is starting: open http://127.0.0.1:${port}/"
+echo
+exec ./build/spawnd --config configs/spawnd.json

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Everything the run and test commands share: packages, build, PostgreSQL,
+# the Docker engine, the app network and the runtime image. Idempotent.
+# Prints `export` lines (DSNs, state dir) for the caller to eval on its stdout.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+log() { echo "setup.sh: $*" >&2; }
+
+bash deploy/scripts/install-deps.sh >&2
+
+log "building (build/)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" >&2
+
+dsn=$(bash deploy/scripts/postgres.sh start "$root/build/pgdata" | tail -n 1)
+bash deploy/scripts/dockerd.sh >&2
+# Apps live on their own bridge, where containers cannot talk to each other.
+if ! docker network inspect spawnai-apps >/dev/null 2>&1; then
+  docker network create --driver bridge \
+    -o com.docker.network.bridge.enable_icc=false spawnai-apps >/dev/null
+  log "created docker network spawnai-apps"
+fi
+bash deploy/runtime/build-images.sh >&2
+
+mkdir -p "$root/build/state"
+echo "export SPAWN_DATABASE_URL='$dsn'"
+echo "export SPAWN_TEST_DATABASE_URL='${dsn%/*}/spawnai_test'"
+echo "export SPAWN_NODE_STATE_DIR='$root/build/state'"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One command to a tested build: the same set-up as deploy/run.sh (packages,
+# build, PostgreSQL, Docker engine, runtime image), then every test: unit,
+# integration against the real PostgreSQL and Docker engine, and functional
+# tests that run spawnd as a process. Here every server is present, so a test
+# that skipped would hide a broken set-up: any skip fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(bash deploy/scripts/setup.sh)"
+log=build/ctest.log
+set +e
+ctest --test-dir build --output-on-failure -j 2 --timeout 900 "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+if grep -q '\*\*\*Skipped' "$log"; then
+  echo "test.sh: some tests were skipped although every server was started:" >&2
+  grep '\*\*\*Skipped' "$log" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,291 @@
+#include "infra/template_generator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/error.hpp"
+#include "infra/templates/prompt_traits.hpp"
+#include "infra/templates/text_escape.hpp"
+
+using namespace spawn;
+
+namespace {
+
+generated_app generate_ok(const std::string& prompt, app_type type = app_type::webapp) {
+  template_generator gen;
+  auto app = gen.generate({prompt, type});
+  EXPECT_TRUE(app) << prompt << ": " << (app ? "" : message_of(app.error()));
+  return app ? *app : generated_app{};
+}
+
+std::string choose(const std::string& prompt, app_type type = app_type::webapp) {
+  return choose_template(type, analyse_prompt(prompt));
+}
+
+std::size_t count_of(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + needle.size()))
+    ++n;
+  return n;
+}
+
+bool safe_relative(const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find('\\') != std::string::npos)
+    return false;
+  std::size_t start = 0;
+  for (;;) {
+    auto end = path.find('/', start);
+    auto seg = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (seg.empty() || seg == "." || seg == "..")
+      return false;
+    if (end == std::string::npos)
+      return true;
+    start = end + 1;
+  }
+}
+
+} // namespace
+
+TEST(template_generator_test, is_named_template) {
+  EXPECT_EQ(template_generator{}.name(), "template");
+}
+
+TEST(template_generator_test_choice, picks_the_template_a_person_means) {
+  const std::vector<std::tuple<app_type, std::string, std::string>> cases{
+    {app_type::webapp, "a pomodoro timer with a dark theme", "timer"},
+    {app_type::webapp, "a 10 minute countdown", "timer"},
+    {app_type::webapp, "un minuteur pour mes pâtes", "timer"},
+    {app_type::webapp, "a stopwatch with laps", "timer"},
+    {app_type::webapp, "a todo list", "todo"},
+    {app_type::webapp, "I'd like a to do list with a purple accent", "todo"},
+    {app_type::webapp, "une liste de tâches en bleu", "todo"},
+    {app_type::webapp, "a grocery shopping list", "todo"},
+    {app_type::webapp, "a notes app", "notes"},
+    {app_type::webapp, "un bloc-notes simple", "notes"},
+    {app_type::webapp, "a daily journal", "notes"},
+    {app_type::webapp, "a tally counter for push-ups", "counter"},
+    {app_type::webapp, "un compteur de verres d'eau", "counter"},
+    {app_type::webapp, "a calculator", "calculator"},
+    {app_type::webapp, "crée-moi une calculatrice", "calculator"},
+    {app_type::webapp, "a tip calculator in green", "calculator"},
+    {app_type::webapp, "a quiz about the solar system", "quiz"},
+    {app_type::webapp, "a math quiz for kids", "quiz"},
+    {app_type::webapp, "un quiz sur l'espace", "quiz"},
+    {app_type::webapp, "a signup form asking for name, email and age", "form"},
+    {app_type::webapp, "un formulaire de contact", "form"},
+    {app_type::webapp, "an RSVP page for my wedding", "form"},
+    {app_type::webapp, "a dashboard of my expenses", "chart"},
+    {app_type::webapp, "a pie chart of my budget", "chart"},
+    {app_type::webapp, "un graphique de mes dépenses", "chart"},
+    {app_type::webapp, "a dashboard to count my tasks", "chart"},
+    {app_type::webapp, "a page about my cat Felix", "generic"},
+    {app_type::webapp, "something nice", "generic"},
+    {app_type::api, "an API for books", "crud_api"},
+    {app_type::api, "a REST API to manage a library of books", "crud_api"},
+    {app_type::api, "une API pour gérer des livres", "crud_api"},
+    {app_type::api, "a hello world API", "generic_api"},
+    {app_type::api, "an API that tells the time", "generic_api"},
+    {app_type::script, "print the first 20 fibonacci numbers", "fibonacci_script"},
+    {app_type::script, "les nombres premiers jusqu'à 1000", "primes_script"},
+    {app_type::script, "a multiplication table of 7", "table_script"},
+    {app_type::script, "factorials up to 25", "factorial_script"},
+    {app_type::script, "a report about the weather in Paris", "report_script"},
+    {app_type::site, "a site for my bakery", "site"},
+  };
+  for (auto& [type, prompt, expected] : cases)
+    EXPECT_EQ(choose(prompt, type), expected) << prompt;
+}
+
+TEST(template_generator_test_analysis, derives_titles) {
+  EXPECT_EQ(analyse_prompt("a pomodoro timer with a dark theme").title, "Pomodoro Timer");
+  EXPECT_EQ(analyse_prompt("Make me a simple todo list app please").title, "Todo List");
+  EXPECT_EQ(analyse_prompt("un minuteur pomodoro avec un thème sombre").title, "Minuteur Pomodoro");
+  EXPECT_EQ(analyse_prompt("a black and gold dashboard").title, "Dashboard");
+  EXPECT_EQ(analyse_prompt("an app to track my water intake").title, "Water Intake");
+  EXPECT_EQ(analyse_prompt("crée-moi une calculatrice").title, "Calculatrice");
+  // A name the prompt gives wins, quoted or not.
+  auto named = analyse_prompt(R"(a focus timer called "Deep Focus" in red)");
+  EXPECT_EQ(named.title, "Deep Focus");
+  EXPECT_EQ(named.title_from, title_source::named);
+  EXPECT_EQ(analyse_prompt("a timer named Focus with 50 minute sessions").title, "Focus");
+  EXPECT_EQ(analyse_prompt("a notes app called 'Brain Dump'").title, "Brain Dump");
+  EXPECT_EQ(analyse_prompt("une liste de courses nommée «Samedi»").title, "Samedi");
+  EXPECT_EQ(analyse_prompt("</script><script>alert(1)</script>").title_from, title_source::none);
+}
+
+TEST(template_generator_test_analysis, titles_fit_the_template) {
+  EXPECT_EQ(generate_ok("a quiz about the solar system").title, "Solar System Quiz");
+  EXPECT_EQ(generate_ok("an API for books", app_type::api).title, "Books API");
+  EXPECT_EQ(generate_ok("a multiplication table of 7", app_type::script).title,
+            "Multiplication Table of 7");
+  EXPECT_EQ(generate_ok("write a script that prints the first 20 fibonacci numbers",
+                        app_type::script).title, "Fibonacci Numbers");
+  EXPECT_EQ(generate_ok("</script>").title, "My App");
+}
+
+TEST(template_generator_test_analysis, reads_theme_and_colours) {
+  EXPECT_EQ(analyse_prompt("a timer with a dark theme").theme, theme_kind::dark);
+  EXPECT_EQ(analyse_prompt("a timer in light mode").theme, theme_kind::light);
+  EXPECT_EQ(analyse_prompt("un minuteur sombre").theme, theme_kind::dark);
+  EXPECT_EQ(analyse_prompt("a timer").theme, theme_kind::automatic);
+  auto purple = analyse_prompt("a todo list with a purple accent");
+  EXPECT_EQ(purple.accent, "#7c3aed");
+  EXPECT_EQ(purple.accent_name, "purple");
+  EXPECT_EQ(analyse_prompt("une calculatrice rouge").accent, "#dc2626");
+  // "dark red" and "bleu clair" are shades, not themes.
+  auto dark_red = analyse_prompt("a counter in dark red");
+  EXPECT_EQ(dark_red.theme, theme_kind::automatic);
+  EXPECT_NE(dark_red.accent, "#dc2626");
+  auto light_blue = analyse_prompt("une liste en bleu clair");
+  EXPECT_EQ(light_blue.theme, theme_kind::automatic);
+  EXPECT_FALSE(light_blue.accent.empty());
+  auto gold = analyse_prompt("a black and gold dashboard");
+  EXPECT_EQ(gold.theme, theme_kind::dark);
+  EXPECT_EQ(gold.accent, "#d4a017");
+  // The accent reaches the page, the theme too.
+  auto page = generate_ok("a todo list in teal with a dark theme").files.at(0).content;
+  EXPECT_NE(page.find("data-theme=\"dark\""), std::string::npos);
+  EXPECT_NE(page.find("#0d9488"), std::string::npos);
+}
+
+TEST(template_generator_test_analysis, reads_durations_topics_fields_resources) {
+  auto t = analyse_prompt("a timer with 50 minute sessions, 10 minute breaks and a 30 min long break");
+  ASSERT_EQ(t.durations.size(), 3u);
+  EXPECT_EQ(t.durations[0].seconds, 3000);
+  EXPECT_EQ(t.durations[0].role, "work");
+  EXPECT_EQ(t.durations[1].role, "break");
+  EXPECT_EQ(t.durations[2].role, "long_break");
+  auto timer = generate_ok("a pomodoro timer: 50 minutes of work and 10 minute breaks");
+  EXPECT_NE(timer.files[0].content.find("\"seconds\":3000"), std::string::npos);
+  EXPECT_NE(timer.files[0].content.find("\"seconds\":600"), std::string::npos);
+  EXPECT_EQ(analyse_prompt("a quiz about the solar system").topic, "solar system");
+  EXPECT_EQ(analyse_prompt("un quiz sur l'espace").topic, "espace");
+  auto form = analyse_prompt("a form with name, email, age and comments and a dark theme");
+  EXPECT_EQ(form.fields, (std::vector<std::string>{"name", "email", "age", "comments"}));
+  auto page = generate_ok("a form with name, email, age and comments").files[0].content;
+  EXPECT_NE(page.find("\"type\":\"email\""), std::string::npos);
+  EXPECT_NE(page.find("\"type\":\"number\""), std::string::npos);
+  EXPECT_NE(page.find("\"type\":\"textarea\""), std::string::npos);
+  EXPECT_EQ(api_resource(analyse_prompt("an API for books")), "books");
+  EXPECT_EQ(api_resource(analyse_prompt("a REST API to manage a library of books")), "books");
+  EXPECT_EQ(api_resource(analyse_prompt("an API to store my recipe")), "recipes");
+  EXPECT_EQ(api_resource(analyse_prompt("une API pour gérer des livres")), "livres");
+  EXPECT_EQ(api_resource(analyse_prompt("a movie REST API")), "movies");
+  EXPECT_EQ(api_resource(analyse_prompt("a REST API")), "items");
+  auto api = generate_ok("an API for books with title, author and year", app_type::api);
+  EXPECT_NE(api.files[0].content.find("\"resource\":\"books\""), std::string::npos);
+  EXPECT_NE(api.files[0].content.find("{\"key\":\"year\",\"required\":false,\"type\":\"number\"}"),
+            std::string::npos);
+}
+
+TEST(template_generator_test_output, every_app_is_complete_and_safe) {
+  const std::vector<std::pair<app_type, std::string>> prompts{
+    {app_type::webapp, "a todo list"},          {app_type::webapp, "a notes app"},
+    {app_type::webapp, "a pomodoro timer"},     {app_type::webapp, "a stopwatch"},
+    {app_type::webapp, "a 10 minute countdown"}, {app_type::webapp, "a counter"},
+    {app_type::webapp, "a BMI calculator"},     {app_type::webapp, "a history quiz"},
+    {app_type::webapp, "a contact form"},       {app_type::webapp, "a sales chart"},
+    {app_type::webapp, "my cat's birthday"},    {app_type::api, "an API for movies"},
+    {app_type::api, "a ping API"},              {app_type::script, "primes below 100"},
+    {app_type::script, "the 9 times table"},    {app_type::script, "summarise this"}};
+  for (auto& [type, prompt] : prompts) {
+    auto app = generate_ok(prompt, type);
+    SCOPED_TRACE(prompt);
+    EXPECT_FALSE(app.title.empty());
+    EXPECT_FALSE(app.template_name.empty());
+    ASSERT_FALSE(app.files.empty());
+    bool has_entry = false;
+    for (auto& f : app.files) {
+      EXPECT_TRUE(safe_relative(f.path)) << f.path;
+      EXPECT_FALSE(f.content.empty()) << f.path;
+      EXPECT_EQ(f.content.find("{{"), std::string::npos) << "placeholder left in " << f.path;
+      has_entry = has_entry || f.path == app.entry;
+    }
+    EXPECT_TRUE(has_entry) << app.entry;
+    switch (type) {
+      case app_type::webapp:
+        EXPECT_EQ(app.entry, "index.html");
+        EXPECT_TRUE(app.run.empty());
+        EXPECT_EQ(app.files[0].content.rfind("<!doctype html>", 0), 0u);
+        EXPECT_NE(app.files[0].content.find("<title>" + html_escape(app.title) + "</title>"),
+                  std::string::npos);
+        break;
+      case app_type::api:
+        EXPECT_EQ(app.entry, "server.js");
+        EXPECT_EQ(app.run, (std::vector<std::string>{"node", "server.js"}));
+        EXPECT_NE(app.files[0].content.find("process.env.PORT"), std::string::npos);
+        break;
+      default:
+        EXPECT_EQ(app.entry, "main.js");
+        EXPECT_EQ(app.run, (std::vector<std::string>{"node", "main.js"}));
+    }
+  }
+}
+
+TEST(template_generator_test_output, hostile_prompts_inject_nothing) {
+  const std::vector<std::string> hostile{
+    "a todo list </script><script>alert(1)</script>",
+    "a notes app called \"</title><script>alert(1)</script>\"",
+    "a form with <img src=x onerror=alert(1)>, email and \"quotes\"",
+    "a quiz about </script><svg onload=alert(1)>",
+    "a counter for '); alert(1); ('",
+    "a chart \u2028\u2029 ${alert(1)} `backticks` in red",
+    "a timer \xff\xfe invalid utf-8 \xc3"};
+  for (auto type : {app_type::webapp, app_type::api, app_type::script}) {
+    for (auto& prompt : hostile) {
+      SCOPED_TRACE(prompt);
+      auto app = generate_ok(prompt, type);
+      for (auto& f : app.files) {
+        EXPECT_EQ(f.content.find("<script>alert"), std::string::npos);
+        EXPECT_EQ(f.content.find("<img src=x"), std::string::npos);
+        EXPECT_EQ(f.content.find("<svg onload"), std::string::npos);
+        EXPECT_EQ(f.content.find("</title><script>"), std::string::npos);
+        EXPECT_EQ(f.content.find("\u2028"), std::string::npos);
+        if (type == app_type::webapp) {
+          // The shell has exactly two script elements: theme and app.
+          EXPECT_EQ(count_of(f.content, "<script"), 2u);
+          EXPECT_EQ(count_of(f.content, "</script>"), 2u);
+        }
+      }
+    }
+  }
+}
+
+TEST(template_generator_test_output, is_deterministic) {
+  auto a = generate_ok("a quiz about animals in orange");
+  auto b = generate_ok("a quiz about animals in orange");
+  ASSERT_EQ(a.files.size(), b.files.size());
+  EXPECT_EQ(a.files[0].content, b.files[0].content);
+}
+
+TEST(template_generator_test_errors, site_and_empty_prompts_are_refused) {
+  template_generator gen;
+  auto site = gen.generate({"a site for my bakery", app_type::site});
+  ASSERT_FALSE(site);
+  EXPECT_EQ(code_of(site.error()), errc::invalid_input);
+  EXPECT_EQ(message_of(site.error()), "site apps are not available yet");
+  for (auto prompt : {"", "   ", "\t\n", "\x01\x02"}) {
+    auto app = gen.generate({prompt, app_type::webapp});
+    ASSERT_FALSE(app) << "prompt of " << std::string{prompt}.size() << " bytes";
+    EXPECT_EQ(code_of(app.error()), errc::invalid_input);
+  }
+  // A huge prompt still works and is cut.
+  auto big = gen.generate({std::string(20000, 'x') + " timer", app_type::webapp});
+  ASSERT_TRUE(big);
+  EXPECT_LT(big->files[0].content.size(), 200000u);
+}
+
+TEST(template_generator_test_escape, escapes_for_each_context) {
+  EXPECT_EQ(html_escape(R"(<a href="x">'&'</a>)"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(js_value("</script>&"), R"("\u003c/script\u003e\u0026")");
+  EXPECT_EQ(js_value("\u2028"), R"("\u2028")");
+  EXPECT_EQ(substitute("{{A}}-{{B}}-{{C}}", {{"A", "{{B}}"}, {"B", "b"}}), "{{B}}-b-{{C}}");
+  EXPECT_EQ(slugify("Tâches à faire!"), "taches-a-faire");
+  EXPECT_EQ(sanitise_utf8("  a\tb\n\nc \xff "), "a b c \xef\xbf\xbd");
+  EXPECT_EQ(fold("ÉTÉ Œuvre"), "ete oeuvre");
+}
