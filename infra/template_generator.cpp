@@ -1,0 +1,367 @@
+#include "infra/template_generator.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <vector>
+
+#include "core/error.hpp"
+#include "infra/templates/prompt_words.hpp"
+#include "infra/templates/templates.hpp"
+#include "infra/templates/text_escape.hpp"
+
+namespace spawn {
+
+namespace {
+
+using renderer = std::vector<app_file> (*)(const prompt_traits&, const std::string&);
+
+/// A webapp template and the words that choose it. Strong words name the app
+/// ("pomodoro"); weak words only hint at it ("minutes") and count only when
+/// no strong word of any template occurs.
+struct webapp_rule {
+  const char* name;
+  std::vector<std::string_view> strong;
+  std::vector<std::string_view> weak;
+};
+
+const std::vector<webapp_rule>& webapp_rules() {
+  static const std::vector<webapp_rule> rules{
+    {"timer",
+     {"timer", "timers", "pomodoro", "countdown", "count-down", "count down", "minuteur",
+      "minuterie", "chrono", "chronometre", "stopwatch", "compte a rebours",
+      "compte-a-rebours", "egg timer", "tomato timer", "hourglass", "sablier"},
+     {"alarm", "alarme", "focus session", "minutes", "break", "pause"}},
+    {"todo",
+     {"todo", "todos", "to-do", "to-dos", "to do", "task", "tasks", "tache", "taches",
+      "checklist", "check-list", "chores", "errands", "shopping list", "grocery",
+      "groceries", "liste de courses", "a faire", "task manager", "bucket list"},
+     {"list", "liste", "planner", "plan", "packing", "reminders", "rappels"}},
+    {"notes",
+     {"note", "notes", "notepad", "journal", "diary", "memo", "memos", "notebook",
+      "bloc-notes", "bloc notes", "carnet", "post-it", "scratchpad", "jot", "markdown",
+      "memento"},
+     {"writing", "ideas", "idees", "thoughts", "pensees", "write down", "ecrire"}},
+    {"counter",
+     {"counter", "compteur", "tally", "clicker", "tally counter", "click counter",
+      "score keeper", "scorekeeper", "compte-clics"},
+     {"count", "counting", "compter", "increment", "score"}},
+    {"calculator",
+     {"calculator", "calculatrice", "calculette", "calc", "arithmetic", "calcul"},
+     {"calculate", "calculer", "compute", "math", "maths", "sum", "addition"}},
+    {"quiz",
+     {"quiz", "quizz", "quizzes", "trivia", "questionnaire", "qcm", "flashcard",
+      "flashcards", "flash cards", "mcq", "multiple choice"},
+     {"questions", "knowledge", "exam", "examen", "test me", "revision", "learn"}},
+    {"form",
+     {"form", "forms", "formulaire", "survey", "sondage", "signup", "sign-up", "sign up",
+      "registration", "register", "inscription", "rsvp", "booking", "reservation",
+      "application form", "feedback form", "contact form", "questionnaire form",
+      "poll", "enquete", "guestbook", "livre d'or"},
+     {"contact", "feedback", "subscribe", "newsletter", "waitlist", "wait list",
+      "avis", "apply"}},
+    {"chart",
+     {"chart", "charts", "graph", "graphs", "dashboard", "plot", "visualization",
+      "visualisation", "visualize", "visualise", "graphique", "graphiques", "diagramme",
+      "tableau de bord", "histogram", "histogramme", "camembert", "analytics",
+      "bar chart", "pie chart", "line chart"},
+     {"statistics", "stats", "statistiques", "expenses", "expense", "depenses",
+      "budget", "sales", "ventes", "metrics", "kpi", "kpis", "data", "donnees",
+      "tracker", "weight", "poids", "revenue"}},
+  };
+  return rules;
+}
+
+/// Earliest word index where any of `words` occurs, or INT_MAX.
+int earliest(const prompt_traits& t, const std::vector<std::string_view>& words) {
+  int best = INT_MAX;
+  for (auto w : words)
+    if (auto at = t.find(w); at >= 0)
+      best = std::min(best, at);
+  return best;
+}
+
+std::string choose_webapp(const prompt_traits& t) {
+  // The template named first wins: "a dashboard to count tasks" is a chart.
+  for (bool strong : {true, false}) {
+    const char* best = nullptr;
+    int best_at = INT_MAX;
+    for (auto& rule : webapp_rules()) {
+      auto at = earliest(t, strong ? rule.strong : rule.weak);
+      if (at < best_at) {
+        best_at = at;
+        best = rule.name;
+      }
+    }
+    if (best)
+      return best;
+  }
+  return "generic";
+}
+
+std::string pluralise(const std::string& word) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> irregular{
+    {"person", "people"}, {"child", "children"}, {"man", "men"}, {"woman", "women"},
+    {"mouse", "mice"}, {"data", "data"}, {"news", "news"}, {"info", "info"}};
+  for (auto& [one, many] : irregular)
+    if (word == one || word == many)
+      return std::string{many};
+  if (word.empty())
+    return word;
+  auto ends = [&](std::string_view s) {
+    return word.size() >= s.size() && word.compare(word.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends("s") || ends("x") || ends("z"))
+    return word;
+  if (ends("ch") || ends("sh"))
+    return word + "es";
+  if (ends("y") && word.size() > 1 && std::string_view{"aeiou"}.find(word[word.size() - 2])
+                                          == std::string_view::npos)
+    return word.substr(0, word.size() - 1) + "ies";
+  return word + "s";
+}
+
+bool only_words_from(const std::string& title, std::initializer_list<std::string_view> set) {
+  auto words = tokenise(title);
+  return std::all_of(words.begin(), words.end(), [&](const prompt_token& w) {
+    return !w.word || std::find(set.begin(), set.end(), w.folded) != set.end();
+  });
+}
+
+} // namespace
+
+std::string template_generator::name() const {
+  return "template";
+}
+
+std::string choose_template(app_type type, const prompt_traits& t) {
+  switch (type) {
+    case app_type::site:
+      return "site";
+    case app_type::api: {
+      bool crud_words = t.has_any({"crud", "rest", "restful", "resource", "resources",
+                                   "database", "records", "manage", "gerer", "gestion",
+                                   "store", "storing", "inventory", "inventaire"});
+      bool service_words = t.has_any({"hello", "echo", "health", "healthcheck", "ping", "time",
+                                      "clock", "uuid", "random", "status", "demo", "heure",
+                                      "aleatoire", "bonjour"});
+      if (t.subject.empty() && service_words && !crud_words)
+        return "generic_api";
+      if (!t.subject.empty() || crud_words || api_resource(t) != "items")
+        return "crud_api";
+      return "generic_api";
+    }
+    case app_type::script: {
+      auto mode = math_mode(t);
+      return mode.empty() ? "report_script" : mode + "_script";
+    }
+    case app_type::webapp:
+      return choose_webapp(t);
+  }
+  return "generic";
+}
+
+std::string api_resource(const prompt_traits& t) {
+  auto phrase = t.subject;
+  if (phrase.empty()) {
+    // "a books API", "a simple movie REST API"
+    auto at = t.find("api");
+    while (at > 0) {
+      const auto& w = t.words[static_cast<std::size_t>(at - 1)];
+      if (is_filler(w) || is_descriptor(w) || is_generic_noun(w)
+          || w == "rest" || w == "json" || w == "crud" || w == "http" || w == "restful") {
+        --at;
+        continue;
+      }
+      phrase = w;
+      break;
+    }
+  }
+  auto words = tokenise(phrase);
+  std::vector<std::string> head;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const auto& w = words[i].folded;
+    if (w == "of" || w == "de" || w == "du" || w == "des" || w == "d") {
+      static const std::vector<std::string_view> containers{
+        "collection", "list", "library", "catalog", "catalogue", "database", "inventory",
+        "set", "liste", "base", "bibliotheque", "inventaire", "registry", "registre"};
+      bool container = head.size() == 1
+                       && std::find(containers.begin(), containers.end(), head[0])
+                            != containers.end();
+      if (!container)
+        break;
+      head.clear();
+      continue;
+    }
+    if (!words[i].word || words[i].number || is_article(w) || is_descriptor(w))
+      continue;
+    if (head.size() < 3)
+      head.push_back(w);
+  }
+  if (head.empty())
+    return "items";
+  static const std::vector<std::pair<std::vector<std::string_view>, std::string_view>> synonyms{
+    {{"library", "bookstore", "bookshop", "librairie", "bibliotheque", "reading"}, "books"},
+    {{"shop", "store", "boutique", "ecommerce", "e-commerce", "magasin"}, "products"},
+    {{"blog"}, "posts"},
+    {{"todo", "to-do", "todos", "to-dos"}, "todos"},
+    {{"data", "stuff", "things", "information", "infos", "donnees", "choses", "me", "it",
+      "them", "everything", "anything", "testing", "fun"}, "items"}};
+  if (head.size() == 1)
+    for (auto& [words_in, resource] : synonyms)
+      if (std::find(words_in.begin(), words_in.end(), head[0]) != words_in.end())
+        return std::string{resource};
+  std::string joined;
+  for (auto& w : head)
+    joined += (joined.empty() ? "" : " ") + w;
+  auto slug = slugify(joined, 32);
+  if (slug.empty())
+    return "items";
+  // English puts the plural on the last word, French on the first.
+  auto dash = t.french ? slug.find('-') : slug.rfind('-');
+  if (dash == std::string::npos)
+    return pluralise(slug);
+  if (t.french)
+    return pluralise(slug.substr(0, dash)) + slug.substr(dash);
+  return slug.substr(0, dash + 1) + pluralise(slug.substr(dash + 1));
+}
+
+std::string resolve_title(std::string_view name, const prompt_traits& t) {
+  if (t.title_from == title_source::named)
+    return t.title;
+  auto title = t.title;
+  bool weak = t.title_from != title_source::head;
+  if (name == "quiz" && !t.topic.empty()
+      && (title.empty() || only_words_from(title, {"quiz", "quizz", "trivia", "game",
+                                                   "questionnaire", "qcm", "jeu"}))) {
+    std::string topic;
+    for (auto& w : tokenise(t.topic))
+      if (w.word)
+        topic += (topic.empty() ? "" : " ") + title_word(w.text, w.folded, topic.empty());
+    return t.french ? "Quiz : " + topic : topic + " Quiz";
+  }
+  if (name == "crud_api" || name == "generic_api") {
+    if (title.empty() || weak
+        || only_words_from(title, {"api", "rest", "restful", "crud", "json", "http", "web",
+                                   "server", "backend", "service", "endpoint", "endpoints"})) {
+      if (name == "generic_api")
+        return title.empty() || weak ? "API" : title;
+      auto resource = api_resource(t);
+      std::replace(resource.begin(), resource.end(), '-', ' ');
+      return capitalise(resource) + " API";
+    }
+    return title;
+  }
+  if (name == "table_script" && math_mode(t) == "table")
+    for (auto n : t.numbers)
+      if (n >= 1 && n <= 1000 && !t.has("tables"))
+        return "Multiplication Table of " + std::to_string(n);
+  if (name.size() > 7 && name.substr(name.size() - 7) == "_script" && name != "report_script"
+      && (weak || tokenise(title).size() <= 1 || t.has_any({"print", "prints", "list", "compute",
+                                                             "calculate", "generate"}))) {
+    if (name == "fibonacci_script")
+      return "Fibonacci Numbers";
+    if (name == "primes_script")
+      return "Prime Numbers";
+    if (name == "factorial_script")
+      return "Factorials";
+    for (auto n : t.numbers)
+      if (n >= 1 && n <= 1000)
+        return "Multiplication Table of " + std::to_string(n);
+    return "Multiplication Tables";
+  }
+  if (!title.empty())
+    return title;
+  if (name == "todo")
+    return t.french ? "Liste de tâches" : "To-Do List";
+  if (name == "notes")
+    return "Notes";
+  if (name == "timer")
+    return t.has("pomodoro") ? "Pomodoro Timer" : t.french ? "Minuteur" : "Timer";
+  if (name == "counter")
+    return t.french ? "Compteur" : "Counter";
+  if (name == "calculator")
+    return t.french ? "Calculatrice" : "Calculator";
+  if (name == "quiz")
+    return "Quiz";
+  if (name == "form")
+    return t.french ? "Formulaire" : "Form";
+  if (name == "chart")
+    return t.french ? "Tableau de bord" : "Dashboard";
+  if (name == "report_script")
+    return "Report";
+  return t.french ? "Mon application" : "My App";
+}
+
+namespace {
+
+/// True if `path` is relative, non-empty and free of "..", backslashes and
+/// empty or hidden segments.
+bool safe_path(std::string_view path) {
+  if (path.empty() || path.front() == '/' || path.find('\\') != std::string_view::npos
+      || path.find('\0') != std::string_view::npos || path.size() > 200)
+    return false;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    auto seg = path.substr(start, end == std::string_view::npos ? std::string_view::npos
+                                                                 : end - start);
+    if (seg.empty() || seg.front() == '.')
+      return false;
+    if (end == std::string_view::npos)
+      break;
+    start = end + 1;
+  }
+  return true;
+}
+
+} // namespace
+
+caf::expected<generated_app> template_generator::generate(const generation_request& req) {
+  if (req.type == app_type::site)
+    return make_error(errc::invalid_input, "site apps are not available yet");
+  auto traits = analyse_prompt(req.prompt);
+  if (traits.prompt.empty())
+    return make_error(errc::invalid_input, "the prompt is empty");
+  static const std::vector<std::pair<std::string_view, renderer>> renderers{
+    {"todo", todo_webapp},           {"notes", notes_webapp},
+    {"timer", timer_webapp},         {"counter", counter_webapp},
+    {"calculator", calculator_webapp}, {"quiz", quiz_webapp},
+    {"form", form_webapp},           {"chart", chart_webapp},
+    {"generic", generic_webapp},     {"crud_api", crud_api},
+    {"generic_api", generic_api},    {"fibonacci_script", math_script},
+    {"primes_script", math_script},  {"table_script", math_script},
+    {"factorial_script", math_script}, {"report_script", report_script}};
+  generated_app app;
+  app.template_name = choose_template(req.type, traits);
+  auto it = std::find_if(renderers.begin(), renderers.end(),
+                         [&](auto& r) { return r.first == app.template_name; });
+  if (it == renderers.end())
+    return make_error(errc::generation_failed, "no template named " + app.template_name);
+  app.title = resolve_title(app.template_name, traits);
+  app.files = it->second(traits, app.title);
+  switch (req.type) {
+    case app_type::api:
+      app.entry = "server.js";
+      app.run = {"node", "server.js"};
+      break;
+    case app_type::script:
+      app.entry = "main.js";
+      app.run = {"node", "main.js"};
+      break;
+    default:
+      app.entry = "index.html";
+  }
+  bool has_entry = false;
+  for (auto& f : app.files) {
+    if (!safe_path(f.path) || f.content.empty())
+      return make_error(errc::generation_failed, "template " + app.template_name
+                                                   + " produced a bad file: " + f.path);
+    has_entry = has_entry || f.path == app.entry;
+  }
+  if (!has_entry)
+    return make_error(errc::generation_failed,
+                      "template " + app.template_name + " produced no " + app.entry);
+  return app;
+}
+
+} // namespace spawn

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/app_type.hpp"
+#include "infra/generator.hpp"
+#include "infra/templates/prompt_traits.hpp"
+
+namespace spawn {
+
+/// The offline generator (DESIGN §3, the default): picks a built-in template
+/// from the prompt's words (English and French) and adapts it (title, theme,
+/// accent colour, durations, quiz topic, form fields, API resource). Needs no
+/// network, never blocks for long, and is deterministic for a given prompt.
+class template_generator : public generator {
+public:
+  /// Returns "template".
+  std::string name() const override;
+
+  /// Renders the template that fits `req`. Errors: `errc::invalid_input` for
+  /// an empty prompt and for `site` apps (not available yet).
+  caf::expected<generated_app> generate(const generation_request& req) override;
+};
+
+/// Name of the template that fits `type` and `traits`: for webapps "todo",
+/// "notes", "timer", "counter", "calculator", "quiz", "form", "chart" or
+/// "generic"; for apis "crud_api" or "generic_api"; for scripts
+/// "fibonacci_script", "primes_script", "table_script", "factorial_script" or
+/// "report_script"; "site" for sites.
+std::string choose_template(app_type type, const prompt_traits& traits);
+
+/// The title shown by template `name` for `traits`: a name the prompt gives
+/// wins, then the prompt's head noun phrase, then a title that fits the
+/// template ("Solar System Quiz", "Books API", "Fibonacci Numbers").
+std::string resolve_title(std::string_view name, const prompt_traits& traits);
+
+/// The resource a CRUD API serves, as a URL path segment ("books"): taken
+/// from the prompt's subject, pluralised; "items" when the prompt names none.
+std::string api_resource(const prompt_traits& traits);
+
+} // namespace spawn

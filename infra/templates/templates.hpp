@@ -1,0 +1,68 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/generated_app.hpp"
+#include "infra/templates/prompt_traits.hpp"
+
+namespace spawn {
+
+/// The parts of a single-page webapp; `render_page` wraps them in the shared
+/// shell (head, theme, header, footer). Template text is trusted; everything
+/// taken from the prompt travels in `config` or is escaped before it gets here.
+struct page_parts {
+  std::string title;          ///< plain text; the shell escapes it
+  std::string subtitle;       ///< plain text; the shell escapes it
+  std::string default_accent; ///< "#rrggbb" used when the prompt names no colour
+  std::string css;            ///< the template's own styles
+  std::string body;           ///< the template's markup inside <main>
+  std::string js;             ///< the template's script; reads `CONFIG`
+  nlohmann::json config = nlohmann::json::object(); ///< embedded with `js_value`
+};
+
+/// A complete HTML document for `parts`, themed after `traits`.
+std::string render_page(const prompt_traits& traits, const page_parts& parts);
+
+/// An accent colour adjusted for readable contrast on both themes.
+struct accent_palette {
+  std::string light, light_fg; ///< accent and text-on-accent for the light theme
+  std::string dark, dark_fg;   ///< the same for the dark theme
+};
+
+/// Palette for `hex` ("#rrggbb"); an invalid colour gives the default indigo.
+accent_palette make_palette(const std::string& hex);
+
+/// Stylesheet for pages that Node.js code renders at run time (an API's
+/// index page, a script's report); `accent` is "#rrggbb".
+std::string plain_css(const std::string& accent);
+
+// Each template returns its files; the title is already resolved.
+std::vector<app_file> todo_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> notes_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> timer_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> counter_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> calculator_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> quiz_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> form_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> chart_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> generic_webapp(const prompt_traits& t, const std::string& title);
+std::vector<app_file> crud_api(const prompt_traits& t, const std::string& title);
+std::vector<app_file> generic_api(const prompt_traits& t, const std::string& title);
+std::vector<app_file> math_script(const prompt_traits& t, const std::string& title);
+std::vector<app_file> report_script(const prompt_traits& t, const std::string& title);
+
+/// Which computation a math script does: "fibonacci", "primes", "table",
+/// "factorial", or "" when the prompt asks for none of them.
+std::string math_mode(const prompt_traits& t);
+
+/// Question bank for a quiz: a JSON array of {q, choices[], answer, why}.
+/// `bank` names the topic ("space", "geography", ...; "" for general).
+nlohmann::json quiz_questions(const std::string& bank);
+
+/// The bank that fits the prompt's words, or "" for general knowledge.
+std::string quiz_bank_for(const prompt_traits& t);
+
+} // namespace spawn
