@@ -115,10 +115,22 @@ function draw() {
   if (kind === "pomodoro") $("#stats").textContent = "Focus sessions today: " + doneToday;
 }
 
-function beep() {
-  if (!prefs.sound) return;
+let audio = null;
+
+/** Creates the audio context during a user gesture, as browsers require. */
+function unlockAudio() {
+  const activated = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (!prefs.sound || !activated) return;
   try {
-    const ctx = new (window.AudioContext || window.webkitAudioContext)();
+    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+    if (audio.state === "suspended") audio.resume();
+  } catch (e) { audio = null; }
+}
+
+function beep() {
+  if (!prefs.sound || !audio) return;
+  try {
+    const ctx = audio;
     [0, 0.35, 0.7].forEach((t) => {
       const osc = ctx.createOscillator();
       const gain = ctx.createGain();
@@ -197,7 +209,7 @@ function renderLaps() {
 
 $("#modes").replaceChildren(...modes.map((m, i) => h("button", { type: "button", class: "ghost", "aria-pressed": String(i === 0), text: m.label, onclick: () => select(i) })));
 $("#modes").hidden = modes.length < 2;
-$("#start").addEventListener("click", () => (running() ? pause() : start()));
+$("#start").addEventListener("click", () => { unlockAudio(); running() ? pause() : start(); });
 $("#reset").addEventListener("click", reset);
 $("#skip").textContent = kind === "stopwatch" ? "Lap" : "Skip";
 $("#skip").hidden = kind === "countdown";
@@ -229,7 +241,7 @@ $("#auto").addEventListener("change", (e) => { prefs.auto = e.target.checked; st
 $("#sound").addEventListener("change", (e) => { prefs.sound = e.target.checked; store.set("prefs", prefs); });
 document.addEventListener("keydown", (e) => {
   if (e.target.closest && e.target.closest("input,textarea,select,button")) return;
-  if (e.code === "Space") { e.preventDefault(); running() ? pause() : start(); }
+  if (e.code === "Space") { e.preventDefault(); unlockAudio(); running() ? pause() : start(); }
   if (e.key === "r" || e.key === "R") reset();
 });
 select(0);
