@@ -1299,8 +1299,13 @@
     renderRecent();
 
     var id = hashSessionId() || storageGet(CURRENT_KEY, null);
-    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id)) openSession(id);
-    else showComposer();
+    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+      openSession(id);
+    } else {
+      showComposer();
+      // Ready to type at once, except on touch screens where that would pop up the keyboard.
+      if (window.matchMedia && window.matchMedia('(pointer: fine)').matches) ta.focus();
+    }
     refreshRecentStates();
   }
 

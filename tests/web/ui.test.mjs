@@ -145,6 +145,36 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await context.close();
   });
 
+  test('keyboard only: type choice, prompt and send are reachable with visible focus', async () => {
+    const { context, page, problems } = await newPage();
+    await page.goto(BASE + '/');
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.waitForFunction(() => document.activeElement?.id === 'prompt');
+    // Back to the app type: arrow keys move the choice.
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.value), 'webapp');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('radio', { name: /^API/ }).isChecked(), true);
+    const ring = await page.evaluate(() =>
+      getComputedStyle(document.activeElement.nextElementSibling).outlineStyle);
+    assert.notEqual(ring, 'none', 'the focused type card shows a focus ring');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'prompt');
+    await page.keyboard.type('a todo list');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'send');
+    assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none');
+    await shot(page, '03-keyboard-focus', { fullPage: false });
+    // The example chips are buttons too: Enter on one fills the prompt and sets its type.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#prompt').inputValue(), 'a pomodoro timer with a dark theme');
+    assert.equal(await page.getByRole('radio', { name: /^Web app/ }).isChecked(), true);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('validation errors show next to the box (empty, too long, server-side)', async () => {
     const { context, page, problems } = await newPage({}, [/Failed to load resource: the server responded with a status of 400/]);
     const posts = [];
@@ -169,7 +199,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await page.locator('#send').click();
     await page.locator('#prompt-error').waitFor();
     assert.match(await page.locator('#prompt-error').textContent(), /2,001 characters; the limit is 2,000/);
-    await shot(page, '03-validation-too-long', { fullPage: false });
+    await shot(page, '04-validation-too-long', { fullPage: false });
     assert.deepEqual(posts, []);
     // Back under the limit, the length error goes away by itself.
     await page.locator('#prompt').press('Backspace');
@@ -183,7 +213,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.match(await page.locator('#type-error').textContent(), /app_type/);
     assert.equal(posts.length, 1);
     assert.equal(await page.locator('#session-view').isHidden(), true);
-    await shot(page, '04-validation-server', { fullPage: false });
+    await shot(page, '04-validation-server-side', { fullPage: false });
 
     assert.deepEqual(problems, []);
     await context.close();
