@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "infra/templates/prompt_words.hpp"
+#include "infra/templates/site.hpp"
 #include "infra/templates/templates.hpp"
 #include "infra/templates/text_escape.hpp"
 
@@ -289,6 +290,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     return t.french ? "Tableau de bord" : "Dashboard";
   if (name == "report_script")
     return "Report";
+  if (name == "site")
+    return site_kind_for(t)["label"].get<std::string>();
   return t.french ? "Mon application" : "My App";
 }
 
@@ -317,8 +320,6 @@ bool safe_path(std::string_view path) {
 } // namespace
 
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {
-  if (req.type == app_type::site)
-    return make_error(errc::invalid_input, "site apps are not available yet");
   auto traits = analyse_prompt(req.prompt);
   if (traits.prompt.empty())
     return make_error(errc::invalid_input, "the prompt is empty");
@@ -330,7 +331,8 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
     {"generic", generic_webapp},     {"crud_api", crud_api},
     {"generic_api", generic_api},    {"fibonacci_script", math_script},
     {"primes_script", math_script},  {"table_script", math_script},
-    {"factorial_script", math_script}, {"report_script", report_script}};
+    {"factorial_script", math_script}, {"report_script", report_script},
+    {"site", site_pages}};
   generated_app app;
   app.template_name = choose_template(req.type, traits);
   auto it = std::find_if(renderers.begin(), renderers.end(),

@@ -18,8 +18,9 @@ public:
   /// Returns "template".
   std::string name() const override;
 
-  /// Renders the template that fits `req`. Errors: `errc::invalid_input` for
-  /// an empty prompt and for `site` apps (not available yet).
+  /// Renders the template that fits `req`. A `site` is a static multi-page
+  /// website (home, services, about, contact). Errors: `errc::invalid_input`
+  /// for an empty prompt.
   caf::expected<generated_app> generate(const generation_request& req) override;
 };
 

@@ -222,7 +222,12 @@ const server = http.createServer((req, res) => {
   });
 });
 server.listen(PORT, HOST, () => console.log(CONFIG.title + " listening on http://" + HOST + ":" + PORT + BASE));
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref(); // do not wait for slow clients
+  });
+}
 )js";
 
 } // namespace spawn::api_text

@@ -138,7 +138,12 @@ const server = http.createServer((req, res) => {
   handle(req, res).catch((e) => { console.error(e); if (!res.headersSent) fail(res, 500, "internal", "unexpected error"); });
 });
 server.listen(PORT, HOST, () => console.log(CONFIG.title + " listening on http://" + HOST + ":" + PORT));
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref(); // do not wait for slow clients
+  });
+}
 )js";
 
 } // namespace

@@ -53,6 +53,7 @@ std::vector<app_file> crud_api(const prompt_traits& t, const std::string& title)
 std::vector<app_file> generic_api(const prompt_traits& t, const std::string& title);
 std::vector<app_file> math_script(const prompt_traits& t, const std::string& title);
 std::vector<app_file> report_script(const prompt_traits& t, const std::string& title);
+std::vector<app_file> site_pages(const prompt_traits& t, const std::string& title);
 
 /// Which computation a math script does: "fibonacci", "primes", "table",
 /// "factorial", or "" when the prompt asks for none of them.

@@ -137,8 +137,8 @@ for (const s of scripts) vm.runInContext(s, g, { filename: "inline.js" });
 setTimeout(() => { console.log("STUB_DOM_OK"); process.exit(0); }, 150);
 )js";
 
-/// Appended to a page in Chromium: fills and clicks every control, three times.
-const char* const monkey_js = R"js(<script>
+/// Loaded by a page in Chromium: fills and clicks every control, three times.
+const char* const monkey_js = R"js(
 window.confirm = () => true; window.alert = () => {};
 setTimeout(() => {
   const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
@@ -153,7 +153,7 @@ setTimeout(() => {
   document.dispatchEvent(new KeyboardEvent("keydown", { key: "1", bubbles: true }));
   console.log("MONKEY_DONE");
 }, 100);
-</script>)js";
+)js";
 
 int free_port() {
   int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -287,7 +287,28 @@ TEST(template_apps_nodetest, webapp_scripts_parse_and_start) {
   }
 }
 
-TEST(template_apps_nodetest, webapps_run_in_chromium_without_console_errors) {
+/// Loads `page` in headless Chromium with the monkey script; fails on any
+/// console message (errors, uncaught exceptions, warnings) and if the monkey
+/// did not finish.
+void expect_clean_in_chromium(const char* chromium, const fs::path& page, const std::string& what) {
+  auto dir = page.parent_path();
+  write_file(dir / "monkey.js", monkey_js);
+  std::ifstream in{page};
+  std::string html{std::istreambuf_iterator<char>{in}, {}};
+  html.insert(html.rfind("</body>"), "<script src=\"monkey.js\"></script>");
+  auto probe = dir / ("monkey-" + page.filename().string());
+  write_file(probe, html);
+  auto out = run("timeout 90 " + std::string{chromium} + " --headless=new --no-sandbox --disable-gpu"
+                 " --enable-logging=stderr --v=0 --virtual-time-budget=4000 --user-data-dir="
+                 + quote(dir / "profile") + " --dump-dom file://" + probe.string());
+  EXPECT_NE(out.output.find("MONKEY_DONE"), std::string::npos) << what;
+  std::istringstream lines{out.output};
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(":CONSOLE") != std::string::npos && line.find("MONKEY_DONE") == std::string::npos)
+      ADD_FAILURE() << what << ": " << line;
+}
+
+TEST(template_apps_nodetest, webapps_and_sites_run_in_chromium_without_console_errors) {
   REQUIRE_NODE();
   const char* chromium = have("/usr/bin/chromium") ? "/usr/bin/chromium" : nullptr;
   if (!chromium)
@@ -299,18 +320,32 @@ TEST(template_apps_nodetest, webapps_run_in_chromium_without_console_errors) {
     SCOPED_TRACE(prompt);
     auto dir = tmp.path / ("web" + std::to_string(n++));
     auto app = make_app(prompt, app_type::webapp, dir);
-    std::ifstream in{dir / "index.html"};
-    std::string html{std::istreambuf_iterator<char>{in}, {}};
-    html.insert(html.rfind("</body>"), monkey_js);
-    write_file(dir / "monkey.html", html);
-    auto out = run("timeout 90 " + std::string{chromium} + " --headless=new --no-sandbox --disable-gpu"
-                   " --enable-logging=stderr --v=0 --virtual-time-budget=4000 --user-data-dir="
-                   + quote(dir / "profile") + " --dump-dom file://" + (dir / "monkey.html").string());
-    EXPECT_NE(out.output.find("MONKEY_DONE"), std::string::npos) << app.template_name;
-    std::istringstream lines{out.output};
-    for (std::string line; std::getline(lines, line);)
-      if (line.find(":CONSOLE") != std::string::npos && line.find("MONKEY_DONE") == std::string::npos)
-        ADD_FAILURE() << app.template_name << ": " << line;
+    expect_clean_in_chromium(chromium, dir / "index.html", app.template_name);
+  }
+  auto dir = tmp.path / "site";
+  make_app("a website for my plumbing business in Nantes, in blue", app_type::site, dir);
+  for (auto page : {"index.html", "services.html", "about.html", "contact.html"})
+    expect_clean_in_chromium(chromium, dir / page, page);
+}
+
+TEST(template_apps_nodetest, site_pages_link_up_and_script_parses) {
+  REQUIRE_NODE();
+  temp_dir tmp;
+  auto app = make_app("a site for my photography studio </script>", app_type::site, tmp.path);
+  EXPECT_EQ(run(std::string{node} + " --check " + quote(tmp.path / "site.js")).status, 0);
+  for (auto& f : app.files) {
+    for (auto pos = f.content.find("href=\""); pos != std::string::npos;
+         pos = f.content.find("href=\"", pos + 1)) {
+      auto target = f.content.substr(pos + 6, f.content.find('"', pos + 6) - pos - 6);
+      if (target.find(':') == std::string::npos && target[0] != '#') {
+        EXPECT_TRUE(fs::exists(tmp.path / target)) << f.path << " links to " << target;
+      }
+    }
+    auto src = f.content.find("src=\"");
+    if (src != std::string::npos) {
+      auto script = f.content.substr(src + 5, f.content.find('"', src + 5) - src - 5);
+      EXPECT_TRUE(fs::exists(tmp.path / script)) << f.path << " loads " << script;
+    }
   }
 }
 

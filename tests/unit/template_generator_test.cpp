@@ -191,7 +191,8 @@ TEST(template_generator_test_output, every_app_is_complete_and_safe) {
     {app_type::webapp, "a contact form"},       {app_type::webapp, "a sales chart"},
     {app_type::webapp, "my cat's birthday"},    {app_type::api, "an API for movies"},
     {app_type::api, "a ping API"},              {app_type::script, "primes below 100"},
-    {app_type::script, "the 9 times table"},    {app_type::script, "summarise this"}};
+    {app_type::script, "the 9 times table"},    {app_type::script, "summarise this"},
+    {app_type::site, "a website for my yoga studio"}};
   for (auto& [type, prompt] : prompts) {
     auto app = generate_ok(prompt, type);
     SCOPED_TRACE(prompt);
@@ -219,6 +220,10 @@ TEST(template_generator_test_output, every_app_is_complete_and_safe) {
         EXPECT_EQ(app.run, (std::vector<std::string>{"node", "server.js"}));
         EXPECT_NE(app.files[0].content.find("process.env.PORT"), std::string::npos);
         break;
+      case app_type::site:
+        EXPECT_EQ(app.entry, "index.html");
+        EXPECT_TRUE(app.run.empty());
+        break;
       default:
         EXPECT_EQ(app.entry, "main.js");
         EXPECT_EQ(app.run, (std::vector<std::string>{"node", "main.js"}));
@@ -235,7 +240,7 @@ TEST(template_generator_test_output, hostile_prompts_inject_nothing) {
     "a counter for '); alert(1); ('",
     "a chart \u2028\u2029 ${alert(1)} `backticks` in red",
     "a timer \xff\xfe invalid utf-8 \xc3"};
-  for (auto type : {app_type::webapp, app_type::api, app_type::script}) {
+  for (auto type : {app_type::webapp, app_type::api, app_type::script, app_type::site}) {
     for (auto& prompt : hostile) {
       SCOPED_TRACE(prompt);
       auto app = generate_ok(prompt, type);
@@ -250,6 +255,10 @@ TEST(template_generator_test_output, hostile_prompts_inject_nothing) {
           EXPECT_EQ(count_of(f.content, "<script"), 2u);
           EXPECT_EQ(count_of(f.content, "</script>"), 2u);
         }
+        if (type == app_type::site && f.path.size() > 5
+            && f.path.compare(f.path.size() - 5, 5, ".html") == 0) {
+          EXPECT_EQ(count_of(f.content, "<script"), 1u) << f.path;
+        }
       }
     }
   }
@@ -262,12 +271,8 @@ TEST(template_generator_test_output, is_deterministic) {
   EXPECT_EQ(a.files[0].content, b.files[0].content);
 }
 
-TEST(template_generator_test_errors, site_and_empty_prompts_are_refused) {
+TEST(template_generator_test_errors, empty_prompts_are_refused) {
   template_generator gen;
-  auto site = gen.generate({"a site for my bakery", app_type::site});
-  ASSERT_FALSE(site);
-  EXPECT_EQ(code_of(site.error()), errc::invalid_input);
-  EXPECT_EQ(message_of(site.error()), "site apps are not available yet");
   for (auto prompt : {"", "   ", "\t\n", "\x01\x02"}) {
     auto app = gen.generate({prompt, app_type::webapp});
     ASSERT_FALSE(app) << "prompt of " << std::string{prompt}.size() << " bytes";
@@ -277,6 +282,31 @@ TEST(template_generator_test_errors, site_and_empty_prompts_are_refused) {
   auto big = gen.generate({std::string(20000, 'x') + " timer", app_type::webapp});
   ASSERT_TRUE(big);
   EXPECT_LT(big->files[0].content.size(), 200000u);
+}
+
+TEST(template_generator_test_site, is_a_static_multi_page_website) {
+  auto app = generate_ok(R"(a website for my bakery in Lyon called "Le Petit Four" in orange)",
+                         app_type::site);
+  EXPECT_EQ(app.template_name, "site");
+  EXPECT_EQ(app.title, "Le Petit Four");
+  EXPECT_EQ(app.entry, "index.html");
+  EXPECT_TRUE(app.run.empty());
+  std::vector<std::string> paths;
+  for (auto& f : app.files)
+    paths.push_back(f.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"index.html", "services.html", "about.html",
+                                             "contact.html", "style.css", "site.js"}));
+  auto& home = app.files[0].content;
+  EXPECT_NE(home.find("<h1>Le Petit Four</h1>"), std::string::npos);
+  EXPECT_NE(home.find("Bakery in Lyon"), std::string::npos);
+  EXPECT_NE(home.find("Fresh bread"), std::string::npos);
+  for (auto& page : {"services.html", "about.html", "contact.html"})
+    EXPECT_NE(home.find(std::string{"href=\""} + page + "\""), std::string::npos) << page;
+  EXPECT_NE(app.files[2].content.find("aria-current=\"page\">About"), std::string::npos);
+  // Unknown businesses still get a sensible site.
+  auto plain = generate_ok("a site for my company", app_type::site);
+  EXPECT_EQ(plain.files.size(), 6u);
+  EXPECT_NE(plain.files[1].content.find("Consultation"), std::string::npos);
 }
 
 TEST(template_generator_test_escape, escapes_for_each_context) {
