@@ -240,6 +240,12 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
         topic += (topic.empty() ? "" : " ") + title_word(w.text, w.folded, topic.empty());
     return t.french ? "Quiz : " + topic : topic + " Quiz";
   }
+  if (name == "counter" && !t.subject.empty()
+      && (title.empty() || only_words_from(title, {"counter", "compteur", "tally", "clicker",
+                                                   "click", "simple"}))) {
+    auto subject = title_word(t.subject, fold(t.subject), true);
+    return t.french ? "Compteur : " + t.subject : subject + " Counter";
+  }
   if (name == "crud_api" || name == "generic_api") {
     if (title.empty() || weak
         || only_words_from(title, {"api", "rest", "restful", "crud", "json", "http", "web",

@@ -56,6 +56,7 @@ const CONFIG = {{CONFIG}};
 )html";
 
 extern const char* const css = R"css(*,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 :root{--radius:14px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.5;-webkit-text-size-adjust:100%}
 html[data-theme=light]{--bg:#f5f6fa;--fg:#1d2130;--card:#ffffff;--muted:#5d6477;--border:#dde1ea;--soft:#eef0f6;--accent:{{LIGHT}};--accent-fg:{{LIGHT_FG}};--danger:#b91c1c;--ok:#15803d;--shadow:0 1px 2px rgba(16,24,40,.05),0 10px 28px rgba(16,24,40,.06);color-scheme:light}
 html[data-theme=dark]{--bg:#11131a;--fg:#e7e9ef;--card:#1b1e28;--muted:#9aa1b3;--border:#2b3040;--soft:#242837;--accent:{{DARK}};--accent-fg:{{DARK_FG}};--danger:#f87171;--ok:#4ade80;--shadow:0 1px 2px rgba(0,0,0,.3),0 10px 28px rgba(0,0,0,.25);color-scheme:dark}

@@ -39,9 +39,11 @@ bool skippable(std::string_view w) {
 }
 
 /// Up to `max_words` words after `from`, skipping leading articles/verbs and
-/// stopping at punctuation or a stop word; "of"/"de" link two nouns.
-std::string phrase_at(const tokens& ts, std::size_t from, std::size_t max_words) {
-  std::vector<std::string> out;
+/// stopping at punctuation or a stop word; "of"/"de" link two nouns. Returns
+/// the phrase as written in `prompt` ("verres d'eau").
+std::string phrase_at(std::string_view prompt, const tokens& ts, std::size_t from,
+                      std::size_t max_words) {
+  std::vector<const prompt_token*> out;
   std::size_t i = from;
   while (i < ts.size() && ts[i].word && skippable(ts[i].folded))
     ++i;
@@ -53,21 +55,23 @@ std::string phrase_at(const tokens& ts, std::size_t from, std::size_t max_words)
     if (linker && (out.empty() || i + 1 >= ts.size() || !ts[i + 1].word
                    || is_stop_word(ts[i + 1].folded)))
       break;
-    out.push_back(t.text);
+    out.push_back(&t);
   }
-  while (!out.empty() && one_of(fold(out.back()), {"of", "de", "du", "des", "d"}))
+  while (!out.empty() && one_of(out.back()->folded, {"of", "de", "du", "des", "d"}))
     out.pop_back();
-  std::string joined;
-  for (auto& w : out)
-    joined += (joined.empty() ? "" : " ") + w;
-  return joined;
+  if (out.empty())
+    return {};
+  auto begin = out.front()->pos;
+  auto end = out.back()->pos + out.back()->text.size();
+  return std::string{prompt.substr(begin, end - begin)};
 }
 
 /// The phrase after the first of `triggers`, or "".
-std::string phrase_after(const tokens& ts, word_list triggers, std::size_t max_words) {
+std::string phrase_after(std::string_view prompt, const tokens& ts, word_list triggers,
+                         std::size_t max_words) {
   for (std::size_t i = 0; i < ts.size(); ++i)
     if (ts[i].word && one_of(ts[i].folded, triggers))
-      if (auto p = phrase_at(ts, i + 1, max_words); !p.empty())
+      if (auto p = phrase_at(prompt, ts, i + 1, max_words); !p.empty())
         return p;
   return {};
 }
@@ -401,7 +405,7 @@ prompt_traits analyse_prompt(std::string_view prompt) {
     read_theme(ts, t, shades);
   read_numbers(ts, t);
   read_fields(ts, t);
-  t.topic = phrase_after(ts, {"about", "on", "regarding", "covering", "sur",
+  t.topic = phrase_after(t.prompt, ts, {"about", "on", "regarding", "covering", "sur",
                               "concernant", "propos"}, 4);
   if (t.topic.empty())
     for (std::size_t i = 1; i < ts.size() && t.topic.empty(); ++i)
@@ -414,7 +418,7 @@ prompt_traits analyse_prompt(std::string_view prompt) {
         for (auto j = k; j < i; ++j)
           t.topic += (j > k ? " " : "") + ts[j].text;
       }
-  t.subject = phrase_after(ts, {"for", "pour", "manage", "managing", "track", "tracking",
+  t.subject = phrase_after(t.prompt, ts, {"for", "pour", "manage", "managing", "track", "tracking",
                                 "store", "storing", "count", "counting", "gerer",
                                 "suivre", "gestion", "compter", "stocker", "log",
                                 "logging", "record", "recording"}, 4);

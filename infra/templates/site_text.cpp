@@ -38,6 +38,7 @@ extern const char* const layout = R"html(<!doctype html>
 
 extern const char* const css = R"css({{VARS}}
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.6;-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg)}
 a{color:var(--accent)}

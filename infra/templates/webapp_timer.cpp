@@ -22,7 +22,7 @@ const char* const timer_css = R"css(
 .time{font-size:clamp(2.6rem,12vw,4.2rem);font-weight:700;font-variant-numeric:tabular-nums;letter-spacing:-.02em}
 .phase{color:var(--muted)}
 .controls{justify-content:center;margin-top:20px}
-.controls button{min-width:110px;font-size:1.05rem}
+.controls button{min-width:96px;font-size:1.05rem}
 .presets{justify-content:center;margin-top:14px}
 .presets button{font-weight:500;padding:.3em .8em}
 .stats{justify-content:center;margin-top:16px;color:var(--muted)}
