@@ -114,9 +114,13 @@ void ensure_children(self_ptr self) {
     st.generator = self->spawn<caf::monitored + caf::detached>(generation_worker, st.ctx.gen);
 }
 
+/// Stops the children; a provisioner still acquiring a container is kept, so
+/// that container reaches this session and is removed instead of leaking.
 void stop_children(self_ptr self) {
   auto& st = self->state;
   for (auto* child : {&st.provisioner, &st.generator, &st.timer}) {
+    if (child == &st.provisioner && st.acquiring)
+      continue;
     if (*child) {
       self->demonitor(*child);
       self->send_exit(*child, caf::exit_reason::user_shutdown);
@@ -136,17 +140,23 @@ void maybe_advance(self_ptr self) {
     request_deploy(self);
 }
 
+void finish_destroy(self_ptr self);
+
 void on_lease(self_ptr self, container_lease lease) {
   auto& st = self->state;
   st.acquiring = false;
   if (winding_down(self)) {
-    // Arrived after a destroy: give it back at once.
+    // Arrived after a destroy: remove it, then let the destruction finish.
     auto runtime = st.ctx.runtime;
+    auto done = [=] {
+      if (self->state.finish_pending)
+        finish_destroy(self);
+    };
     blocking_call(self, std::chrono::seconds{30}, [runtime, lease]() -> caf::expected<bool> {
       runtime->remove(lease.container.id);
       remove_slot(lease.slot_dir);
       return true;
-    }).then([](bool) {}, [](caf::error&) {});
+    }).then([=](bool) { done(); }, [=](caf::error&) { done(); });
     return;
   }
   st.record.container_id = lease.container.id;
@@ -167,7 +177,10 @@ void request_acquire(self_ptr self) {
     .then([=](container_lease& lease) { on_lease(self, std::move(lease)); },
           [=](caf::error& err) {
             self->state.acquiring = false;
-            child_failed(self, "provisioning", err);
+            if (self->state.finish_pending)
+              finish_destroy(self);
+            else
+              child_failed(self, "provisioning", err);
           });
 }
 
@@ -317,6 +330,8 @@ void finish_destroy(self_ptr self) {
   auto tier = st.ctx.cfg->tiers.find(rec.tier);
   if (tier != st.ctx.cfg->tiers.end())
     rec.actual_cost = tier->second.hourly_usd * double(rec.destroyed_at - rec.created_at) / 3.6e6;
+  st.finish_pending = false;
+  stop_children(self);
   advance(self, session_event::destroyed, "Destroyed: the container is gone", [self] {
     for (auto& sub : self->state.subscribers)
       self->demonitor(sub);
@@ -328,10 +343,18 @@ void clean_up(self_ptr self) {
   auto& st = self->state;
   auto runtime = st.ctx.runtime;
   auto id = st.lease ? st.lease->container.id : st.record.container_id;
+  if (id.empty()) // never leased, or the lease was lost: go by the session's name
+    id = "spawnai-" + st.record.id;
   auto slot = st.lease ? st.lease->slot_dir : std::string{};
   blocking_call(self, std::chrono::seconds{60},
                 [runtime, id, slot] { return remove_resources(runtime, id, slot); })
-    .then([=](bool) { finish_destroy(self); },
+    .then(
+      [=](bool) {
+        if (self->state.acquiring)
+          self->state.finish_pending = true; // on_lease finishes
+        else
+          finish_destroy(self);
+      },
           [=](caf::error& err) {
             auto n = ++self->state.attempts["destroying"];
             if (n >= self->state.ctx.cfg->max_attempts) {
@@ -345,13 +368,22 @@ void clean_up(self_ptr self) {
           });
 }
 
-void begin_destroy(self_ptr self, std::string why) {
+/// Starts destruction; `then` runs once `destroying` is persisted (at once
+/// when the session is already destroying or destroyed).
+template <class F>
+void begin_destroy(self_ptr self, std::string why, F then) {
   auto s = self->state.record.state;
-  if (s == phase::destroying || s == phase::destroyed)
+  if (s == phase::destroying || s == phase::destroyed) {
+    then();
     return;
+  }
   stop_children(self);
-  advance(self, session_event::destroy, std::move(why));
+  advance(self, session_event::destroy, std::move(why), std::move(then));
   clean_up(self);
+}
+
+void begin_destroy(self_ptr self, std::string why) {
+  begin_destroy(self, std::move(why), [] {});
 }
 
 } // namespace
@@ -458,7 +490,16 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
   st.record = std::move(record);
   st.visible = st.record;
   self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
-  self->attach_functor([=](const caf::error&) { stop_children(self); });
+  // Children never outlive their session: stop them on a shutdown request and
+  // on a crash (the state is still alive in both handlers).
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    stop_children(self);
+    self->quit(msg.reason);
+  });
+  self->set_exception_handler([=](std::exception_ptr&) -> caf::error {
+    stop_children(self);
+    return caf::sec::runtime_error;
+  });
   if (adopted) {
     auto worker = st.ctx.stores.for_key(st.record.id);
     self->request(worker, std::chrono::seconds{30}, atoms::events::value, st.record.id,
@@ -483,6 +524,7 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
       auto& s = self->state;
       event_record snapshot;
       snapshot.session_id = s.record.id;
+      snapshot.at = now_ms();
       snapshot.phase = std::string{to_string(s.visible.state)};
       self->send(sub, atoms::event::value, s.visible, snapshot);
       for (auto& ev : s.events)
@@ -490,9 +532,11 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
       s.subscribers.push_back(sub);
       self->monitor(sub);
     },
-    [=](atoms::destroy) {
-      begin_destroy(self, "Destroyed on request");
-      return self->state.visible;
+    [=](atoms::destroy) -> caf::result<session_record> {
+      auto rp = self->make_response_promise<session_record>();
+      begin_destroy(self, "Destroyed on request",
+                    [=]() mutable { rp.deliver(self->state.visible); });
+      return rp;
     },
     [=](atoms::expire) { begin_destroy(self, "Expired: its time is up"); },
     [=](atoms::extend, int64_t seconds) -> caf::result<session_record> {

@@ -33,6 +33,8 @@ struct session_state {
   std::map<std::string, int> attempts;
   /// Requests outstanding to the children.
   bool acquiring = false, generating = false, deploying = false;
+  /// Destruction is done but for a container still being acquired.
+  bool finish_pending = false;
   /// When the current run of the pipeline started (for time-to-app).
   epoch_ms pipeline_started = 0;
   static inline const char* name = "session";

@@ -120,9 +120,10 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                               node_context ctx) {
   self->state.ctx = std::move(ctx);
   self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
-  self->attach_functor([=](const caf::error&) {
+  self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [id, a] : self->state.sessions)
       self->send_exit(a, caf::exit_reason::user_shutdown);
+    self->quit(msg.reason);
   });
   self->send(self, atoms::adopt::value);
   self->send(self, atoms::sweep::value);
@@ -146,6 +147,8 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       rec.expires_at = rec.created_at + ttl * 1000;
       rec.estimated_cost = tier_of(cfg, req.type).hourly_usd * double(ttl) / 3600.0;
       rec.message = "Queued";
+      auto estimated_seconds = cfg.warm_pool_size > 0 ? 2 : 5;
+      rec.metadata = nlohmann::json{{"estimated_seconds", estimated_seconds}}.dump();
       auto token = new_manage_token();
       rec.manage_token_hash = sha256_hex(token);
       auto rp = self->make_response_promise<created_session>();
@@ -155,7 +158,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
           [=](bool) mutable {
             ++self->state.created;
             adopt(self, rec, false);
-            rp.deliver(created_session{rec, token, cfg.warm_pool_size > 0 ? 2 : 5});
+            rp.deliver(created_session{rec, token, estimated_seconds});
           },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
@@ -237,6 +240,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
           [=](session_record& rec) {
             event_record snapshot;
             snapshot.session_id = id;
+            snapshot.at = now_ms();
             snapshot.phase = std::string{to_string(rec.state)};
             self->request(worker, store_timeout, atoms::events::value, id, int64_t{0}, 100000)
               .then(

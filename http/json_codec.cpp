@@ -44,6 +44,8 @@ json session_json(const session_record& s, const std::string& base_url) {
          {"events_url", self_url + "/events"},
          {"files_url", self_url + "/files"},
          {"ws_url", ws_base + "/ws/v1/sessions/" + s.id}};
+  auto meta = json::parse(s.metadata, nullptr, false);
+  j["estimated_seconds"] = meta.is_object() ? meta.value("estimated_seconds", 5) : 5;
   if (!s.failure_reason.empty())
     j["failure_reason"] = s.failure_reason;
   return j;

@@ -33,9 +33,10 @@ caf::behavior ws_stream(caf::stateful_actor<ws_stream_state>* self, rws::ws_hand
                         std::string base_url) {
   self->state.ws = std::move(ws);
   self->state.base_url = std::move(base_url);
-  self->attach_functor([self](const caf::error&) {
+  self->set_exit_handler([self](caf::exit_msg& msg) {
     if (auto ws = std::move(self->state.ws))
       ws->kill();
+    self->quit(msg.reason);
   });
   return {
     [=](atoms::event, const session_record& rec, const event_record& ev) {

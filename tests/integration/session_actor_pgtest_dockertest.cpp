@@ -1,0 +1,232 @@
+// The session actors in process, against the real PostgreSQL and Docker engine,
+// with a generator double (it stands in for an LLM backend) that fails on
+// purpose: retries with backoff, then failure and clean-up with no container
+// left behind; destroy racing provisioning.
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+#include "actors/atoms.hpp"
+#include "actors/session_manager.hpp"
+#include "actors/warm_pool.hpp"
+#include "core/error.hpp"
+#include "core/tokens.hpp"
+#include "infra/docker_engine.hpp"
+#include "infra/template_generator.hpp"
+#include "persistence/pg_store.hpp"
+
+using namespace spawn;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Fails its first `failures` calls, then delegates to the template generator.
+class flaky_generator : public generator {
+public:
+  explicit flaky_generator(int failures) : failures_(failures) {
+  }
+  std::string name() const override {
+    return "flaky";
+  }
+  caf::expected<generated_app> generate(const generation_request& req) override {
+    if (calls_++ < failures_)
+      return make_error(errc::generation_failed, "the model said nonsense");
+    return template_generator{}.generate(req);
+  }
+  int calls() const {
+    return calls_;
+  }
+
+private:
+  int failures_;
+  std::atomic<int> calls_{0};
+};
+
+class session_actor_test : public ::testing::Test {
+protected:
+  void SetUp() override {
+    auto dsn = std::getenv("SPAWN_TEST_DATABASE_URL");
+    if (!dsn)
+      GTEST_SKIP() << "SPAWN_TEST_DATABASE_URL not set: these tests need PostgreSQL "
+                      "(deploy/scripts/postgres.sh starts one)";
+    dsn_ = dsn;
+    runtime_ = std::make_shared<docker_engine>();
+    if (!runtime_->ping())
+      GTEST_SKIP() << "no Docker engine at /var/run/docker.sock (deploy/scripts/dockerd.sh)";
+    auto image = runtime_->image_exists("spawnai/runtime-node:1");
+    if (!image || !*image)
+      GTEST_SKIP() << "runtime image missing: run deploy/runtime/build-images.sh";
+    ASSERT_FALSE(pg_store{dsn_}.migrate());
+    state_dir_ = std::filesystem::temp_directory_path() / ("spawn-actor-" + new_session_id());
+    std::filesystem::create_directories(state_dir_);
+  }
+
+  void TearDown() override {
+    if (runtime_) {
+      if (auto all = runtime_->list_labelled("spawnai.node"))
+        for (auto& c : *all)
+          if (c.labels["spawnai.node"] == node_id_)
+            runtime_->remove(c.id);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(state_dir_, ec);
+  }
+
+  /// Starts a node whose generator is `gen`, with a cold pool and quick retries.
+  void start(std::shared_ptr<generator> gen, int max_attempts) {
+    auto cfg = parse_config(R"({"runtime": {"warm_pool_size": 0},
+      "sessions": {"retry_backoff_ms": 50, "phase_timeout_ms": 20000}})");
+    ASSERT_TRUE(cfg);
+    cfg->max_attempts = max_attempts;
+    cfg->node_id = node_id_;
+    cfg->state_dir = state_dir_.string();
+    node_context ctx;
+    ctx.cfg = std::make_shared<spawn_config>(*cfg);
+    auto dsn = dsn_;
+    ctx.stores = store_pool{sys_, [dsn] { return std::make_unique<pg_store>(dsn); }, 2};
+    ctx.runtime = runtime_;
+    ctx.gen = std::move(gen);
+    ctx.pool = sys_.spawn(warm_pool, ctx);
+    manager_ = sys_.spawn(session_manager, ctx);
+    ctx_ = ctx;
+  }
+
+  void stop() {
+    caf::anon_send_exit(manager_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx_.pool, caf::exit_reason::user_shutdown);
+    for (auto& w : ctx_.stores.workers())
+      caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  }
+
+  created_session create(const std::string& prompt) {
+    caf::scoped_actor self{sys_};
+    created_session out;
+    create_request req{prompt, app_type::webapp, 600, "tester"};
+    self->request(manager_, 30s, atoms::create::value, req)
+      .receive([&](created_session& c) { out = c; },
+               [&](caf::error& err) { ADD_FAILURE() << message_of(err); });
+    return out;
+  }
+
+  session_record get(const std::string& id) {
+    caf::scoped_actor self{sys_};
+    session_record out;
+    self->request(manager_, 30s, atoms::get::value, id)
+      .receive([&](session_record& r) { out = r; },
+               [&](caf::error& err) { ADD_FAILURE() << message_of(err); });
+    return out;
+  }
+
+  std::vector<event_record> events(const std::string& id) {
+    caf::scoped_actor self{sys_};
+    std::vector<event_record> out;
+    self->request(manager_, 30s, atoms::events::value, id, int64_t{0}, 1000)
+      .receive([&](std::vector<event_record>& evs) { out = evs; },
+               [&](caf::error& err) { ADD_FAILURE() << message_of(err); });
+    return out;
+  }
+
+  /// Polls until the session reaches `p` (or 30 s pass); returns its last record.
+  session_record wait_for(const std::string& id, phase p) {
+    session_record rec;
+    for (int i = 0; i < 300; ++i) {
+      rec = get(id);
+      if (rec.state == p)
+        break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return rec;
+  }
+
+  bool container_exists(const std::string& id) {
+    auto info = runtime_->inspect("spawnai-" + id);
+    return static_cast<bool>(info);
+  }
+
+  caf::actor_system_config sys_cfg_;
+  caf::actor_system sys_{sys_cfg_};
+  std::string dsn_;
+  std::string node_id_ = "test-" + new_session_id();
+  std::filesystem::path state_dir_;
+  std::shared_ptr<docker_engine> runtime_;
+  node_context ctx_;
+  caf::actor manager_;
+};
+
+} // namespace
+
+TEST_F(session_actor_test, pgtest_dockertest_generation_is_retried_then_runs) {
+  auto gen = std::make_shared<flaky_generator>(2);
+  start(gen, 3);
+  auto c = create("a counter");
+  auto rec = wait_for(c.session.id, phase::running);
+  EXPECT_EQ(rec.state, phase::running);
+  EXPECT_EQ(gen->calls(), 3);
+  int retries = 0;
+  for (auto& ev : events(c.session.id))
+    if (ev.level == "warn" && ev.message.find("retry") != std::string::npos)
+      ++retries;
+  EXPECT_EQ(retries, 2);
+  EXPECT_TRUE(container_exists(c.session.id));
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_persistent_failure_fails_and_cleans_up) {
+  auto gen = std::make_shared<flaky_generator>(1000);
+  start(gen, 3);
+  auto c = create("a counter");
+  auto rec = wait_for(c.session.id, phase::destroyed);
+  ASSERT_EQ(rec.state, phase::destroyed);
+  EXPECT_NE(rec.failure_reason.find("generation failed after 3 attempts"), std::string::npos)
+    << rec.failure_reason;
+  EXPECT_EQ(gen->calls(), 3);
+  EXPECT_FALSE(container_exists(c.session.id)) << "the failed session left its container";
+  std::vector<std::string> phases;
+  for (auto& ev : events(c.session.id))
+    if (phases.empty() || phases.back() != ev.phase)
+      phases.push_back(ev.phase);
+  ASSERT_GE(phases.size(), 3u);
+  EXPECT_EQ(phases[phases.size() - 3], "failed");
+  EXPECT_EQ(phases[phases.size() - 2], "destroying");
+  EXPECT_EQ(phases.back(), "destroyed");
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_destroy_while_provisioning_leaves_nothing) {
+  start(std::make_shared<template_generator>(), 3);
+  auto c = create("a todo list");
+  caf::scoped_actor self{sys_};
+  session_record out;
+  self->request(manager_, 30s, atoms::destroy::value, c.session.id, c.manage_token)
+    .receive([&](session_record& r) { out = r; },
+             [&](caf::error& err) { FAIL() << message_of(err); });
+  auto rec = wait_for(c.session.id, phase::destroyed);
+  EXPECT_EQ(rec.state, phase::destroyed);
+  // The cold container may still have been starting: give it time to appear and go.
+  std::this_thread::sleep_for(3s);
+  EXPECT_FALSE(container_exists(c.session.id));
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_wrong_token_is_refused) {
+  start(std::make_shared<template_generator>(), 3);
+  auto c = create("a todo list");
+  caf::scoped_actor self{sys_};
+  for (auto token : {std::string{}, std::string(64, 'a'), new_manage_token()}) {
+    self->request(manager_, 30s, atoms::destroy::value, c.session.id, token)
+      .receive([&](session_record&) { ADD_FAILURE() << "destroyed with a wrong token"; },
+               [&](caf::error& err) {
+                 EXPECT_TRUE(code_of(err) == errc::forbidden || code_of(err) == errc::unauthorized);
+               });
+  }
+  EXPECT_EQ(wait_for(c.session.id, phase::running).state, phase::running);
+  self->request(manager_, 30s, atoms::destroy::value, c.session.id, c.manage_token)
+    .receive([&](session_record&) {}, [&](caf::error& err) { FAIL() << message_of(err); });
+  EXPECT_EQ(wait_for(c.session.id, phase::destroyed).state, phase::destroyed);
+  stop();
+}
