@@ -133,6 +133,17 @@ bool is_article(std::string_view w) {
   return in(words, w);
 }
 
+bool is_skippable_lead(std::string_view w) {
+  static const word_set verbs{
+    "manage", "managing", "track", "tracking", "store", "storing", "keep", "keeping",
+    "list", "listing", "handle", "handling", "count", "counting", "log", "logging",
+    "record", "recording", "gerer", "suivre", "stocker", "lister", "compter", "gestion",
+    "suivi", "noter", "enregistrer", "organise", "organize", "organising", "organizing",
+    "organiser", "test", "practice", "practise", "learning", "learn", "apprendre",
+    "reviser"};
+  return is_article(w) || in(verbs, w);
+}
+
 bool is_filler(std::string_view w) {
   static const word_set words{
     "make", "create", "build", "generate", "give", "write", "code", "design",

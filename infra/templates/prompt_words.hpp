@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "infra/templates/prompt_traits.hpp"
+
 namespace spawn {
 
 /// One token of a sanitised prompt: a word (letters, digits, inner hyphens)
@@ -26,6 +28,10 @@ bool is_stop_word(std::string_view folded);
 /// Articles, possessives and quantifiers skipped at the start of a phrase.
 bool is_article(std::string_view folded);
 
+/// Articles, and verbs that only say what an app does with its subject
+/// ("for managing books"), skipped before a subject.
+bool is_skippable_lead(std::string_view folded);
+
 /// Request verbs and politeness that open a prompt ("make me", "je veux").
 bool is_filler(std::string_view folded);
 
@@ -42,5 +48,10 @@ std::string colour_hex(std::string_view folded);
 /// The title-case spelling of `word`: acronyms upper-cased, small linking
 /// words lower-cased unless `first`, words with capitals kept as written.
 std::string title_word(const std::string& word, const std::string& folded, bool first);
+
+/// Sets `t.title` and `t.title_from` from the tokens of `t.prompt`: a name the
+/// prompt gives, else its head noun phrase, else a clause after "that", "to",
+/// "for" (see prompt_title.cpp).
+void read_title(const std::vector<prompt_token>& ts, prompt_traits& t);
 
 } // namespace spawn
