@@ -145,6 +145,15 @@ struct api_server::impl {
       return reply_error(req, restinio::status_bad_request(), "invalid_input",
                          "this path expects a WebSocket upgrade");
     }
+    if (req->header().get_field_or(restinio::http_field::sec_websocket_version, "") != "13") {
+      req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{426},
+                                                        "Upgrade Required"})
+        .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+        .append_header(restinio::http_field::sec_websocket_version, "13")
+        .set_body(error_body("invalid_input", "only WebSocket version 13 is supported"))
+        .done();
+      return;
+    }
     auto holder = std::make_shared<caf::actor>();
     auto ws = rws::upgrade<http_traits>(
       *req, rws::activation_t::delayed,
