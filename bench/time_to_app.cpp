@@ -217,7 +217,7 @@ scenario run_spawnd(const bench_options& opts, const std::string& label, int poo
             {"SPAWN_LOG_LEVEL", "warn"}};
   so.wait_ready = true;
   spawnd_process d{so};
-  std::cerr << "time_to_app: " << label << ": starting spawnd (log " << d.log_path() << ")\n";
+  std::cerr << "time_to_app: " << label << ": starting spawnd\n";
   if (!d.start()) {
     out.note = "spawnd did not start";
     out.failures = opts.sessions;
@@ -312,8 +312,8 @@ void print_table(const bench_options& opts, const std::vector<scenario>& rows) {
   double base_p50 = percentile(rows.front().to_app, 50);
   std::printf("\ntime to app: start → first HTTP 200 of the app, %s \"%s\", %d sessions each\n",
               opts.app_type.c_str(), opts.prompt.c_str(), opts.sessions);
-  std::printf("%-34s %4s %4s %9s %9s %9s %9s %9s %15s\n", "scenario", "ok", "fail", "p50 ms",
-              "p95 ms", "min ms", "max ms", "p50/base", "→running p50");
+  std::printf("%-34s %4s %4s %9s %9s %9s %9s %9s %12s\n", "scenario", "ok", "fail", "p50 ms",
+              "p95 ms", "min ms", "max ms", "p50/base", "running p50");
   for (auto& r : rows) {
     auto p50 = percentile(r.to_app, 50);
     auto min = r.to_app.empty() ? std::nan("")
@@ -323,16 +323,17 @@ void print_table(const bench_options& opts, const std::vector<scenario>& rows) {
     char running[32] = "-";
     if (!r.to_running.empty())
       std::snprintf(running, sizeof(running), "%.1f", percentile(r.to_running, 50));
-    std::printf("%-34s %4zu %4d %9.1f %9.1f %9.1f %9.1f %8.2fx %15s\n", r.label.c_str(),
+    std::printf("%-34s %4zu %4d %9.1f %9.1f %9.1f %9.1f %8.2fx %12s\n", r.label.c_str(),
                 r.to_app.size(), r.failures, p50, percentile(r.to_app, 95), min, max,
                 p50 / base_p50, running);
   }
   for (auto& r : rows)
     if (!r.note.empty())
       std::printf("  %s: %s\n", r.label.c_str(), r.note.c_str());
-  std::printf("spawnd rows: POST /api/v1/sessions → state running (polled every 5 ms) → "
-              "first 200 of app_url; baseline: docker_engine::run (create + start + "
-              "inspect) → first 200.\n");
+  std::printf("spawnd rows: POST /api/v1/sessions → first 200 of app_url (\"running p50\": "
+              "POST → state running, GET polled every 5 ms).\n"
+              "baseline: docker_engine::run (create + start + inspect) with a ready slot → "
+              "first 200; p50/base compares each p50 with it.\n");
 }
 
 int usage(int code) {

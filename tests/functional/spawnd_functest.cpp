@@ -296,6 +296,31 @@ protected:
     }
   }
 
+  /// Checks that the WebSocket carried one frame per persisted event: from
+  /// its first event on, exactly the events of the log, in order.
+  void expect_ws_matches_log(const std::string& id, const ws_trace& t) {
+    if (t.frames.size() < 2)
+      return;
+    auto res = d().call("GET", "/api/v1/sessions/" + id + "/events");
+    ASSERT_TRUE(res && res->status == 200);
+    auto log = parse_or_null(res->body)["events"];
+    ASSERT_TRUE(log.is_array()) << res->body;
+    auto first = t.frames[1]["event"].value("seq", int64_t{0});
+    std::vector<json> expected;
+    for (auto& e : log)
+      if (e.value("seq", int64_t{0}) >= first)
+        expected.push_back(e);
+    ASSERT_EQ(expected.size(), t.frames.size() - 1)
+      << "the WebSocket showed " << t.frames.size() - 1 << " events from seq " << first
+      << ", the log holds " << expected.size() << ": " << log;
+    for (size_t i = 0; i < expected.size(); ++i) {
+      auto& got = t.frames[i + 1]["event"];
+      EXPECT_EQ(got.value("seq", int64_t{0}), expected[i].value("seq", int64_t{0}));
+      EXPECT_EQ(got.value("message", ""), expected[i].value("message", ""));
+      EXPECT_EQ(got.value("phase", ""), expected[i].value("phase", ""));
+    }
+  }
+
   /// Asserts that no Docker container is left for session `id`.
   void expect_no_container(const std::string& id) {
     spawn::docker_engine engine;
@@ -394,7 +419,6 @@ void spawnd_functest::run_lifecycle(
   EXPECT_EQ(events_res->status, 200);
   auto events = parse_or_null(events_res->body)["events"];
   ASSERT_TRUE(events.is_array() && !events.empty()) << events_res->body;
-  std::map<int64_t, std::string> by_seq;
   int64_t prev = 0;
   for (auto& e : events) {
     for (auto key : {"seq", "at", "level", "phase", "message"})
@@ -402,13 +426,6 @@ void spawnd_functest::run_lifecycle(
     auto seq = e.value("seq", int64_t{0});
     EXPECT_GT(seq, prev) << "events out of order: " << events;
     prev = seq;
-    by_seq[seq] = e.value("message", "");
-  }
-  for (size_t i = 1; i < trace.frames.size(); ++i) {
-    auto& e = trace.frames[i]["event"];
-    auto seq = e.value("seq", int64_t{0});
-    ASSERT_TRUE(by_seq.count(seq)) << "WebSocket event " << e << " is not in the log";
-    EXPECT_EQ(by_seq[seq], e.value("message", ""));
   }
   auto first_seq = events.front().value("seq", int64_t{0});
   auto after_res = d().call("GET", "/api/v1/sessions/" + id + "/events?after="
@@ -452,6 +469,7 @@ void spawnd_functest::run_lifecycle(
   while ((r = ws.read_text(extra, 10s)) == ws_read::text) {
   }
   EXPECT_EQ(r, ws_read::closed) << "the WebSocket stayed open after destroyed: " << to_string(r);
+  expect_ws_matches_log(id, trace);
 
   auto gone = get(id);
   ASSERT_FALSE(gone.is_null());
@@ -485,7 +503,7 @@ TEST_F(spawnd_functest, api_lifecycle) {
       post.method = "POST";
       post.url = app_url + "books";
       post.headers = {{"Content-Type", "application/json"}};
-      post.body = R"({"title":"Dune"})";
+      post.body = R"({"title":"Dune","author":"Frank Herbert"})";
       auto added = spawn::perform(post);
       ASSERT_TRUE(added) << spawn::message_of(added.error());
       EXPECT_EQ(added->status, 201) << added->body;
@@ -536,6 +554,7 @@ TEST_F(spawnd_functest, short_ttl_session_expires_by_itself) {
   while ((r = ws.read_text(extra, 10s)) == ws_read::text) {
   }
   EXPECT_EQ(r, ws_read::closed);
+  expect_ws_matches_log(id, trace);
   auto s = get(id);
   ASSERT_FALSE(s.is_null());
   EXPECT_EQ(s.value("state", ""), "destroyed") << s;
@@ -615,7 +634,8 @@ TEST_F(spawnd_functest, bad_input_is_rejected_and_harms_nothing) {
                                    "Sec-WebSocket-Version: 8\r\n"}}) {
     auto answer = raw_upgrade(headers);
     EXPECT_EQ(answer.rfind("HTTP/1.1 101", 0), std::string::npos)
-      << "upgrade accepted with bad headers [" << headers << "]: " << answer.substr(0, 200);
+      << "upgrade accepted with bad headers [" << headers
+      << "]: " << answer.substr(0, answer.find("\r\n\r\n"));
   }
   spawn::test::tcp_exchange(d().port(), std::string("\x16\x03\x01\x00\xff garbage\r\n\r\n", 18),
                             1s);
@@ -674,6 +694,52 @@ TEST_F(spawnd_functest, health_and_readiness) {
   expect_error(d().call("GET", "/api/v1/no-such-route"), 404, "unknown route");
 }
 
+TEST_F(spawnd_functest, list_filters_and_paginates) {
+  auto created = create({{"prompt", "a note taking app"}, {"app_type", "webapp"}});
+  ASSERT_FALSE(created.is_null());
+  auto id = created["id"].get<std::string>();
+  auto token = created["manage_token"].get<std::string>();
+  auto list = [&](const std::string& query) {
+    auto res = d().call("GET", "/api/v1/sessions" + query);
+    EXPECT_TRUE(res && res->status == 200) << query;
+    auto sessions = res ? parse_or_null(res->body)["sessions"] : json{};
+    EXPECT_TRUE(sessions.is_array()) << query << ": " << (res ? res->body : "");
+    return sessions.is_array() ? sessions : json::array();
+  };
+  auto all = list("?limit=50");
+  EXPECT_LE(all.size(), 50u);
+  ASSERT_FALSE(all.empty());
+  for (auto& x : all) {
+    expect_session_shape(x, false);
+  }
+  EXPECT_EQ(list("?limit=1").size(), 1u);
+  // Pages must agree with the full list; other tests may add sessions
+  // meanwhile, so compare only when the head of the list did not move.
+  auto head = [](const json& xs) {
+    return xs.size() >= 2 ? xs[0].value("id", "") + "," + xs[1].value("id", "") : "";
+  };
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto before = list("?limit=50");
+    auto first = list("?limit=1&offset=0");
+    auto second = list("?limit=1&offset=1");
+    auto after = list("?limit=50");
+    if (head(before).empty() || head(before) != head(after))
+      continue;
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_EQ(first[0].value("id", ""), before[0].value("id", ""));
+    EXPECT_EQ(second[0].value("id", ""), before[1].value("id", ""))
+      << "offset=1 is not the second session of the list";
+    break;
+  }
+  for (auto& x : list("?state=destroyed&limit=20"))
+    EXPECT_EQ(x.value("state", ""), "destroyed") << "?state=destroyed listed " << x;
+  auto del = destroy(id, token);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 202);
+  wait_for_state(id, "destroyed", 30s);
+}
+
 TEST_F(spawnd_functest, sigterm_stops_cleanly) {
   spawnd_process other{options("functest-stop")};
   ASSERT_TRUE(other.start()) << other.error();
@@ -682,6 +748,11 @@ TEST_F(spawnd_functest, sigterm_stops_cleanly) {
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0);
   EXPECT_EQ(status, 0) << "exit status after SIGTERM; output:\n" << other.log_tail();
   EXPECT_LT(took.count(), 10000) << "SIGTERM took " << took.count() << " ms";
+  // Not in the contract: unclaimed warm containers that outlive their node.
+  if (!other.leftover_containers().empty())
+    std::cout << "[ info     ] after SIGTERM " << other.leftover_containers().size()
+              << " containers of node " << other.node_id()
+              << " were left behind (removed by the test helper)\n";
 }
 
 } // namespace

@@ -214,6 +214,7 @@ spawnd_process::attempt spawnd_process::try_start(clock_type::time_point deadlin
     ::close(null_fd);
   pid_ = pid;
   exit_status_ = -1;
+  started_ = true;
 
   auto listening_line = "spawnd listening on " + base_url() + "/";
   bool saw_line = false;
@@ -284,13 +285,17 @@ bool spawnd_process::running() {
 
 int spawnd_process::stop(std::chrono::milliseconds grace) {
   int status = 0;
-  if (reap(status))
+  if (reap(status)) {
+    remove_leftovers();
     return status;
+  }
   ::kill(pid_, SIGTERM);
   auto deadline = clock_type::now() + grace;
   while (clock_type::now() < deadline) {
-    if (reap(status))
+    if (reap(status)) {
+      remove_leftovers();
       return status;
+    }
     std::this_thread::sleep_for(20ms);
   }
   ::kill(pid_, SIGKILL);
@@ -298,7 +303,28 @@ int spawnd_process::stop(std::chrono::milliseconds grace) {
   ::waitpid(pid_, &raw, 0);
   pid_ = -1;
   exit_status_ = exit_status_of(raw);
+  remove_leftovers();
   return exit_status_;
+}
+
+void spawnd_process::remove_leftovers() {
+  if (!started_)
+    return;
+  started_ = false;
+  docker_engine engine;
+  auto all = engine.list_labelled("spawnai.node");
+  if (!all)
+    return;
+  std::ofstream log{log_path_, std::ios::app};
+  for (auto& c : *all) {
+    auto node = c.labels.find("spawnai.node");
+    if (node == c.labels.end() || node->second != node_id_)
+      continue;
+    leftovers_.push_back(c.name);
+    engine.remove(c.id);
+    log << "=== spawn::test::spawnd_process: removed leftover container " << c.name << " ("
+        << c.state << ")\n";
+  }
 }
 
 caf::expected<http_response>

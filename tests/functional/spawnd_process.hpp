@@ -52,7 +52,15 @@ public:
 
   /// Sends SIGTERM, waits up to `grace`, then SIGKILLs. Returns the exit
   /// status (128 + signal when killed by one, -1 when it was not running).
+  /// Then removes every Docker container still labelled with this node id
+  /// (node ids are unique per process, so nobody else will claim them); their
+  /// names are in `leftover_containers()`.
   int stop(std::chrono::milliseconds grace = std::chrono::milliseconds{15000});
+
+  /// Containers of this node that were still there after the child exited.
+  const std::vector<std::string>& leftover_containers() const noexcept {
+    return leftovers_;
+  }
 
   /// True while the child has not exited.
   bool running();
@@ -107,6 +115,10 @@ private:
   /// Reaps the child without blocking; true when it has exited.
   bool reap(int& status_out);
 
+  /// Removes the containers labelled spawnai.node=<node id>, noting them in
+  /// `leftovers_` and the log.
+  void remove_leftovers();
+
   spawnd_options opts_;
   std::string node_id_;
   std::string state_dir_;
@@ -117,6 +129,8 @@ private:
   pid_t pid_ = -1;
   int exit_status_ = -1;
   bool saw_listening_line_ = false;
+  bool started_ = false;
+  std::vector<std::string> leftovers_;
 };
 
 /// A port on 127.0.0.1 that was free a moment ago (bind to port 0).
