@@ -2,7 +2,7 @@
 # One command to a tested build: the same set-up as deploy/run.sh (packages,
 # build, PostgreSQL, Docker engine, runtime image), then every test: unit,
 # integration against the real PostgreSQL and Docker engine, and functional
-# tests that run spawnd as a process. Here every server is present, so a test
+# tests that run spawnd as a process, browser tests of the web UI. Here every server is present, so a test
 # that skipped would hide a broken set-up: any skip fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,6 @@ if grep -q '\*\*\*Skipped' "$log"; then
   grep '\*\*\*Skipped' "$log" >&2
   exit 1
 fi
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+# The web UI in a real browser against a real spawnd.
+bash deploy/scripts/web-tests.sh

@@ -12,6 +12,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev
   # real components
   postgresql docker.io bubblewrap iproute2
+  # browser tests (template apps, web UI)
+  chromium
 )
 # The runtime image is built from the host's Node.js; any nodejs package will do.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
