@@ -41,6 +41,39 @@ caf::expected<container_lease> start_container(const node_context& ctx, const st
 
 void refill(self_ptr self);
 
+/// Answers the drain waiters once nothing is starting or being removed.
+void maybe_drained(self_ptr self) {
+  auto& st = self->state;
+  int starting = 0;
+  for (auto& [tier, n] : st.starting)
+    starting += n;
+  if (starting > 0 || st.removing > 0)
+    return;
+  for (auto& rp : st.drain_waiters)
+    rp.deliver(st.removed);
+  st.drain_waiters.clear();
+}
+
+/// Removes containers in the background during a drain.
+void remove_during_drain(self_ptr self, std::vector<container_lease> leases) {
+  auto& st = self->state;
+  ++st.removing;
+  auto runtime = st.ctx.runtime;
+  auto n = static_cast<int>(leases.size());
+  auto done = [=] {
+    --self->state.removing;
+    self->state.removed += n;
+    maybe_drained(self);
+  };
+  blocking_call(self, start_timeout, [runtime, leases]() -> caf::expected<bool> {
+    for (auto& lease : leases) {
+      runtime->remove(lease.container.id);
+      remove_slot(lease.slot_dir);
+    }
+    return true;
+  }).then([=](bool) { done(); }, [=](caf::error&) { done(); });
+}
+
 void start_one(self_ptr self, const std::string& tier) {
   auto& st = self->state;
   ++st.starting[tier];
@@ -50,10 +83,18 @@ void start_one(self_ptr self, const std::string& tier) {
     .then(
       [=](container_lease& lease) {
         --self->state.starting[tier];
-        self->state.ready[tier].push_back(std::move(lease));
+        if (!self->state.draining) {
+          self->state.ready[tier].push_back(std::move(lease));
+          return;
+        }
+        remove_during_drain(self, {std::move(lease)});
       },
       [=](caf::error& err) {
         --self->state.starting[tier];
+        if (self->state.draining) {
+          maybe_drained(self);
+          return;
+        }
         spdlog::warn("warm pool: cannot start a {} container: {}", tier, message_of(err));
         self->delayed_send(self, retry_delay, atoms::refill::value);
       });
@@ -61,6 +102,8 @@ void start_one(self_ptr self, const std::string& tier) {
 
 void refill(self_ptr self) {
   auto& st = self->state;
+  if (st.draining)
+    return;
   auto target = st.ctx.cfg->warm_pool_size;
   for (auto& tier : st.tiers)
     while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target)
@@ -134,6 +177,21 @@ caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context
         .then([=](container_lease& lease) mutable { rp.deliver(std::move(lease)); },
               [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       refill(self);
+      return rp;
+    },
+    [=](atoms::release) -> caf::result<int> {
+      // Graceful stop: the idle containers go; sessions' containers stay.
+      std::vector<container_lease> idle;
+      for (auto& [tier, queue] : self->state.ready)
+        for (auto& lease : queue)
+          idle.push_back(std::move(lease));
+      self->state.ready.clear();
+      self->state.draining = true;
+      auto rp = self->make_response_promise<int>();
+      self->state.drain_waiters.push_back(rp);
+      if (!idle.empty())
+        remove_during_drain(self, std::move(idle));
+      maybe_drained(self);
       return rp;
     },
     [=](atoms::stats) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/messages.hpp"
@@ -20,6 +21,12 @@ struct warm_pool_state {
   std::map<std::string, int> starting;
   /// Tiers kept warm (those of the configured app types).
   std::vector<std::string> tiers;
+  /// Set by a graceful stop: no refills; late arrivals are removed.
+  bool draining = false;
+  /// Who waits for the drain to finish (containers still starting, removals).
+  std::vector<caf::response_promise> drain_waiters;
+  /// Blocking removals still running during a drain, and containers removed.
+  int removing = 0, removed = 0;
   /// Leases handed out since start, warm and cold.
   uint64_t warm_hits = 0, cold_starts = 0;
   static inline const char* name = "warm_pool";
@@ -32,6 +39,8 @@ struct warm_pool_state {
 /// when one is ready (instant), else a cold start labelled with the session.
 /// The pool refills in the background after every hand-out; at start it
 /// removes the unclaimed warm containers an earlier run left behind.
+/// `(atoms::release) -> int` removes the idle containers and stops refilling
+/// (graceful stop); answers how many went.
 /// `(atoms::stats) -> std::string` (JSON) counts ready, starting, hits, misses.
 caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context ctx);
 

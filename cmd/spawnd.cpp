@@ -10,6 +10,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/atoms.hpp"
 #include "actors/node_context.hpp"
 #include "actors/session_manager.hpp"
 #include "actors/store_worker.hpp"
@@ -131,6 +132,15 @@ int main(int argc, char** argv) {
   spdlog::info("signal {}: stopping (running apps keep running)", sig);
   server.stop();
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  {
+    // Idle warm containers are not apps: they go; running apps stay for the next start.
+    caf::scoped_actor self{sys};
+    self->request(ctx.pool, std::chrono::seconds{60}, spawn::atoms::release::value)
+      .receive([](int n) { spdlog::info("removed {} idle warm containers", n); },
+               [](caf::error& err) {
+                 spdlog::warn("could not drain the warm pool: {}", spawn::message_of(err));
+               });
+  }
   caf::anon_send_exit(ctx.pool, caf::exit_reason::user_shutdown);
   for (auto& w : ctx.stores.workers())
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
