@@ -48,6 +48,34 @@ caf::error check_token(const session_record& rec, const std::string& token) {
   return {};
 }
 
+using record_promise = caf::typed_response_promise<session_record>;
+
+/// Asks `dest` and completes `rp` with its answer.
+template <class... Ts>
+void forward(self_ptr self, const caf::actor& dest, record_promise rp, Ts... xs) {
+  self->request(dest, store_timeout, xs...)
+    .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+}
+
+/// An owner's command on session `id`: finds its record, checks the manage
+/// token, then lets `act(record, promise)` answer.
+template <class Act>
+caf::result<session_record> for_owner(self_ptr self, const std::string& id,
+                                      const std::string& token, Act act) {
+  auto rp = self->make_response_promise<session_record>();
+  with_record(
+    self, id,
+    [=](session_record& rec) mutable {
+      if (auto err = check_token(rec, token))
+        rp.deliver(std::move(err));
+      else
+        act(rec, rp);
+    },
+    [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 void recover(self_ptr self) {
   session_filter f;
   f.node_id = self->state.ctx.cfg->node_id;
@@ -181,51 +209,26 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       return relay<generated_app>(self, self->state.ctx.stores.for_key(id),
                                   atoms::artifact::value, id);
     },
-    [=](atoms::destroy, const std::string& id,
-        const std::string& token) -> caf::result<session_record> {
-      auto rp = self->make_response_promise<session_record>();
-      with_record(
-        self, id,
-        [=](session_record& rec) mutable {
-          if (auto err = check_token(rec, token)) {
-            rp.deliver(std::move(err));
-            return;
-          }
-          auto i = self->state.sessions.find(id);
-          if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
-            rp.deliver(std::move(rec)); // destroying twice is fine
-            return;
-          }
-          auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
-          self->request(a, store_timeout, atoms::destroy::value)
-            .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
-                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        },
-        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
+    [=](atoms::destroy, const std::string& id, const std::string& token) {
+      return for_owner(self, id, token, [=](session_record& rec, auto& rp) {
+        auto i = self->state.sessions.find(id);
+        if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
+          rp.deliver(std::move(rec)); // destroying twice is fine
+          return;
+        }
+        auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
+        forward(self, a, rp, atoms::destroy::value);
+      });
     },
-    [=](atoms::extend, const std::string& id, const std::string& token,
-        int64_t seconds) -> caf::result<session_record> {
-      auto rp = self->make_response_promise<session_record>();
-      with_record(
-        self, id,
-        [=](session_record& rec) mutable {
-          if (auto err = check_token(rec, token)) {
-            rp.deliver(std::move(err));
-            return;
-          }
-          auto i = self->state.sessions.find(id);
-          if (i == self->state.sessions.end()) {
-            rp.deliver(make_error(errc::conflict, "the session is "
-                                                    + std::string{to_string(rec.state)}));
-            return;
-          }
-          self->request(i->second, store_timeout, atoms::extend::value, seconds)
-            .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
-                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        },
-        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      return rp;
+    [=](atoms::extend, const std::string& id, const std::string& token, int64_t seconds) {
+      return for_owner(self, id, token, [=](session_record& rec, auto& rp) {
+        auto i = self->state.sessions.find(id);
+        if (i == self->state.sessions.end())
+          rp.deliver(make_error(errc::conflict, "the session is "
+                                                  + std::string{to_string(rec.state)}));
+        else
+          forward(self, i->second, rp, atoms::extend::value, seconds);
+      });
     },
     [=](atoms::subscribe, const std::string& id, const caf::actor& sub) {
       auto i = self->state.sessions.find(id);
