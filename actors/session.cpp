@@ -550,7 +550,7 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
         self->send(s.timer, atoms::extend::value, s.record.expires_at);
       auto rp = self->make_response_promise<session_record>();
       event_record ev;
-      ev.message = "Extended; now expires at " + std::to_string(s.record.expires_at);
+      ev.message = "Extended; now expires at " + iso8601(s.record.expires_at);
       persist(self, ev, true, [=]() mutable { rp.deliver(self->state.visible); });
       return rp;
     },

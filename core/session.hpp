@@ -14,6 +14,9 @@ using epoch_ms = int64_t;
 /// Current wall-clock time in `epoch_ms`.
 epoch_ms now_ms();
 
+/// ISO 8601 UTC with milliseconds, e.g. "2026-11-23T17:00:00.000Z".
+std::string iso8601(epoch_ms t);
+
 /// The row of record of one session (table `sessions`).
 struct session_record {
   std::string id;

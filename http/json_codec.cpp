@@ -1,6 +1,5 @@
 #include "http/json_codec.hpp"
 
-#include <ctime>
 
 namespace spawn {
 
@@ -9,13 +8,7 @@ using nlohmann::json;
 json iso_time(epoch_ms t) {
   if (t <= 0)
     return nullptr;
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  auto n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", static_cast<int>(t % 1000));
-  return std::string{buf};
+  return iso8601(t);
 }
 
 json session_json(const session_record& s, const std::string& base_url) {
