@@ -1,0 +1,302 @@
+// spawnctl: the command-line client of spawnd's API (DESIGN §5).
+//
+// Exit codes: 0 ok; 1 the session failed or the server answered an error;
+// 2 usage; 3 the server cannot be reached; 4 not found; 5 refused (token).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/generated_app.hpp"
+#include "infra/http_client.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* usage = R"(usage: spawnctl [--server URL] [--json] COMMAND ...
+
+  create "PROMPT" [--type webapp|api|script|site] [--ttl SECONDS] [--wait]
+  ls [--state STATE] [--limit N]
+  status ID
+  logs ID [-f]
+  extend ID [--seconds N]
+  rm ID
+  files ID -o DIR
+
+The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
+returned by create are kept in ~/.spawnctl/tokens.json (or pass --token).
+Exit codes: 0 ok, 1 failed/error, 2 usage, 3 unreachable, 4 not found, 5 refused.
+)";
+
+struct options {
+  std::string server;
+  bool as_json = false;
+  std::string token;
+  std::vector<std::string> args;
+};
+
+struct reply {
+  long status = 0;
+  json body;
+};
+
+int exit_for(long status) {
+  if (status == 404)
+    return 4;
+  if (status == 401 || status == 403)
+    return 5;
+  return status >= 400 ? 1 : 0;
+}
+
+/// One API call; exits 3 when the server cannot be reached.
+reply call(const options& o, const std::string& method, const std::string& path,
+           const std::string& body = {}, const std::string& token = {}) {
+  spawn::http_request req;
+  req.method = method;
+  req.url = o.server + path;
+  req.body = body;
+  req.timeout_ms = 30000;
+  if (!body.empty())
+    req.headers.emplace_back("Content-Type", "application/json");
+  if (!token.empty())
+    req.headers.emplace_back("X-Manage-Token", token);
+  auto res = spawn::perform(req);
+  if (!res) {
+    std::cerr << "spawnctl: cannot reach " << o.server << ": " << spawn::message_of(res.error())
+              << "\n";
+    std::exit(3);
+  }
+  reply r{res->status, json::parse(res->body, nullptr, false)};
+  if (r.body.is_discarded())
+    r.body = json{{"raw", res->body}};
+  return r;
+}
+
+int fail_with(const options& o, const reply& r) {
+  if (o.as_json)
+    std::cout << r.body.dump(2) << "\n";
+  else
+    std::cerr << "spawnctl: " << r.body.value("/error/message"_json_pointer, "HTTP " + std::to_string(r.status)) << "\n";
+  return exit_for(r.status);
+}
+
+std::filesystem::path token_file() {
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path{home ? home : "."} / ".spawnctl" / "tokens.json";
+}
+
+json load_tokens() {
+  std::ifstream in{token_file()};
+  auto j = json::parse(in, nullptr, false);
+  return j.is_object() ? j : json::object();
+}
+
+void save_token(const std::string& id, const std::string& token) {
+  auto all = load_tokens();
+  all[id] = token;
+  std::filesystem::create_directories(token_file().parent_path());
+  std::ofstream{token_file()} << all.dump(2);
+  std::filesystem::permissions(token_file(), std::filesystem::perms::owner_read
+                                                | std::filesystem::perms::owner_write);
+}
+
+std::string token_for(const options& o, const std::string& id) {
+  if (!o.token.empty())
+    return o.token;
+  return load_tokens().value(id, std::string{});
+}
+
+void print_session(const options& o, const json& s) {
+  if (o.as_json) {
+    std::cout << s.dump(2) << "\n";
+    return;
+  }
+  std::cout << s.value("id", "") << "  " << s.value("state", "") << " (" << s.value("progress", 0)
+            << "%)  " << s.value("app_type", "") << "\n  " << s.value("message", "") << "\n";
+  if (s.contains("app_url") && s["app_url"].is_string())
+    std::cout << "  app: " << s["app_url"].get<std::string>() << "\n";
+  if (s.contains("failure_reason"))
+    std::cout << "  failed: " << s["failure_reason"].get<std::string>() << "\n";
+}
+
+/// Polls until the session is running or over; draws a bar on a terminal.
+int wait_running(const options& o, const std::string& id) {
+  bool tty = isatty(STDERR_FILENO);
+  std::string last;
+  for (int i = 0; i < 1200; ++i) {
+    auto r = call(o, "GET", "/api/v1/sessions/" + id);
+    if (r.status != 200)
+      return fail_with(o, r);
+    auto state = r.body.value("state", "");
+    int pct = r.body.value("progress", 0);
+    if (tty) {
+      std::string bar(static_cast<size_t>(pct / 5), '#');
+      std::fprintf(stderr, "\r[%-20s] %3d%% %-13s", bar.c_str(), pct, state.c_str());
+    } else if (state != last) {
+      std::fprintf(stderr, "%s %d%%\n", state.c_str(), pct);
+    }
+    last = state;
+    if (state == "running" || state == "failed" || state == "destroying" || state == "destroyed") {
+      if (tty)
+        std::fprintf(stderr, "\n");
+      print_session(o, r.body);
+      return state == "running" ? 0 : 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{250});
+  }
+  std::cerr << "spawnctl: gave up waiting\n";
+  return 1;
+}
+
+int create(const options& o) {
+  if (o.args.size() < 2)
+    return std::cerr << usage, 2;
+  json body{{"prompt", o.args[1]}, {"app_type", "webapp"}};
+  bool wait = false;
+  for (size_t i = 2; i < o.args.size(); ++i) {
+    auto& a = o.args[i];
+    if (a == "--wait")
+      wait = true;
+    else if (a == "--type" && i + 1 < o.args.size())
+      body["app_type"] = o.args[++i];
+    else if (a == "--ttl" && i + 1 < o.args.size())
+      body["ttl_seconds"] = std::atoll(o.args[++i].c_str());
+    else
+      return std::cerr << "spawnctl: unknown option " << a << "\n" << usage, 2;
+  }
+  auto r = call(o, "POST", "/api/v1/sessions", body.dump());
+  if (r.status != 201)
+    return fail_with(o, r);
+  auto id = r.body.value("id", "");
+  save_token(id, r.body.value("manage_token", ""));
+  if (!wait) {
+    print_session(o, r.body);
+    return 0;
+  }
+  return wait_running(o, id);
+}
+
+int logs(const options& o) {
+  if (o.args.size() < 2)
+    return std::cerr << usage, 2;
+  bool follow = o.args.size() > 2 && o.args[2] == "-f";
+  int64_t after = 0;
+  for (;;) {
+    auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/events?after=" + std::to_string(after));
+    if (r.status != 200)
+      return fail_with(o, r);
+    bool over = false;
+    for (auto& ev : r.body["events"]) {
+      after = std::max<int64_t>(after, ev.value("seq", int64_t{0}));
+      if (o.as_json)
+        std::cout << ev.dump() << "\n";
+      else
+        std::cout << ev.value("at", "") << "  " << ev.value("phase", "") << "  "
+                  << ev.value("message", "") << "\n";
+      over = over || ev.value("phase", "") == "destroyed";
+    }
+    std::cout.flush();
+    if (!follow || over)
+      return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  }
+}
+
+int files(const options& o) {
+  if (o.args.size() < 4 || o.args[2] != "-o")
+    return std::cerr << usage, 2;
+  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/files");
+  if (r.status != 200)
+    return fail_with(o, r);
+  std::filesystem::path dir{o.args[3]};
+  for (auto& f : r.body["files"]) {
+    auto path = f.value("path", "");
+    if (!spawn::is_safe_relative_path(path)) {
+      std::cerr << "spawnctl: skipped unsafe path " << path << "\n";
+      continue;
+    }
+    std::filesystem::create_directories((dir / path).parent_path());
+    std::ofstream{dir / path, std::ios::binary} << f.value("content", "");
+    if (!o.as_json)
+      std::cout << (dir / path).string() << "\n";
+  }
+  return 0;
+}
+
+int run(const options& o) {
+  auto& cmd = o.args[0];
+  auto need_id = [&] { return o.args.size() >= 2; };
+  if (cmd == "create")
+    return create(o);
+  if (cmd == "ls") {
+    std::string q = "?limit=50";
+    for (size_t i = 1; i + 1 < o.args.size(); i += 2)
+      q += "&" + o.args[i].substr(2) + "=" + o.args[i + 1];
+    auto r = call(o, "GET", "/api/v1/sessions" + q);
+    if (r.status != 200)
+      return fail_with(o, r);
+    if (o.as_json)
+      std::cout << r.body.dump(2) << "\n";
+    else
+      for (auto& s : r.body["sessions"])
+        std::cout << s.value("id", "") << "  " << s.value("state", "") << "  "
+                  << s.value("app_type", "") << "  " << s.value("prompt", "").substr(0, 50) << "\n";
+    return 0;
+  }
+  if (!need_id())
+    return std::cerr << usage, 2;
+  auto path = "/api/v1/sessions/" + o.args[1];
+  if (cmd == "status") {
+    auto r = call(o, "GET", path);
+    return r.status == 200 ? (print_session(o, r.body), 0) : fail_with(o, r);
+  }
+  if (cmd == "logs")
+    return logs(o);
+  if (cmd == "files")
+    return files(o);
+  if (cmd == "rm" || cmd == "extend") {
+    json body = json::object();
+    if (cmd == "extend" && o.args.size() >= 4 && o.args[2] == "--seconds")
+      body["seconds"] = std::atoll(o.args[3].c_str());
+    auto r = cmd == "rm" ? call(o, "DELETE", path, {}, token_for(o, o.args[1]))
+                         : call(o, "POST", path + "/extend", body.dump(), token_for(o, o.args[1]));
+    return r.status < 300 ? (print_session(o, r.body), 0) : fail_with(o, r);
+  }
+  std::cerr << "spawnctl: unknown command " << cmd << "\n" << usage;
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  options o;
+  const char* env = std::getenv("SPAWN_SERVER");
+  o.server = env ? env : "http://127.0.0.1:8080";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h")
+      return std::cout << usage, 0;
+    if (a == "--json")
+      o.as_json = true;
+    else if (a == "--server" && i + 1 < argc)
+      o.server = argv[++i];
+    else if (a == "--token" && i + 1 < argc)
+      o.token = argv[++i];
+    else
+      o.args.push_back(a);
+  }
+  while (!o.server.empty() && o.server.back() == '/')
+    o.server.pop_back();
+  if (o.args.empty())
+    return std::cerr << usage, 2;
+  return run(o);
+}
