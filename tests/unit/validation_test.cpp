@@ -113,7 +113,8 @@ TEST(validation_test, random_inputs_never_crash) {
       }
     }
     auto r = parse_create_request(input, cfg, "");
-    if (!r)
+    if (!r) {
       ASSERT_EQ(code_of(r.error()), errc::invalid_input);
+    }
   }
 }
