@@ -36,5 +36,10 @@ using start = caf::atom_constant<caf::atom("start")>;
 using subscribe = caf::atom_constant<caf::atom("subscribe")>;
 using sweep = caf::atom_constant<caf::atom("sweep")>;
 using timeout = caf::atom_constant<caf::atom("timeout")>;
+// generation (issue 5)
+using cached = caf::atom_constant<caf::atom("cached")>;
+using progress = caf::atom_constant<caf::atom("progress")>;
+using tokens = caf::atom_constant<caf::atom("tokens")>;
+using usage = caf::atom_constant<caf::atom("usage")>;
 
 } // namespace spawn::atoms

@@ -15,11 +15,12 @@ struct create_request {
   app_type type = app_type::webapp;
   int64_t ttl_seconds = 0; ///< 0: the app type's default
   std::string owner;
+  std::string details; ///< client details of a site, JSON object text ("" : none)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
-  return f(x.prompt, x.type, x.ttl_seconds, x.owner);
+  return f(x.prompt, x.type, x.ttl_seconds, x.owner, x.details);
 }
 
 /// The answer to a creation: the session and, once only, its manage token.

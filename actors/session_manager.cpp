@@ -176,7 +176,10 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       rec.estimated_cost = tier_of(cfg, req.type).hourly_usd * double(ttl) / 3600.0;
       rec.message = "Queued";
       auto estimated_seconds = cfg.warm_pool_size > 0 ? 2 : 5;
-      rec.metadata = nlohmann::json{{"estimated_seconds", estimated_seconds}}.dump();
+      auto meta = nlohmann::json{{"estimated_seconds", estimated_seconds}};
+      if (!req.details.empty())
+        meta["site"] = nlohmann::json::parse(req.details, nullptr, false);
+      rec.metadata = meta.dump();
       auto token = new_manage_token();
       rec.manage_token_hash = sha256_hex(token);
       auto rp = self->make_response_promise<created_session>();

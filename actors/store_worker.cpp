@@ -44,6 +44,18 @@ caf::behavior store_worker(caf::stateful_actor<store_worker_state>* self,
     [=](atoms::artifact, const std::string& id) {
       return db().load_artifact(id);
     },
+    [=](atoms::artifact, const std::string& id, int version, const generated_app& app,
+        const std::string& cache_key) -> caf::result<bool> {
+      if (auto err = db().save_artifact_keyed(id, version, app, cache_key))
+        return err;
+      return true;
+    },
+    [=](atoms::cached, const std::string& cache_key, epoch_ms since) {
+      return db().find_cached_artifact(cache_key, since);
+    },
+    [=](atoms::tokens, const std::string& owner, epoch_ms since) {
+      return db().owner_tokens_since(owner, since);
+    },
     [=](atoms::ping) {
       return db().ping();
     },

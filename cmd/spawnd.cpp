@@ -19,7 +19,7 @@
 #include "http/server.hpp"
 #include "infra/config.hpp"
 #include "infra/docker_engine.hpp"
-#include "infra/template_generator.hpp"
+#include "infra/generator_factory.hpp"
 #include "persistence/pg_store.hpp"
 
 namespace {
@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
   auto cfg = std::make_shared<spawn::spawn_config>(std::move(*loaded));
   if (cfg->web_root.empty())
     cfg->web_root = SPAWN_SOURCE_DIR "/web";
+  auto gen = spawn::make_generator(*cfg);
+  if (!gen) {
+    std::cerr << "spawnd: " << spawn::message_of(gen.error()) << "\n";
+    return 2;
+  }
   if (cfg->database_url.empty()) {
     std::cerr << "spawnd: no database: set database.url or SPAWN_DATABASE_URL\n";
     return 2;
@@ -109,7 +114,7 @@ int main(int argc, char** argv) {
   ctx.stores = spawn::store_pool{
     sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
   ctx.runtime = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
-  ctx.gen = std::make_shared<spawn::template_generator>();
+  ctx.gen = *gen;
   ctx.pool = sys.spawn(spawn::warm_pool, ctx);
   auto manager = sys.spawn(spawn::session_manager, ctx);
 

@@ -20,6 +20,7 @@ std::string to_string(errc x) {
     case errc::unauthorized: return "unauthorized";
     case errc::forbidden: return "forbidden";
     case errc::rate_limited: return "rate_limited";
+    case errc::budget_exceeded: return "budget_exceeded";
   }
   return "internal";
 }

@@ -25,6 +25,7 @@ enum class errc : uint8_t {
   unauthorized,      ///< a credential is missing
   forbidden,         ///< a credential is wrong
   rate_limited,      ///< too many requests or sessions; try later
+  budget_exceeded,   ///< a token budget (session or owner) is spent: no retry
 };
 
 /// Category atom under which `errc` values travel inside `caf::error`.

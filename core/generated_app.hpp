@@ -11,6 +11,13 @@ namespace spawn {
 struct generation_request {
   std::string prompt;
   app_type type = app_type::webapp;
+  /// Client details of a `site` as a JSON object text (name, trade, city,
+  /// colours, source_url); empty for other types.
+  std::string details;
+  /// Tokens (input + output) this generation may still spend, retries and
+  /// fallbacks included; 0: no limit. A backend stops a stream that would
+  /// exceed it and fails with `errc::budget_exceeded`.
+  int64_t token_budget = 0;
 };
 
 /// One file of a generated app; `path` is relative and never contains "..".
@@ -36,11 +43,13 @@ struct generated_app {
   std::string entry; ///< the file that must exist (index.html, server.js, main.js)
   std::vector<std::string> run;
   std::vector<app_file> files;
+  std::string backend; ///< the generator that made it ("template", "anthropic", ...)
+  std::string model;   ///< the model behind it, when a model made it
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generated_app& x) {
-  return f(x.title, x.template_name, x.entry, x.run, x.files);
+  return f(x.title, x.template_name, x.entry, x.run, x.files, x.backend, x.model);
 }
 
 } // namespace spawn
@@ -49,7 +58,7 @@ namespace spawn {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
-  return f(x.prompt, x.type);
+  return f(x.prompt, x.type, x.details, x.token_budget);
 }
 
 } // namespace spawn

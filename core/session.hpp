@@ -39,6 +39,10 @@ struct session_record {
   double estimated_cost = 0;
   double actual_cost = 0;
   std::string metadata = "{}";   ///< JSON object text
+  // Generation accounting (issue 5): every model call, retries included.
+  int64_t input_tokens = 0;
+  int64_t output_tokens = 0;
+  double generation_cost_usd = 0;
 };
 
 template <class Inspector>
@@ -46,7 +50,8 @@ typename Inspector::result_type inspect(Inspector& f, session_record& x) {
   return f(x.id, x.owner, x.prompt, x.type, x.state, x.tier, x.node_id, x.app_url,
            x.manage_token_hash, x.container_id, x.host_port, x.message,
            x.failure_reason, x.created_at, x.started_at, x.expires_at,
-           x.destroyed_at, x.estimated_cost, x.actual_cost, x.metadata);
+           x.destroyed_at, x.estimated_cost, x.actual_cost, x.metadata, x.input_tokens,
+           x.output_tokens, x.generation_cost_usd);
 }
 
 /// One entry of a session's log (table `session_events`).

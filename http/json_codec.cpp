@@ -32,13 +32,17 @@ json session_json(const session_record& s, const std::string& base_url) {
          {"expires_at", iso_time(s.expires_at)},
          {"destroyed_at", iso_time(s.destroyed_at)},
          {"expires_in_seconds", left},
-         {"costs", {{"estimated_usd", s.estimated_cost}, {"actual_usd", s.actual_cost}}},
+         {"costs", {{"estimated_usd", s.estimated_cost}, {"actual_usd", s.actual_cost},
+                    {"input_tokens", s.input_tokens}, {"output_tokens", s.output_tokens},
+                    {"generation_usd", s.generation_cost_usd}}},
          {"status_url", self_url},
          {"events_url", self_url + "/events"},
          {"files_url", self_url + "/files"},
          {"ws_url", ws_base + "/ws/v1/sessions/" + s.id}};
   auto meta = json::parse(s.metadata, nullptr, false);
   j["estimated_seconds"] = meta.is_object() ? meta.value("estimated_seconds", 5) : 5;
+  if (meta.is_object() && meta.contains("site"))
+    j["site"] = meta["site"];
   if (!s.failure_reason.empty())
     j["failure_reason"] = s.failure_reason;
   return j;

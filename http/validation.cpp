@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "http/site_details.hpp"
 
 namespace spawn {
 
@@ -84,6 +85,15 @@ caf::expected<create_request> parse_create_request(std::string_view body,
       return invalid("'ttl_seconds' must be between " + std::to_string(cfg.min_ttl_seconds)
                      + " and " + std::to_string(cfg.max_ttl_seconds));
     req.ttl_seconds = v;
+  }
+  auto site = j->find("site"); // client details of a site (issue 5, seed 003)
+  if (site != j->end() && !site->is_null()) {
+    if (req.type != app_type::site)
+      return invalid("'site' details are only for app_type site");
+    auto details = parse_site_details(*site);
+    if (!details)
+      return details.error();
+    req.details = std::move(*details);
   }
   return req;
 }

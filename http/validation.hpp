@@ -12,7 +12,8 @@ namespace spawn {
 
 /// Parses and checks the body of `POST /api/v1/sessions`:
 /// `{"prompt": string (1..max chars, counted in UTF-8 code points), "app_type":
-/// known type, "ttl_seconds": optional integer within the configured bounds}`.
+/// known type, "ttl_seconds": optional integer within the configured bounds,
+/// "site": optional client details of a site (http/site_details.hpp)}`.
 /// Every problem is an `errc::invalid_input` error whose message names the field.
 caf::expected<create_request> parse_create_request(std::string_view body,
                                                    const spawn_config& cfg,

@@ -40,7 +40,25 @@ constexpr const char* defaults_json = R"({
   "runtime": {"docker_socket": "/var/run/docker.sock",
               "image": "spawnai/runtime-node:1", "network": "",
               "warm_pool_size": 2, "app_ready_timeout_ms": 20000},
-  "generation": {"backend": "template"},
+  "generation": {
+    "backend": "template", "chain": [], "attempts_per_backend": 2,
+    "retry_backoff_ms": 1000, "max_retry_wait_ms": 30000, "timeout_ms": 600000,
+    "progress_interval_ms": 1000, "session_token_budget": 200000,
+    "owner_token_budget": 2000000, "owner_budget_window_hours": 24,
+    "cache_ttl_seconds": 3600,
+    "anthropic": {"base_url": "https://api.anthropic.com", "model": "claude-sonnet-4-5",
+                  "api_key_file": "", "max_tokens": 16000, "temperature": 0.2,
+                  "api_version": "2023-06-01", "connect_timeout_ms": 10000,
+                  "idle_timeout_ms": 60000, "timeout_ms": 300000,
+                  "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0},
+    "openai": {"base_url": "http://127.0.0.1:11434", "model": "qwen2.5-coder:7b",
+               "api_key_file": "", "max_tokens": 8192, "temperature": 0.2,
+               "include_usage": true, "connect_timeout_ms": 5000,
+               "idle_timeout_ms": 120000, "timeout_ms": 600000,
+               "input_usd_per_mtok": 0.0, "output_usd_per_mtok": 0.0},
+    "command": {"argv": ["claude", "-p"], "step_timeout_ms": 300000, "sandbox": true,
+                "pass_env": ["ANTHROPIC_API_KEY"]}
+  },
   "log": {"level": "info", "format": "text"}
 })";
 
@@ -108,6 +126,13 @@ caf::error apply_env(json& cfg) {
       parsed = std::string{raw};
     } else {
       parsed = json::parse(raw, nullptr, false);
+      if (parsed.is_discarded() && value->is_array()) { // "anthropic,template"
+        parsed = json::array();
+        std::stringstream items{raw};
+        for (std::string item; std::getline(items, item, ',');)
+          if (!item.empty())
+            parsed.push_back(item);
+      }
       if (parsed.is_discarded())
         return bad(key, std::string{"environment value '"} + raw + "' is not valid");
     }
@@ -134,6 +159,101 @@ caf::error read_int(const json& j, const std::string& key, T& out, int64_t lo, i
     return bad(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   out = static_cast<T>(v);
   return {};
+}
+
+bool is_backend_name(const std::string& n) {
+  return n == "template" || n == "anthropic" || n == "openai" || n == "command";
+}
+
+caf::error read_number(const json& j, const std::string& key, double& out, double lo, double hi) {
+  if (!j.is_number())
+    return bad(key, "must be a number");
+  auto v = j.get<double>();
+  if (!(v >= lo && v <= hi))
+    return bad(key, "must be between " + json(lo).dump() + " and " + json(hi).dump());
+  out = v;
+  return {};
+}
+
+caf::error read_strings(const json& j, const std::string& key, std::vector<std::string>& out) {
+  out.clear();
+  for (auto& x : j) {
+    if (!x.is_string() || x.get<std::string>().empty())
+      return bad(key, "must be an array of non-empty strings");
+    out.push_back(x.get<std::string>());
+  }
+  return {};
+}
+
+caf::error bind_llm(const json& j, const std::string& key, llm_backend_config& c) {
+  caf::error err;
+  auto integer = [&](const char* k, int64_t& out, int64_t lo, int64_t hi) {
+    if (!err)
+      err = read_int(j[k], key + "." + k, out, lo, hi);
+  };
+  auto number = [&](const char* k, double& out, double lo, double hi) {
+    if (!err)
+      err = read_number(j[k], key + "." + k, out, lo, hi);
+  };
+  c.base_url = j["base_url"];
+  c.model = j["model"];
+  c.api_key_file = j["api_key_file"];
+  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0)
+    return bad(key + ".base_url", "must start with http:// or https://");
+  if (c.model.empty())
+    return bad(key + ".model", "must not be empty");
+  integer("max_tokens", c.max_tokens, 1, 1000000);
+  number("temperature", c.temperature, 0, 2);
+  integer("connect_timeout_ms", c.connect_timeout_ms, 100, 600000);
+  integer("idle_timeout_ms", c.idle_timeout_ms, 100, 3600000);
+  integer("timeout_ms", c.timeout_ms, 100, 7200000);
+  number("input_usd_per_mtok", c.input_usd_per_mtok, 0, 10000);
+  number("output_usd_per_mtok", c.output_usd_per_mtok, 0, 10000);
+  if (j.contains("api_version"))
+    c.api_version = j["api_version"];
+  if (j.contains("include_usage"))
+    c.include_usage = j["include_usage"];
+  return err;
+}
+
+/// The generation block (issue 5): chain, retries, budgets, cache, backends.
+caf::error bind_generation(const json& g, generation_config& c) {
+  caf::error err;
+  auto integer = [&](const char* k, auto& out, int64_t lo, int64_t hi) {
+    if (!err)
+      err = read_int(g[k], std::string{"generation."} + k, out, lo, hi);
+  };
+  if (auto e = read_strings(g["chain"], "generation.chain", c.chain))
+    return e;
+  for (auto& name : c.chain)
+    if (!is_backend_name(name))
+      return bad("generation.chain", "unknown backend '" + name
+                                       + "' (template, anthropic, openai or command)");
+  integer("attempts_per_backend", c.attempts_per_backend, 1, 10);
+  integer("retry_backoff_ms", c.retry_backoff_ms, 1, 600000);
+  integer("max_retry_wait_ms", c.max_retry_wait_ms, 0, 600000);
+  integer("timeout_ms", c.timeout_ms, 1000, 7200000);
+  integer("progress_interval_ms", c.progress_interval_ms, 0, 600000);
+  integer("session_token_budget", c.session_token_budget, 0, 1000000000);
+  integer("owner_token_budget", c.owner_token_budget, 0, 100000000000LL);
+  integer("owner_budget_window_hours", c.owner_budget_window_hours, 1, 8760);
+  integer("cache_ttl_seconds", c.cache_ttl_seconds, 0, 2592000);
+  if (err)
+    return err;
+  if (auto e = bind_llm(g["anthropic"], "generation.anthropic", c.anthropic))
+    return e;
+  if (auto e = bind_llm(g["openai"], "generation.openai", c.openai))
+    return e;
+  auto& cmd = g["command"];
+  if (auto e = read_strings(cmd["argv"], "generation.command.argv", c.command.argv))
+    return e;
+  if (c.command.argv.empty())
+    return bad("generation.command.argv", "must name a program");
+  if (auto e = read_int(cmd["step_timeout_ms"], "generation.command.step_timeout_ms",
+                        c.command.step_timeout_ms, 100, 7200000))
+    return e;
+  c.command.sandbox = cmd["sandbox"];
+  return read_strings(cmd["pass_env"], "generation.command.pass_env", c.command.pass_env);
 }
 
 caf::expected<spawn_config> bind_config(const json& j) {
@@ -199,6 +319,8 @@ caf::expected<spawn_config> bind_config(const json& j) {
   integer(rt["app_ready_timeout_ms"], "runtime.app_ready_timeout_ms", c.app_ready_timeout_ms,
           100, 600000);
   c.generator = j["generation"]["backend"];
+  if (auto gerr = bind_generation(j["generation"], c.generation); gerr && !err)
+    err = gerr;
   c.log_level = j["log"]["level"];
   c.log_format = j["log"]["format"];
   if (err)
@@ -207,8 +329,11 @@ caf::expected<spawn_config> bind_config(const json& j) {
     return bad("sessions.min_ttl_seconds", "must not exceed sessions.max_ttl_seconds");
   if (c.log_format != "text" && c.log_format != "json")
     return bad("log.format", "must be 'text' or 'json'");
-  if (c.generator != "template")
-    return bad("generation.backend", "unknown backend '" + c.generator + "'");
+  if (!is_backend_name(c.generator))
+    return bad("generation.backend", "unknown backend '" + c.generator
+                                       + "' (template, anthropic, openai or command)");
+  if (c.generation.chain.empty())
+    c.generation.chain = {c.generator};
   if (c.node_id.empty())
     return bad("node.id", "must not be empty");
   return c;

@@ -25,6 +25,48 @@ struct app_type_config {
   std::string tier = "small";
 };
 
+/// One LLM server (generation.anthropic, generation.openai). The key is not
+/// here: it comes from the environment or `api_key_file` (infra/secrets.hpp).
+struct llm_backend_config {
+  std::string base_url;
+  std::string model;
+  std::string api_key_file;
+  int64_t max_tokens = 8192;
+  double temperature = 0.2;
+  std::string api_version;           ///< anthropic-version header (anthropic only)
+  bool include_usage = true;         ///< stream_options.include_usage (openai only)
+  int64_t connect_timeout_ms = 10000;
+  int64_t idle_timeout_ms = 60000;
+  int64_t timeout_ms = 300000;
+  double input_usd_per_mtok = 0;
+  double output_usd_per_mtok = 0;
+};
+
+/// The command backend: a coding CLI run in a sandboxed workspace.
+struct command_backend_config {
+  std::vector<std::string> argv;     ///< the CLI; the step's instruction is appended
+  int64_t step_timeout_ms = 300000;
+  bool sandbox = true;               ///< run under bubblewrap
+  std::vector<std::string> pass_env; ///< variables handed to the CLI (its own key)
+};
+
+/// Generation backends, retries, budgets and the prompt cache (issue 5).
+struct generation_config {
+  std::vector<std::string> chain;    ///< backends tried in order; [backend] when empty
+  int attempts_per_backend = 2;
+  int64_t retry_backoff_ms = 1000;
+  int64_t max_retry_wait_ms = 30000;
+  int64_t timeout_ms = 600000;       ///< a whole generation, fallbacks included
+  int64_t progress_interval_ms = 1000;
+  int64_t session_token_budget = 200000; ///< 0: no limit
+  int64_t owner_token_budget = 2000000;  ///< per owner and window; 0: no limit
+  int64_t owner_budget_window_hours = 24;
+  int64_t cache_ttl_seconds = 3600;  ///< 0: no prompt cache
+  llm_backend_config anthropic;
+  llm_backend_config openai;
+  command_backend_config command;
+};
+
 /// Everything spawnd can be told (DESIGN §9). Defaults live in `config_defaults()`.
 struct spawn_config {
   // http
@@ -58,6 +100,7 @@ struct spawn_config {
   int64_t app_ready_timeout_ms = 20000;
   // generation
   std::string generator = "template";
+  generation_config generation;
   // logs
   std::string log_level = "info";
   std::string log_format = "text";   ///< text or json

@@ -326,9 +326,12 @@ bool safe_path(std::string_view path) {
 } // namespace
 
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {
-  auto traits = analyse_prompt(req.prompt);
+  auto site = req.type == app_type::site && !req.details.empty();
+  auto traits = analyse_prompt(site ? site_prompt(req.prompt, req.details) : req.prompt);
   if (traits.prompt.empty())
     return make_error(errc::invalid_input, "the prompt is empty");
+  if (site && !site_accent(req.details).empty())
+    traits.accent = site_accent(req.details);
   static const std::vector<std::pair<std::string_view, renderer>> renderers{
     {"todo", todo_webapp},           {"notes", notes_webapp},
     {"timer", timer_webapp},         {"counter", counter_webapp},

@@ -101,11 +101,27 @@ CREATE TABLE hosts (
 );
 )sql";
 
+/// Generation accounting and the prompt cache (issue 5): tokens and their cost
+/// per session; which backend and model made an artifact, and its cache key.
+const char* const m0002_generation_usage = R"sql(
+ALTER TABLE sessions
+  ADD COLUMN input_tokens        bigint           NOT NULL DEFAULT 0,
+  ADD COLUMN output_tokens       bigint           NOT NULL DEFAULT 0,
+  ADD COLUMN generation_cost_usd double precision NOT NULL DEFAULT 0;
+ALTER TABLE app_artifacts
+  ADD COLUMN backend   text NOT NULL DEFAULT '',
+  ADD COLUMN model     text NOT NULL DEFAULT '',
+  ADD COLUMN cache_key text NOT NULL DEFAULT '';
+CREATE INDEX app_artifacts_cache_key_idx ON app_artifacts (cache_key, created_at DESC)
+  WHERE cache_key <> '';
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all{
     {1, "initial_schema", m0001_initial_schema},
+    {2, "generation_usage", m0002_generation_usage},
   };
   return all;
 }

@@ -36,7 +36,8 @@ constexpr const char* sql_record_migration =
   "manage_token_hash, container_id, host_port, message, failure_reason, "         \
   SPAWN_MS("created_at") ", " SPAWN_MS("started_at") ", "                         \
   SPAWN_MS("expires_at") ", " SPAWN_MS("destroyed_at") ", "                       \
-  "estimated_cost, actual_cost, metadata::text"
+  "estimated_cost, actual_cost, metadata::text, "                                \
+  "input_tokens, output_tokens, generation_cost_usd"
 
 /// Prepared statements registered on every new connection (prepared lazily).
 const std::pair<const char*, const char*> statements[] = {
@@ -54,7 +55,8 @@ const std::pair<const char*, const char*> statements[] = {
    "manage_token_hash = $6, container_id = $7, host_port = $8, message = $9, "
    "failure_reason = $10, started_at = " SPAWN_TS(11) ", expires_at = " SPAWN_TS(12)
    ", destroyed_at = " SPAWN_TS(13) ", estimated_cost = $14, actual_cost = $15, "
-   "metadata = $16::jsonb WHERE id = $1"},
+   "metadata = $16::jsonb, input_tokens = $17, output_tokens = $18, "
+   "generation_cost_usd = $19 WHERE id = $1"},
   // Runs after lock_session in the same transaction, so under READ COMMITTED
   // its snapshot sees every event committed by the previous lock holder.
   {"append_event",
@@ -77,10 +79,18 @@ const std::pair<const char*, const char*> statements[] = {
    "FROM session_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"},
   {"insert_artifact",
    "INSERT INTO app_artifacts (session_id, version, title, template_name, entry, "
-   "run, files) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)"},
+   "run, files, backend, model, cache_key) "
+   "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10)"},
   {"load_artifact",
-   "SELECT title, template_name, entry, run::text, files::text FROM app_artifacts "
-   "WHERE session_id = $1 ORDER BY version DESC LIMIT 1"},
+   "SELECT title, template_name, entry, run::text, files::text, backend, model "
+   "FROM app_artifacts WHERE session_id = $1 ORDER BY version DESC LIMIT 1"},
+  {"find_cached_artifact",
+   "SELECT title, template_name, entry, run::text, files::text, backend, model "
+   "FROM app_artifacts WHERE cache_key = $1 AND created_at >= " SPAWN_TS(2)
+   " ORDER BY created_at DESC LIMIT 1"},
+  {"owner_tokens_since",
+   "SELECT COALESCE(sum(input_tokens + output_tokens), 0)::bigint FROM sessions "
+   "WHERE owner = $1 AND created_at >= " SPAWN_TS(2)},
 };
 
 #undef SPAWN_SESSION_COLUMNS
@@ -128,6 +138,9 @@ caf::expected<session_record> to_session(const pqxx::row& r) {
   s.estimated_cost = r[17].as<double>();
   s.actual_cost = r[18].as<double>();
   s.metadata = r[19].as<std::string>();
+  s.input_tokens = r[20].as<int64_t>();
+  s.output_tokens = r[21].as<int64_t>();
+  s.generation_cost_usd = r[22].as<double>();
   return s;
 }
 
@@ -278,7 +291,7 @@ caf::expected<event_record> pg_store::save_transition(const session_record& s,
                      s.node_id, s.app_url, s.manage_token_hash, s.container_id,
                      s.host_port, s.message, s.failure_reason, s.started_at,
                      s.expires_at, s.destroyed_at, s.estimated_cost, s.actual_cost,
-                     s.metadata);
+                     s.metadata, s.input_tokens, s.output_tokens, s.generation_cost_usd);
     tx.commit();
     return appended;
   });
@@ -349,6 +362,11 @@ pg_store::list_events(const std::string& session_id, int64_t after_seq, int limi
 
 caf::error pg_store::save_artifact(const std::string& session_id, int version,
                                    const generated_app& app) {
+  return save_artifact_keyed(session_id, version, app, "");
+}
+
+caf::error pg_store::save_artifact_keyed(const std::string& session_id, int version,
+                                         const generated_app& app, const std::string& cache_key) {
   std::string run;
   std::string files;
   try {
@@ -363,10 +381,47 @@ caf::error pg_store::save_artifact(const std::string& session_id, int version,
   return to_error(guarded<bool>("save_artifact", [&](pqxx::connection& c) {
     pqxx::work tx{c};
     tx.exec_prepared("insert_artifact", session_id, version, app.title,
-                     app.template_name, app.entry, run, files);
+                     app.template_name, app.entry, run, files, app.backend, app.model,
+                     cache_key);
     tx.commit();
     return true;
   }));
+}
+
+namespace {
+
+generated_app to_artifact(const pqxx::row& row) {
+  generated_app app;
+  app.title = row[0].as<std::string>();
+  app.template_name = row[1].as<std::string>();
+  app.entry = row[2].as<std::string>();
+  app.run = nlohmann::json::parse(row[3].c_str()).get<std::vector<std::string>>();
+  for (const auto& f : nlohmann::json::parse(row[4].c_str()))
+    app.files.push_back({f.at("path").get<std::string>(), f.at("content").get<std::string>()});
+  app.backend = row[5].as<std::string>();
+  app.model = row[6].as<std::string>();
+  return app;
+}
+
+} // namespace
+
+caf::expected<generated_app> pg_store::find_cached_artifact(const std::string& cache_key,
+                                                            epoch_ms since) {
+  return guarded<generated_app>("find_cached_artifact", [&](pqxx::connection& c)
+                                  -> caf::expected<generated_app> {
+    pqxx::read_transaction tx{c};
+    auto rows = tx.exec_prepared("find_cached_artifact", cache_key, since);
+    if (cache_key.empty() || rows.empty())
+      return make_error(errc::not_found, "no cached artifact");
+    return to_artifact(rows[0]);
+  });
+}
+
+caf::expected<int64_t> pg_store::owner_tokens_since(const std::string& owner, epoch_ms since) {
+  return guarded<int64_t>("owner_tokens_since", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    return tx.exec_prepared1("owner_tokens_since", owner, since)[0].as<int64_t>();
+  });
 }
 
 caf::expected<generated_app> pg_store::load_artifact(const std::string& session_id) {
@@ -376,15 +431,7 @@ caf::expected<generated_app> pg_store::load_artifact(const std::string& session_
     auto rows = tx.exec_prepared("load_artifact", session_id);
     if (rows.empty())
       return make_error(errc::not_found, "no artifact for session " + session_id);
-    generated_app app;
-    app.title = rows[0][0].as<std::string>();
-    app.template_name = rows[0][1].as<std::string>();
-    app.entry = rows[0][2].as<std::string>();
-    app.run = nlohmann::json::parse(rows[0][3].c_str()).get<std::vector<std::string>>();
-    for (const auto& f : nlohmann::json::parse(rows[0][4].c_str()))
-      app.files.push_back({f.at("path").get<std::string>(),
-                           f.at("content").get<std::string>()});
-    return app;
+    return to_artifact(rows[0]);
   });
 }
 

@@ -77,6 +77,12 @@ public:
   /// The highest stored version; `errc::not_found` when there is none.
   caf::expected<generated_app> load_artifact(const std::string& session_id) override;
 
+  caf::error save_artifact_keyed(const std::string& session_id, int version,
+                                 const generated_app& app, const std::string& cache_key) override;
+  caf::expected<generated_app> find_cached_artifact(const std::string& cache_key,
+                                                    epoch_ms since) override;
+  caf::expected<int64_t> owner_tokens_since(const std::string& owner, epoch_ms since) override;
+
   /// The connection string this store was built from.
   const std::string& dsn() const noexcept {
     return dsn_;

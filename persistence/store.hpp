@@ -65,6 +65,24 @@ public:
 
   /// The latest stored version of a session's files.
   virtual caf::expected<generated_app> load_artifact(const std::string& session_id) = 0;
+
+  // --- generation: prompt cache and token budgets (issue 5) ---
+
+  /// Like `save_artifact`, filed under the prompt cache key `cache_key`
+  /// ("" : never served from the cache).
+  virtual caf::error save_artifact_keyed(const std::string& session_id, int version,
+                                         const generated_app& app,
+                                         const std::string& cache_key) = 0;
+
+  /// The newest artifact filed under `cache_key` at or after `since`;
+  /// `errc::not_found` when there is none.
+  virtual caf::expected<generated_app> find_cached_artifact(const std::string& cache_key,
+                                                            epoch_ms since) = 0;
+
+  /// Tokens (input + output) spent by the sessions of `owner` created at or
+  /// after `since`.
+  virtual caf::expected<int64_t> owner_tokens_since(const std::string& owner,
+                                                    epoch_ms since) = 0;
 };
 
 } // namespace spawn

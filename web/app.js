@@ -287,6 +287,24 @@
   function setType(type) {
     var r = document.querySelector('input[name="app_type"][value="' + type + '"]');
     if (r) r.checked = true;
+    syncSiteDetails();
+  }
+
+  // Client details of a website (only asked for the site type).
+  var SITE_FIELDS = { name: 'site-name', trade: 'site-trade', city: 'site-city', colors: 'site-color', source_url: 'site-url' };
+
+  function syncSiteDetails() {
+    show('site-details', selectedType() === 'site');
+  }
+
+  function siteDetails() {
+    var d = {};
+    ['name', 'trade', 'city', 'source_url'].forEach(function (k) {
+      var v = $(SITE_FIELDS[k]).value.trim();
+      if (v) d[k] = v;
+    });
+    if ($('site-color').dataset.touched) d.colors = [$('site-color').value];
+    return d;
   }
 
   function autoGrow() {
@@ -312,7 +330,8 @@
   }
 
   function clearFieldErrors() {
-    ['prompt-error', 'type-error'].forEach(function (id) {
+    Object.keys(SITE_FIELDS).forEach(function (k) { $(SITE_FIELDS[k]).removeAttribute('aria-invalid'); });
+    ['prompt-error', 'type-error', 'site-error'].forEach(function (id) {
       var e = $(id);
       e.hidden = true;
       e.textContent = '';
@@ -324,6 +343,15 @@
   }
 
   function showFieldError(field, message, source) {
+    if (field.indexOf('site') === 0) {
+      var se = $('site-error');
+      se.textContent = message;
+      se.hidden = false;
+      var input = $(SITE_FIELDS[field.slice(5)] || 'site-name');
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
     if (field === 'app_type') {
       var te = $('type-error');
       te.textContent = message;
@@ -373,9 +401,13 @@
 
   function handleCreateError(err) {
     if (err.status === 400 || err.status === 413) {
-      var m = /'([a-z_]+)'/.exec(err.message || '');
+      var m = /'([a-z_.]+)'/.exec(err.message || '');
       var field = m ? m[1] : 'prompt';
       var text = err.status === 413 ? 'That prompt is too large to send. Shorten it and try again.' : err.message;
+      if (field.indexOf('site') === 0 && selectedType() === 'site') {
+        showFieldError(field, capitalize(text));
+        return;
+      }
       showFieldError(field === 'app_type' ? 'app_type' : 'prompt', capitalize(text));
       return;
     }
@@ -444,7 +476,12 @@
   function createSession(prompt, type) {
     creating = true;
     updateSendButton();
-    return api('POST', '/api/v1/sessions', { body: { prompt: prompt, app_type: type } })
+    var body = { prompt: prompt, app_type: type };
+    if (type === 'site') {
+      var site = siteDetails();
+      if (Object.keys(site).length) body.site = site;
+    }
+    return api('POST', '/api/v1/sessions', { body: body })
       .then(function (s) {
         rememberSession(s, s.manage_token);
         $('prompt').value = '';
@@ -1241,8 +1278,13 @@
     });
     $('composer').addEventListener('submit', function (e) { e.preventDefault(); submitPrompt(); });
     Array.prototype.forEach.call(document.querySelectorAll('input[name="app_type"]'), function (r) {
-      r.addEventListener('change', function () { if (!$('type-error').hidden) clearFieldErrors(); });
+      r.addEventListener('change', function () {
+        if (!$('type-error').hidden) clearFieldErrors();
+        syncSiteDetails();
+      });
     });
+    $('site-color').addEventListener('input', function () { $('site-color').dataset.touched = '1'; });
+    syncSiteDetails();
     Array.prototype.forEach.call(document.querySelectorAll('.chip'), function (chip) {
       chip.addEventListener('click', function () {
         ta.value = chip.getAttribute('data-prompt');

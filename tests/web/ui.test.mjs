@@ -422,6 +422,49 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await context.close();
   });
 
+  test('a website from client details: fields shown for the site type, checked, sent and built', async () => {
+    const { context, page, problems } = await newPage({}, [/Failed to load resource: the server responded with a status of 400/]);
+    await page.goto(BASE + '/');
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    assert.equal(await page.locator('#site-details').isHidden(), true, 'no client details for a web app');
+    await page.getByRole('radio', { name: /^Website/ }).check({ force: true });
+    await page.locator('#site-details').waitFor();
+    for (const label of ['Business name', 'Trade', 'City', 'Main colour', 'Existing site to draw from'])
+      assert.equal(await page.getByLabel(label).count(), 1, label);
+    await page.getByLabel('Business name').fill('Boulangerie Martin');
+    await page.getByLabel('Trade').fill('bakery');
+    await page.getByLabel('City').fill('Lyon');
+    await page.getByLabel('Main colour').fill('#8b4513');
+    // A bad URL is refused by the server and shown next to its field.
+    await page.getByLabel('Existing site to draw from').fill('javascript:alert(1)');
+    await typePrompt(page, 'a website for my bakery');
+    await page.locator('#send').click();
+    await page.locator('#site-error').waitFor();
+    assert.match(await page.locator('#site-error').textContent(), /site\.source_url/);
+    assert.equal(await page.locator('#site-url').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'site-url');
+    await shot(page, '16-site-details-error', { fullPage: false });
+    await page.getByLabel('Existing site to draw from').fill('');
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/sessions'));
+    await page.locator('#send').click();
+    const body = JSON.parse((await posted).postData());
+    assert.deepEqual(body.site, { name: 'Boulangerie Martin', trade: 'bakery', city: 'Lyon', colors: ['#8b4513'] });
+    assert.equal(body.app_type, 'site');
+    await page.locator('#ready-card').waitFor({ timeout: READY_TIMEOUT });
+    const stored = await currentSession(page);
+    opened.push({ id: stored.id, token: stored.token });
+    const api = await apiGet(`/api/v1/sessions/${stored.id}`);
+    assert.equal(api.body.site.name, 'Boulangerie Martin');
+    const files = (await apiGet(`/api/v1/sessions/${stored.id}/files`)).body;
+    assert.deepEqual(['about.html', 'contact.html', 'index.html', 'services.html'],
+                     files.files.map((f) => f.path).filter((p) => p.endsWith('.html')).sort());
+    await page.frameLocator('#preview-frame').locator('text=Boulangerie Martin').first().waitFor({ timeout: 15000 });
+    await shot(page, '17-site-ready');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('rate limit and a failed session are explained, with a way out (mocked API answers)', async () => {
     const { context, page, problems } = await newPage({}, [/Failed to load resource: the server responded with a status of 429/]);
     await page.goto(BASE + '/');
