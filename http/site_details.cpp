@@ -1,5 +1,7 @@
 #include "http/site_details.hpp"
 
+#include <cctype>
+
 #include "core/error.hpp"
 #include "http/validation.hpp"
 

@@ -1,6 +1,7 @@
 #include "infra/llm_common.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 

@@ -14,6 +14,7 @@ case "$step" in
   *"Step adapt design"*)
     for f in *.css; do printf '\n/* adapted by the CLI */\n.cli-note { font-style: italic; }\n' >> "$f"; done ;;
   *"Step validate"*)
-    test -f index.html || exit 3 ;;
+    entry=$(sed -n 's/.*"entry": "\([^"]*\)".*/\1/p' .spawn/request.json | head -n 1)
+    test -f "${entry:-index.html}" || { echo "missing $entry" >&2; exit 3; } ;;
 esac
 echo "done: $(echo "$step" | cut -c 1-40)"

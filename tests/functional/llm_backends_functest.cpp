@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "tests/functional/spawnd_functest_fixture.hpp"
 #include "tests/integration/llm_test_server.hpp"
 
@@ -128,8 +130,9 @@ TEST_F(llm_functest, anthropic_session_runs_is_accounted_and_cached) {
   auto cached_page = get_url(again["app_url"].get<std::string>());
   ASSERT_TRUE(cached_page);
   EXPECT_NE(cached_page->body.find("Streamed Pomodoro"), std::string::npos);
-  // Another app type is another request.
+  // A lifetime is not part of the request: still from the cache.
   auto other = run({{"prompt", prompt}, {"app_type", "webapp"}, {"ttl_seconds", 60}});
+  EXPECT_EQ(other.value("state", ""), "running") << other;
   EXPECT_EQ(server_.request_count(), 1u) << "a TTL is not part of the cache key";
 
   // The key is in no log, no event, no container.

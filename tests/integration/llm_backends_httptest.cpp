@@ -157,7 +157,7 @@ TEST(llm_backends_httptest, anthropic_broken_streams_are_errors) {
   EXPECT_NE(message_of(c.error()).find("idle"), std::string::npos);
   // Garbage instead of HTTP.
   llm_test_server::reply junk;
-  junk.raw = std::string("\x16\x03\x01garbage\0\xff\r\n\r\n", 18);
+  junk.raw = std::string("\x16\x03\x01garbage\0\xff\r\n\r\n", 16);
   srv.push(junk);
   auto d = gen.generate(webapp());
   ASSERT_FALSE(d);
@@ -195,7 +195,8 @@ TEST(llm_backends_httptest, budget_stops_a_runaway_stream) {
   ASSERT_FALSE(app);
   EXPECT_EQ(code_of(app.error()), errc::budget_exceeded);
   ASSERT_EQ(rec.usage.size(), 1u);
-  EXPECT_LE(rec.usage[0].output_tokens, 5000 + 2000); // stopped near the budget, not at 50k
+  // Stopped near the budget (curl hands over up to 16 KiB at once), not at 50k.
+  EXPECT_LE(rec.usage[0].output_tokens, 12000);
   auto body = json::parse(srv.requests().at(0).body);
   EXPECT_LT(body["max_tokens"].get<int64_t>(), 5000); // asked for no more than the budget
   // A budget too small for any call makes none.

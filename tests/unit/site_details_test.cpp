@@ -51,7 +51,7 @@ TEST(site_details_test, bad_details_are_400s_naming_the_field) {
          {R"({"prompt":"x","app_type":"site","site":{"colors":["#123","#1234567"]}})", "site.colors"},
          {R"({"prompt":"x","app_type":"site","site":{"colors":["#000000","#000000","#000000","#000000"]}})", "site.colors"},
          {R"({"prompt":"x","app_type":"site","site":{"source_url":"file:///etc/passwd"}})", "site.source_url"},
-         {R"({"prompt":"x","app_type":"site","site":{"source_url":"javascript:alert(1)"}})", "site.source_url"},
+         {R"j({"prompt":"x","app_type":"site","site":{"source_url":"javascript:alert(1)"}})j", "site.source_url"},
          {R"({"prompt":"x","app_type":"site","site":{"source_url":"https://a.b/\" onload=\"x"}})", "site.source_url"},
          {R"({"prompt":"x","app_type":"site","site":{"owner":"me"}})", "unknown field"},
        }) {
