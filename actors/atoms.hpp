@@ -21,6 +21,7 @@ using extend = caf::atom_constant<caf::atom("extend")>;
 using files = caf::atom_constant<caf::atom("files")>;
 using generated = caf::atom_constant<caf::atom("generated")>;
 using get = caf::atom_constant<caf::atom("get")>;
+using health = caf::atom_constant<caf::atom("health")>;
 using insert = caf::atom_constant<caf::atom("insert")>;
 using list = caf::atom_constant<caf::atom("list")>;
 using ping = caf::atom_constant<caf::atom("ping")>;

@@ -35,6 +35,11 @@ typename Inspector::result_type inspect(Inspector& f, created_session& x) {
   return f(x.session, x.manage_token, x.estimated_seconds);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, container_info& x) {
+  return f(x.id, x.name, x.image, x.state, x.labels, x.host_port);
+}
+
 /// A container handed to a session: where it runs and where its files go.
 struct container_lease {
   container_info container;

@@ -1,5 +1,10 @@
 #include "actors/node_context.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "infra/app_slot.hpp"
+
 namespace spawn {
 
 std::string slots_root(const spawn_config& cfg) {
@@ -23,6 +28,22 @@ container_spec app_container_spec(const spawn_config& cfg, const std::string& ti
   spec.labels["spawnai.node"] = cfg.node_id;
   spec.labels["spawnai.tier"] = tier;
   return spec;
+}
+
+caf::error free_container_name(container_runtime& runtime, const std::string& name,
+                               const std::string& keep_id) {
+  auto info = runtime.inspect(name);
+  if (!info)
+    return code_of(info.error()) == errc::not_found ? caf::error{} : info.error();
+  if (info->id == keep_id)
+    return {};
+  spdlog::warn("removing leftover container {} ({}) to reuse its name", name, info->state);
+  auto slot = info->labels.find("spawnai.slot");
+  if (auto err = runtime.remove(info->id))
+    return err;
+  if (slot != info->labels.end())
+    remove_slot(slot->second);
+  return {};
 }
 
 } // namespace spawn

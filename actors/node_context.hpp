@@ -28,4 +28,11 @@ std::string slots_root(const spawn_config& cfg);
 container_spec app_container_spec(const spawn_config& cfg, const std::string& tier,
                                   const std::string& slot_dir);
 
+/// Blocking: removes the container named `name` unless it is `keep_id`. Names
+/// `spawnai-<session>` belong to one session, so a container already holding
+/// one is a leftover of an earlier attempt (a crash of spawnd between the
+/// engine's create and the session learning of it, a timed-out start).
+caf::error free_container_name(container_runtime& runtime, const std::string& name,
+                               const std::string& keep_id = {});
+
 } // namespace spawn

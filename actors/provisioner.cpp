@@ -36,7 +36,11 @@ caf::behavior provisioner(caf::stateful_actor<provisioner_state>* self, node_con
             blocking_call(self, std::chrono::seconds{30},
                           [runtime, lease, name]() -> caf::expected<container_lease> {
                             auto copy = lease;
-                            if (auto err = runtime->rename(lease.container.id, name))
+                            auto err = runtime->rename(lease.container.id, name);
+                            if (err && code_of(err) == errc::conflict
+                                && !free_container_name(*runtime, name, lease.container.id))
+                              err = runtime->rename(lease.container.id, name);
+                            if (err)
                               spdlog::warn("cannot rename {}: {}", lease.container.id,
                                            message_of(err));
                             else

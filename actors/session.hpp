@@ -37,6 +37,16 @@ struct session_state {
   bool finish_pending = false;
   /// When the current run of the pipeline started (for time-to-app).
   epoch_ms pipeline_started = 0;
+  /// Redeploying a running app into a fresh container (its own vanished).
+  bool repairing = false;
+  /// A health check is in flight; the periodic check is armed.
+  bool checking = false, health_armed = false;
+  /// When the app first failed a health check in a row (0: healthy).
+  epoch_ms unhealthy_since = 0;
+  /// Adoption: the actor has checked reality and taken its decision.
+  bool settled = false;
+  /// Who waits for that decision (the manager's bounded recovery).
+  std::vector<caf::response_promise> settle_waiters;
   static inline const char* name = "session";
 };
 
@@ -47,7 +57,8 @@ struct session_state {
 /// and cleans up (its container is removed).
 ///
 /// Messages: `(atoms::get) -> session_record`; `(atoms::subscribe, actor)`;
-/// `(atoms::destroy) -> session_record`; `(atoms::extend, int64 seconds) ->
+/// `(atoms::destroy) -> session_record`; `(atoms::adopt) -> bool` once an
+/// adopted session has checked reality; `(atoms::health)` runs a health check; `(atoms::extend, int64 seconds) ->
 /// session_record`; `(atoms::expire)` from the timer. The actor quits once the
 /// session is `destroyed` and that is persisted.
 ///

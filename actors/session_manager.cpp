@@ -6,6 +6,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
+#include "actors/orphan_reaper.hpp"
 #include "actors/relay.hpp"
 #include "actors/session.hpp"
 #include "core/error.hpp"
@@ -76,24 +77,47 @@ caf::result<session_record> for_owner(self_ptr self, const std::string& id,
   return rp;
 }
 
+/// Adopts waiting sessions while fewer than `recovery.parallelism` are still
+/// checking reality; recovery is done when none waits and none checks.
+void pump_adoptions(self_ptr self) {
+  auto& st = self->state;
+  while (!st.to_adopt.empty() && st.adopting < st.ctx.cfg->recovery_parallelism) {
+    auto rec = std::move(st.to_adopt.back());
+    st.to_adopt.pop_back();
+    if (st.sessions.count(rec.id))
+      continue;
+    ++st.adopting;
+    auto a = adopt(self, std::move(rec), true);
+    auto done = [=] {
+      --self->state.adopting;
+      pump_adoptions(self);
+    };
+    self->request(a, std::chrono::seconds{120}, atoms::adopt::value)
+      .then([=](bool) { done(); }, [=](caf::error&) { done(); });
+  }
+  if (st.to_adopt.empty() && st.adopting == 0 && !st.recovered) {
+    st.recovered = true;
+    spdlog::info("recovery of node {} done in {} ms", st.ctx.cfg->node_id,
+                 now_ms() - st.recovery_started);
+    self->send(st.reaper, atoms::timeout::value); // first orphan scan, then periodic
+  }
+}
+
 void recover(self_ptr self) {
   session_filter f;
   f.node_id = self->state.ctx.cfg->node_id;
   f.live_only = true;
-  f.limit = 500;
+  f.limit = 100000;
+  if (self->state.recovery_started == 0)
+    self->state.recovery_started = now_ms();
   self->request(self->state.ctx.stores.any(), store_timeout, atoms::list::value, f)
     .then(
       [=](std::vector<session_record>& recs) {
-        int n = 0;
-        for (auto& rec : recs)
-          if (!self->state.sessions.count(rec.id)) {
-            adopt(self, std::move(rec), true);
-            ++n;
-          }
-        if (n > 0)
-          spdlog::info("adopted {} unfinished sessions of node {}", n,
-                       self->state.ctx.cfg->node_id);
-        self->state.recovered = true;
+        if (!recs.empty())
+          spdlog::info("adopting {} unfinished sessions of node {} ({} at a time)", recs.size(),
+                       self->state.ctx.cfg->node_id, self->state.ctx.cfg->recovery_parallelism);
+        self->state.to_adopt = std::move(recs);
+        pump_adoptions(self);
       },
       [=](caf::error& err) {
         spdlog::warn("cannot list sessions to recover ({}); retrying", message_of(err));
@@ -151,8 +175,11 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [id, a] : self->state.sessions)
       self->send_exit(a, caf::exit_reason::user_shutdown);
+    self->send_exit(self->state.reaper, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
+  self->state.reaper = self->spawn(orphan_reaper, self->state.ctx,
+                                   caf::actor_cast<caf::actor>(self));
   self->send(self, atoms::adopt::value);
   self->send(self, atoms::sweep::value);
   return {

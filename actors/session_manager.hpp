@@ -15,8 +15,16 @@ struct session_manager_state {
   node_context ctx;
   /// The live session actors of this node by session id.
   std::map<std::string, caf::actor> sessions;
-  /// True once the sessions left by an earlier run have been adopted.
+  /// True once the sessions left by an earlier run have been adopted and each
+  /// has checked reality (what `readyz` waits for).
   bool recovered = false;
+  /// Unfinished sessions waiting for adoption, and adoptions in flight
+  /// (at most `recovery.parallelism`).
+  std::vector<session_record> to_adopt;
+  int adopting = 0;
+  epoch_ms recovery_started = 0;
+  /// Removes containers no live session owns (actors/orphan_reaper.hpp).
+  caf::actor reaper;
   /// Sessions created since start.
   uint64_t created = 0;
   static inline const char* name = "session_manager";

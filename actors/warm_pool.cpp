@@ -32,6 +32,9 @@ caf::expected<container_lease> start_container(const node_context& ctx, const st
   if (!session_id.empty())
     spec.labels["spawnai.session"] = session_id;
   auto info = ctx.runtime->run(spec);
+  if (!info && !session_id.empty() && code_of(info.error()) == errc::conflict
+      && !free_container_name(*ctx.runtime, name))
+    info = ctx.runtime->run(spec);
   if (!info) {
     remove_slot(slot);
     return info.error();

@@ -59,6 +59,8 @@ constexpr const char* defaults_json = R"({
     "command": {"argv": ["claude", "-p"], "step_timeout_ms": 300000, "sandbox": true,
                 "pass_env": ["ANTHROPIC_API_KEY"]}
   },
+  "health": {"interval_ms": 30000, "grace_ms": 60000, "probe_timeout_ms": 2000},
+  "recovery": {"parallelism": 8, "orphan_scan_interval_ms": 60000},
   "log": {"level": "info", "format": "text"}
 })";
 
@@ -318,6 +320,15 @@ caf::expected<spawn_config> bind_config(const json& j) {
   integer(rt["warm_pool_size"], "runtime.warm_pool_size", c.warm_pool_size, 0, 64);
   integer(rt["app_ready_timeout_ms"], "runtime.app_ready_timeout_ms", c.app_ready_timeout_ms,
           100, 600000);
+  auto& health = j["health"];
+  integer(health["interval_ms"], "health.interval_ms", c.health_interval_ms, 0, 3600000);
+  integer(health["grace_ms"], "health.grace_ms", c.health_grace_ms, 0, 3600000);
+  integer(health["probe_timeout_ms"], "health.probe_timeout_ms", c.health_probe_timeout_ms, 50,
+          60000);
+  auto& recovery = j["recovery"];
+  integer(recovery["parallelism"], "recovery.parallelism", c.recovery_parallelism, 1, 256);
+  integer(recovery["orphan_scan_interval_ms"], "recovery.orphan_scan_interval_ms",
+          c.orphan_scan_interval_ms, 0, 86400000);
   c.generator = j["generation"]["backend"];
   if (auto gerr = bind_generation(j["generation"], c.generation); gerr && !err)
     err = gerr;

@@ -98,6 +98,13 @@ struct spawn_config {
   std::string docker_network;        ///< empty: the engine's default bridge
   int warm_pool_size = 2;
   int64_t app_ready_timeout_ms = 20000;
+  // health checks of running apps (0: off) and the grace before failing one
+  int64_t health_interval_ms = 30000;
+  int64_t health_grace_ms = 60000;
+  int64_t health_probe_timeout_ms = 2000;
+  // recovery: adoptions at once at start-up; orphan scans (0: only at start-up)
+  int recovery_parallelism = 8;
+  int64_t orphan_scan_interval_ms = 60000;
   // generation
   std::string generator = "template";
   generation_config generation;

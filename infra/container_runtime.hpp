@@ -60,6 +60,9 @@ public:
   virtual caf::error rename(const std::string& id, const std::string& name) = 0;
   virtual caf::error pause(const std::string& id) = 0;
   virtual caf::error unpause(const std::string& id) = 0;
+  /// Restarts a container (stopped or hung) with a short grace period; its
+  /// published host port may change: inspect it afterwards.
+  virtual caf::error restart(const std::string& id) = 0;
 };
 
 } // namespace spawn

@@ -311,4 +311,9 @@ caf::error docker_engine::unpause(const std::string& id) {
   return resp ? caf::error{} : std::move(resp.error());
 }
 
+caf::error docker_engine::restart(const std::string& id) {
+  auto resp = call_ok("POST", "/containers/" + url_encode(id) + "/restart?t=2");
+  return resp ? caf::error{} : std::move(resp.error());
+}
+
 } // namespace spawn

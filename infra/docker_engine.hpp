@@ -45,6 +45,7 @@ public:
   caf::error rename(const std::string& id, const std::string& name) override;
   caf::error pause(const std::string& id) override;
   caf::error unpause(const std::string& id) override;
+  caf::error restart(const std::string& id) override;
 
   /// The socket this engine talks through.
   const std::string& socket_path() const noexcept {

@@ -134,7 +134,12 @@ TEST_F(spawnd_input_functest, health_and_readiness) {
   auto health = d().call("GET", "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+  // Ready once recovery is done (at start-up, right after /healthz answers).
   auto ready = d().call("GET", "/readyz");
+  for (auto deadline = clock_type::now() + 15s;
+       ready && ready->status != 200 && clock_type::now() < deadline;
+       ready = d().call("GET", "/readyz"))
+    std::this_thread::sleep_for(100ms);
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200) << ready->body;
   auto body = parse_or_null(ready->body);

@@ -307,6 +307,25 @@ int spawnd_process::stop(std::chrono::milliseconds grace) {
   return exit_status_;
 }
 
+int spawnd_process::signal_and_wait(int sig, std::chrono::milliseconds grace) {
+  int status = 0;
+  if (reap(status))
+    return status;
+  ::kill(pid_, sig);
+  auto deadline = clock_type::now() + grace;
+  while (clock_type::now() < deadline) {
+    if (reap(status))
+      return status;
+    std::this_thread::sleep_for(5ms);
+  }
+  ::kill(pid_, SIGKILL);
+  int raw = 0;
+  ::waitpid(pid_, &raw, 0);
+  pid_ = -1;
+  exit_status_ = exit_status_of(raw);
+  return exit_status_;
+}
+
 void spawnd_process::remove_leftovers() {
   if (!started_)
     return;

@@ -57,6 +57,11 @@ public:
   /// names are in `leftover_containers()`.
   int stop(std::chrono::milliseconds grace = std::chrono::milliseconds{15000});
 
+  /// Sends `sig` (SIGKILL for a crash, SIGTERM for a stop) and waits up to
+  /// `grace` for the exit (then SIGKILL). Unlike `stop`, the node's containers
+  /// stay: a later `start` is a restart of the same node (same id and state
+  /// dir). Returns the exit status as `stop` does.
+  int signal_and_wait(int sig, std::chrono::milliseconds grace = std::chrono::milliseconds{15000});
   /// Containers of this node that were still there after the child exited.
   const std::vector<std::string>& leftover_containers() const noexcept {
     return leftovers_;

@@ -1,0 +1,169 @@
+// Health of a running app (seed 002: checked every 30 s). A container that
+// stopped or stopped answering is restarted; still unhealthy after the grace
+// period (seed: 1 min), the session fails and its resources are freed. A
+// container that vanished is redeployed from the stored artifact.
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
+#include "actors/session_steps.hpp"
+#include "core/error.hpp"
+#include "infra/http_client.hpp"
+
+namespace spawn {
+
+/// What one health check found.
+struct health_report {
+  std::string state;  ///< the engine's state, or "missing"
+  int host_port = 0;  ///< the published port now (changes after a restart)
+  bool answers = false;
+  std::string detail; ///< why it is unhealthy
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_report& x) {
+  return f(x.state, x.host_port, x.answers, x.detail);
+}
+
+namespace session_steps {
+
+namespace {
+
+/// Blocking: inspects the container and, when it runs, asks the app over HTTP.
+/// Any HTTP answer counts as alive; a refused or timed-out connection does not.
+caf::expected<health_report> probe(std::shared_ptr<container_runtime> runtime,
+                                   std::string container, long timeout_ms) {
+  health_report r;
+  auto info = runtime->inspect(container);
+  if (!info) {
+    if (code_of(info.error()) == errc::not_found) {
+      r.state = "missing";
+      r.detail = "its container is gone";
+      return r;
+    }
+    return info.error(); // the engine itself is unreachable: no verdict
+  }
+  r.state = info->state;
+  r.host_port = info->host_port;
+  if (r.state == "paused") { // asleep: the edge wakes it on demand
+    r.answers = true;
+    return r;
+  }
+  if (r.state != "running") {
+    r.detail = "its container is " + r.state;
+    return r;
+  }
+  http_request req;
+  req.url = "http://127.0.0.1:" + std::to_string(r.host_port) + "/";
+  req.timeout_ms = timeout_ms;
+  req.connect_timeout_ms = timeout_ms;
+  auto resp = perform(req);
+  r.answers = static_cast<bool>(resp);
+  if (!resp)
+    r.detail = "the app does not answer (" + message_of(resp.error()) + ")";
+  return r;
+}
+
+/// Blocking: restarts the container and returns its new published port.
+caf::expected<int> restart_container(std::shared_ptr<container_runtime> runtime,
+                                     std::string container) {
+  if (auto err = runtime->restart(container))
+    return err;
+  auto info = runtime->inspect(container);
+  if (!info)
+    return info.error();
+  return info->host_port;
+}
+
+bool checkable(session_self self) {
+  auto s = self->state.record.state;
+  return (s == phase::running || s == phase::sleeping) && !self->state.repairing
+         && !self->state.deploying && !self->state.acquiring;
+}
+
+void on_report(session_self self, const health_report& r) {
+  auto& st = self->state;
+  if (!checkable(self))
+    return;
+  if (r.state == "missing") {
+    redeploy(self, "its container vanished");
+    return;
+  }
+  if (r.host_port > 0 && r.host_port != st.record.host_port)
+    move_upstream(self, r.host_port, "its container's port changed to "
+                                        + std::to_string(r.host_port));
+  if (r.answers) {
+    if (st.unhealthy_since != 0) {
+      emit(self, "info",
+           "Healthy again after " + std::to_string(now_ms() - st.unhealthy_since) + " ms");
+      st.unhealthy_since = 0;
+    }
+    return;
+  }
+  auto now = now_ms();
+  if (st.unhealthy_since == 0)
+    st.unhealthy_since = now;
+  else if (now - st.unhealthy_since >= st.ctx.cfg->health_grace_ms) {
+    fail(self, "unhealthy for " + std::to_string((now - st.unhealthy_since) / 1000)
+                 + " s: " + r.detail);
+    return;
+  }
+  emit(self, "warn", "Health check failed: " + r.detail + "; restarting the container");
+  auto runtime = st.ctx.runtime;
+  auto id = st.record.container_id;
+  st.checking = true;
+  blocking_call(self, std::chrono::seconds{30},
+                [runtime, id] { return restart_container(runtime, id); })
+    .then(
+      [=](int port) {
+        self->state.checking = false;
+        if (checkable(self) && port > 0 && port != self->state.record.host_port)
+          move_upstream(self, port, "Restarted; its port is now " + std::to_string(port));
+      },
+      [=](caf::error& err) {
+        self->state.checking = false;
+        if (checkable(self))
+          emit(self, "warn", "The container could not be restarted: " + message_of(err));
+      });
+}
+
+} // namespace
+
+void arm_health(session_self self) {
+  auto& st = self->state;
+  if (st.health_armed || st.ctx.cfg->health_interval_ms <= 0)
+    return;
+  st.health_armed = true;
+  self->delayed_send(self, ms(st.ctx.cfg->health_interval_ms), atoms::health::value);
+}
+
+void check_health(session_self self) {
+  auto& st = self->state;
+  st.health_armed = false;
+  if (winding_down(self))
+    return;
+  arm_health(self);
+  if (st.checking || !checkable(self) || st.record.container_id.empty())
+    return;
+  st.checking = true;
+  auto runtime = st.ctx.runtime;
+  auto id = st.record.container_id;
+  auto timeout = st.ctx.cfg->health_probe_timeout_ms;
+  blocking_call(self, ms(timeout + 30000),
+                [runtime, id, timeout] { return probe(runtime, id, timeout); })
+    .then(
+      [=](health_report& r) {
+        self->state.checking = false;
+        on_report(self, r);
+      },
+      [=](caf::error& err) {
+        self->state.checking = false;
+        spdlog::warn("session {}: health check without verdict ({})", self->state.record.id,
+                     message_of(err));
+      });
+}
+
+} // namespace session_steps
+
+} // namespace spawn

@@ -1,0 +1,247 @@
+// The pipeline of a session: acquire a container and generate the app in
+// parallel, deploy, run; failed steps are retried with backoff, then fail.
+#include <algorithm>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
+#include "actors/generation_worker.hpp"
+#include "actors/lifetime_timer.hpp"
+#include "actors/provisioner.hpp"
+#include "actors/session_steps.hpp"
+#include "core/error.hpp"
+#include "infra/app_slot.hpp"
+
+namespace spawn::session_steps {
+
+bool winding_down(session_self self) {
+  auto s = self->state.record.state;
+  return s == phase::failed || s == phase::destroying || s == phase::destroyed;
+}
+
+void ensure_children(session_self self) {
+  auto& st = self->state;
+  if (!st.provisioner)
+    st.provisioner = self->spawn<caf::monitored>(provisioner, st.ctx, st.record.id);
+  if (!st.generator)
+    st.generator = self->spawn<caf::monitored + caf::detached>(generation_worker, st.ctx.gen);
+}
+
+/// Stops the children; a provisioner still acquiring a container is kept, so
+/// that container reaches this session and is removed instead of leaking.
+void stop_children(session_self self) {
+  auto& st = self->state;
+  for (auto* child : {&st.provisioner, &st.generator, &st.timer}) {
+    if (child == &st.provisioner && st.acquiring)
+      continue;
+    if (*child) {
+      self->demonitor(*child);
+      self->send_exit(*child, caf::exit_reason::user_shutdown);
+      *child = caf::actor{};
+    }
+  }
+}
+
+void maybe_advance(session_self self) {
+  auto& st = self->state;
+  if (st.record.state == phase::provisioning && st.lease)
+    advance(self, session_event::provisioned,
+            st.app ? "Container ready; the app is already generated" : "Container ready; generating the app");
+  if (st.record.state == phase::generating && st.app)
+    advance(self, session_event::generated, "Deploying the app into its container");
+  if (st.record.state == phase::deploying && st.app && st.lease && !st.deploying)
+    request_deploy(self);
+  if ((st.record.state == phase::running || st.record.state == phase::sleeping) && st.repairing
+      && st.app && st.lease && !st.deploying)
+    request_deploy(self);
+}
+
+
+static void on_lease(session_self self, container_lease lease) {
+  auto& st = self->state;
+  st.acquiring = false;
+  if (winding_down(self)) {
+    // Arrived after a destroy: remove it, then let the destruction finish.
+    auto runtime = st.ctx.runtime;
+    auto done = [=] {
+      if (self->state.finish_pending)
+        finish_destroy(self);
+    };
+    blocking_call(self, std::chrono::seconds{30}, [runtime, lease]() -> caf::expected<bool> {
+      runtime->remove(lease.container.id);
+      remove_slot(lease.slot_dir);
+      return true;
+    }).then([=](bool) { done(); }, [=](caf::error&) { done(); });
+    return;
+  }
+  st.record.container_id = lease.container.id;
+  st.record.host_port = lease.container.host_port;
+  emit(self, "info",
+       std::string{"Container "} + lease.container.name + (lease.warm ? " taken from the warm pool" : " started cold")
+         + " after " + std::to_string(now_ms() - st.pipeline_started) + " ms");
+  st.lease = std::move(lease);
+  maybe_advance(self);
+}
+
+void request_acquire(session_self self) {
+  auto& st = self->state;
+  ensure_children(self);
+  st.acquiring = true;
+  auto tier = st.record.tier;
+  self->request(st.provisioner, ms(st.ctx.cfg->phase_timeout_ms), atoms::acquire::value, tier)
+    .then([=](container_lease& lease) { on_lease(self, std::move(lease)); },
+          [=](caf::error& err) {
+            self->state.acquiring = false;
+            if (self->state.finish_pending)
+              finish_destroy(self);
+            else
+              child_failed(self, "provisioning", err);
+          });
+}
+
+static void on_app(session_self self, generated_app app) {
+  auto& st = self->state;
+  st.generating = false;
+  if (winding_down(self))
+    return;
+  if (auto err = validate_app(app)) {
+    child_failed(self, "generation", err);
+    return;
+  }
+  auto worker = st.ctx.stores.for_key(st.record.id);
+  self->request(worker, std::chrono::seconds{30}, atoms::artifact::value, st.record.id, 1, app)
+    .then([](bool) {},
+          [=](caf::error& err) {
+            emit(self, "warn", "The generated files could not be stored: " + message_of(err));
+          });
+  emit(self, "info",
+       "Generated \"" + app.title + "\" from the " + app.template_name + " template ("
+         + std::to_string(app.files.size()) + " files) by the " + st.ctx.gen->name() + " generator");
+  st.app = std::move(app);
+  maybe_advance(self);
+}
+
+void request_generate(session_self self) {
+  auto& st = self->state;
+  ensure_children(self);
+  st.generating = true;
+  generation_request req{st.record.prompt, st.record.type};
+  self->request(st.generator, ms(st.ctx.cfg->phase_timeout_ms), atoms::run::value, req)
+    .then([=](generated_app& app) { on_app(self, std::move(app)); },
+          [=](caf::error& err) {
+            self->state.generating = false;
+            child_failed(self, "generation", err);
+          });
+}
+
+void arm_timer(session_self self) {
+  auto& st = self->state;
+  if (st.timer)
+    self->send_exit(st.timer, caf::exit_reason::user_shutdown);
+  st.timer = self->spawn<caf::monitored>(lifetime_timer, caf::actor_cast<caf::actor>(self),
+                                         st.record.expires_at);
+}
+
+static void on_deployed(session_self self, std::string url) {
+  auto& st = self->state;
+  st.deploying = false;
+  if (winding_down(self))
+    return;
+  if (st.repairing) {
+    repaired(self, std::move(url));
+    return;
+  }
+  st.record.app_url = url;
+  st.record.started_at = now_ms();
+  auto took = st.record.started_at - st.pipeline_started;
+  advance(self, session_event::deployed,
+          "Running at " + url + " (ready " + std::to_string(took) + " ms after the request)");
+  arm_timer(self);
+  arm_health(self);
+}
+
+void request_deploy(session_self self) {
+  auto& st = self->state;
+  ensure_children(self);
+  st.deploying = true;
+  auto timeout = ms(st.ctx.cfg->app_ready_timeout_ms + 15000);
+  self->request(st.provisioner, timeout, atoms::deploy::value, *st.app, st.record.type, *st.lease)
+    .then([=](std::string& url) { on_deployed(self, std::move(url)); },
+          [=](caf::error& err) {
+            self->state.deploying = false;
+            child_failed(self, "deploying", err);
+          });
+}
+
+void fail(session_self self, std::string reason) {
+  auto& st = self->state;
+  st.record.failure_reason = reason;
+  spdlog::warn("session {} failed: {}", st.record.id, reason);
+  advance(self, session_event::fail, "Failed: " + reason);
+  begin_destroy(self, "Cleaning up after the failure");
+}
+
+void retry(session_self self, const std::string& step) {
+  auto& st = self->state;
+  if (winding_down(self))
+    return;
+  if (step == "provisioning") {
+    request_acquire(self);
+  } else if (step == "generation") {
+    request_generate(self);
+  } else if (step == "deploying") {
+    // The container may be the problem: deploy into a fresh one.
+    if (st.lease) {
+      auto runtime = st.ctx.runtime;
+      auto old = *st.lease;
+      blocking_call(self, std::chrono::seconds{30}, [runtime, old]() -> caf::expected<bool> {
+        runtime->remove(old.container.id);
+        remove_slot(old.slot_dir);
+        return true;
+      }).then([](bool) {}, [](caf::error&) {});
+      st.lease.reset();
+    }
+    request_acquire(self);
+  }
+}
+
+void child_failed(session_self self, const std::string& step, const caf::error& err) {
+  auto& st = self->state;
+  if (winding_down(self))
+    return;
+  // A dependency that is away (the Docker engine restarting, say) is waited
+  // for longer than a step that failed on its own: up to a phase timeout.
+  if (code_of(err) == errc::unavailable) {
+    auto waited = ++st.attempts[step + ".unavailable"];
+    auto delay = std::min<int64_t>(5000, st.ctx.cfg->retry_backoff_ms << std::min(waited, 4));
+    if (int64_t{waited} * delay < st.ctx.cfg->phase_timeout_ms) {
+      emit(self, "warn", step + " is waiting: " + message_of(err) + "; trying again in "
+                           + std::to_string(delay) + " ms");
+      self->delayed_send(self, ms(delay), atoms::retry::value, step);
+      return;
+    }
+  }
+  auto n = ++st.attempts[step];
+  auto max = st.ctx.cfg->max_attempts;
+  if (n >= max) {
+    fail(self, step + " failed after " + std::to_string(n) + " attempts: " + message_of(err));
+    return;
+  }
+  auto delay = st.ctx.cfg->retry_backoff_ms << (n - 1);
+  emit(self, "warn",
+       step + " failed (" + message_of(err) + "); retry " + std::to_string(n + 1) + " of "
+         + std::to_string(max) + " in " + std::to_string(delay) + " ms");
+  self->delayed_send(self, ms(delay), atoms::retry::value, step);
+}
+
+void begin(session_self self) {
+  auto& st = self->state;
+  st.pipeline_started = now_ms();
+  advance(self, session_event::start, "Provisioning a container and generating the app");
+  request_acquire(self);
+  request_generate(self);
+}
+
+} // namespace spawn::session_steps

@@ -1,0 +1,93 @@
+// Destruction of a session: remove its container and slot, then persist
+// `destroyed` and stop the actor.
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
+#include "actors/session_steps.hpp"
+#include "core/error.hpp"
+#include "infra/app_slot.hpp"
+
+namespace spawn::session_steps {
+
+/// Blocking: removes the session's container and its slot directory.
+static caf::expected<bool> remove_resources(std::shared_ptr<container_runtime> runtime,
+                                     std::string container_id, std::string slot_dir) {
+  if (!container_id.empty()) {
+    if (slot_dir.empty()) {
+      if (auto info = runtime->inspect(container_id)) {
+        auto slot = info->labels.find("spawnai.slot");
+        if (slot != info->labels.end())
+          slot_dir = slot->second;
+      }
+    }
+    if (auto err = runtime->remove(container_id))
+      return err;
+  }
+  if (auto err = remove_slot(slot_dir))
+    return err;
+  return true;
+}
+
+void finish_destroy(session_self self) {
+  auto& st = self->state;
+  auto& rec = st.record;
+  rec.destroyed_at = now_ms();
+  auto tier = st.ctx.cfg->tiers.find(rec.tier);
+  if (tier != st.ctx.cfg->tiers.end())
+    rec.actual_cost = tier->second.hourly_usd * double(rec.destroyed_at - rec.created_at) / 3.6e6;
+  st.finish_pending = false;
+  stop_children(self);
+  advance(self, session_event::destroyed, "Destroyed: the container is gone", [self] {
+    for (auto& sub : self->state.subscribers)
+      self->demonitor(sub);
+    self->quit();
+  });
+}
+
+void clean_up(session_self self) {
+  auto& st = self->state;
+  auto runtime = st.ctx.runtime;
+  auto id = st.lease ? st.lease->container.id : st.record.container_id;
+  if (id.empty()) // never leased, or the lease was lost: go by the session's name
+    id = "spawnai-" + st.record.id;
+  auto slot = st.lease ? st.lease->slot_dir : std::string{};
+  blocking_call(self, std::chrono::seconds{60},
+                [runtime, id, slot] { return remove_resources(runtime, id, slot); })
+    .then(
+      [=](bool) {
+        if (self->state.acquiring)
+          self->state.finish_pending = true; // on_lease finishes
+        else
+          finish_destroy(self);
+      },
+          [=](caf::error& err) {
+            auto n = ++self->state.attempts["destroying"];
+            if (n >= self->state.ctx.cfg->max_attempts) {
+              emit(self, "warn", "The container could not be removed (" + message_of(err)
+                                   + "); the orphan reaper will remove it");
+              finish_destroy(self);
+              return;
+            }
+            self->delayed_send(self, ms(self->state.ctx.cfg->retry_backoff_ms << n),
+                               atoms::retry::value, std::string{"destroying"});
+          });
+}
+
+/// Starts destruction; `then` runs once `destroying` is persisted (at once
+/// when the session is already destroying or destroyed).
+void begin_destroy(session_self self, std::string why, step_fn then) {
+  auto s = self->state.record.state;
+  if (s == phase::destroying || s == phase::destroyed) {
+    if (then)
+      then();
+    return;
+  }
+  stop_children(self);
+  advance(self, session_event::destroy, std::move(why), std::move(then));
+  clean_up(self);
+}
+
+
+} // namespace spawn::session_steps
