@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/atoms.hpp"
+#include "actors/session_generation.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 
@@ -130,6 +131,12 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
     },
     [=](atoms::save, event_record& ev, bool transition, int attempt) {
       persist(self, std::move(ev), transition, [] {}, attempt);
+    },
+    [=](atoms::progress, const std::string& step) {
+      on_generation_progress(self, step, generation_hooks_of(self));
+    },
+    [=](atoms::usage, const token_usage& u) {
+      on_generation_usage(self, u, generation_hooks_of(self));
     },
   };
 }

@@ -47,6 +47,11 @@ struct session_state {
   bool settled = false;
   /// Who waits for that decision (the manager's bounded recovery).
   std::vector<caf::response_promise> settle_waiters;
+  /// Generation (issue 5): the app came from the prompt cache; when the last
+  /// token count was shown; how many progress events were shown.
+  bool from_cache = false;
+  epoch_ms progress_at = 0;
+  int progress_events = 0;
   static inline const char* name = "session";
 };
 

@@ -10,6 +10,7 @@
 #include "actors/generation_worker.hpp"
 #include "actors/lifetime_timer.hpp"
 #include "actors/provisioner.hpp"
+#include "actors/session_generation.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 #include "infra/app_slot.hpp"
@@ -111,29 +112,35 @@ static void on_app(session_self self, generated_app app) {
     return;
   }
   auto worker = st.ctx.stores.for_key(st.record.id);
-  self->request(worker, std::chrono::seconds{30}, atoms::artifact::value, st.record.id, 1, app)
+  self->request(worker, std::chrono::seconds{30}, atoms::artifact::value, st.record.id, 1, app,
+                generation_cache_key(self, app))
     .then([](bool) {},
           [=](caf::error& err) {
             emit(self, "warn", "The generated files could not be stored: " + message_of(err));
           });
+  auto by = app.backend.empty() ? st.ctx.gen->name() : app.backend;
   emit(self, "info",
-       "Generated \"" + app.title + "\" from the " + app.template_name + " template ("
-         + std::to_string(app.files.size()) + " files) by the " + st.ctx.gen->name() + " generator");
+       "Generated \"" + app.title + "\" "
+         + (by == "template" ? "from the " + app.template_name + " template " : std::string{})
+         + "(" + std::to_string(app.files.size()) + " files) by the " + by + " backend"
+         + (app.model.empty() ? std::string{} : " (" + app.model + ")"));
   st.app = std::move(app);
   maybe_advance(self);
 }
 
+generation_hooks generation_hooks_of(session_self self) {
+  generation_hooks h;
+  h.emit = [self](std::string level, std::string msg) { emit(self, std::move(level), std::move(msg)); };
+  h.fail = [self](std::string reason) { fail(self, std::move(reason)); };
+  h.failed = [self](const caf::error& err) { child_failed(self, "generation", err); };
+  h.done = [self](generated_app app) { on_app(self, std::move(app)); };
+  h.ensure_children = [self] { ensure_children(self); };
+  return h;
+}
+
+/// Budgets, the prompt cache and the worker: actors/session_generation.cpp.
 void request_generate(session_self self) {
-  auto& st = self->state;
-  ensure_children(self);
-  st.generating = true;
-  generation_request req{st.record.prompt, st.record.type};
-  self->request(st.generator, ms(st.ctx.cfg->phase_timeout_ms), atoms::run::value, req)
-    .then([=](generated_app& app) { on_app(self, std::move(app)); },
-          [=](caf::error& err) {
-            self->state.generating = false;
-            child_failed(self, "generation", err);
-          });
+  start_generation(self, generation_hooks_of(self));
 }
 
 void arm_timer(session_self self) {

@@ -13,7 +13,7 @@ struct generation_request {
   app_type type = app_type::webapp;
   /// Client details of a `site` as a JSON object text (name, trade, city,
   /// colours, source_url); empty for other types.
-  std::string details;
+  std::string details{};
   /// Tokens (input + output) this generation may still spend, retries and
   /// fallbacks included; 0: no limit. A backend stops a stream that would
   /// exceed it and fails with `errc::budget_exceeded`.

@@ -125,7 +125,7 @@ TEST_F(llm_functest, anthropic_session_runs_is_accounted_and_cached) {
   ASSERT_EQ(again.value("state", ""), "running") << again;
   EXPECT_EQ(server_.request_count(), 1u) << "the second identical session called the model";
   auto again_events = event_text(d(), again["id"].get<std::string>());
-  EXPECT_NE(again_events.find("prompt cache"), std::string::npos) << again_events;
+  EXPECT_NE(again_events.find("Prompt cache"), std::string::npos) << again_events;
   EXPECT_EQ(again["costs"].value("input_tokens", -1), 0) << again;
   auto cached_page = get_url(again["app_url"].get<std::string>());
   ASSERT_TRUE(cached_page);
@@ -191,6 +191,7 @@ TEST_F(llm_functest, token_budget_stops_a_runaway_generation) {
 
 TEST_F(llm_functest, command_backend_builds_a_site_from_client_details) {
   start({{"SPAWN_GENERATION_CHAIN", "command"},
+         {"SPAWN_GENERATION_CACHE_TTL_SECONDS", "0"}, // every run goes through the CLI
          {"SPAWN_GENERATION_COMMAND_ARGV",
           json::array({std::string{SPAWN_SOURCE_DIR} + "/tests/fake_cli/good.sh"}).dump()}});
   auto s = run({{"prompt", "a website for my bakery"},

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/session.hpp"
+#include "infra/generator.hpp"
+
+namespace spawn {
+
+/// What a session lends its generation part: its log, its failure path and
+/// its pipeline. Kept as callbacks so this part does not depend on how the
+/// session's own steps are organised.
+struct generation_hooks {
+  std::function<void(std::string level, std::string message)> emit;
+  /// Fails the session at once (no retry): a spent budget.
+  std::function<void(std::string reason)> fail;
+  /// The attempt failed: the session retries with backoff or fails.
+  std::function<void(const caf::error&)> failed;
+  /// The app is there (from the worker or the cache).
+  std::function<void(generated_app)> done;
+  /// Spawns the session's children if they are not running.
+  std::function<void()> ensure_children;
+};
+
+/// Starts a generation attempt (issue 5): stops at once when the session's
+/// or the owner's token budget is spent, reuses a stored artifact of an
+/// identical request made within `generation.cache_ttl_seconds` (the prompt
+/// cache, no model call), otherwise asks the generation worker with what is
+/// left of the budget and `generation.timeout_ms`. A `budget_exceeded`
+/// answer fails the session without retrying.
+void start_generation(caf::stateful_actor<session_state>* self, generation_hooks hooks);
+
+/// A step reported by the worker becomes an event: token counts at most once
+/// per `generation.progress_interval_ms`, at most 200 progress events.
+void on_generation_progress(caf::stateful_actor<session_state>* self, const std::string& step,
+                            const generation_hooks& hooks);
+
+/// A model call's tokens and cost: added to the record, announced as an event.
+void on_generation_usage(caf::stateful_actor<session_state>* self, const token_usage& u,
+                         const generation_hooks& hooks);
+
+/// The prompt cache key `app` is to be filed under ("" : not cacheable: the
+/// template generator, an app that came from the cache, the cache off).
+std::string generation_cache_key(caf::stateful_actor<session_state>* self,
+                                 const generated_app& app);
+
+/// The request a session makes of its generator: prompt, type, site details.
+generation_request generation_request_of(const session_record& rec);
+
+namespace session_steps {
+
+/// The hooks of the session's own steps (defined in session_pipeline.cpp).
+generation_hooks generation_hooks_of(caf::stateful_actor<session_state>* self);
+
+} // namespace session_steps
+
+} // namespace spawn
