@@ -15,7 +15,7 @@ struct create_request {
   app_type type = app_type::webapp;
   int64_t ttl_seconds = 0; ///< 0: the app type's default
   std::string owner;
-  std::string details; ///< client details of a site, JSON object text ("" : none)
+  std::string details{}; ///< client details of a site, JSON object text ("" : none)
 };
 
 template <class Inspector>
