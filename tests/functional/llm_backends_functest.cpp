@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include "core/tokens.hpp"
+#include "persistence/pg_store.hpp"
 #include "tests/functional/spawnd_functest_fixture.hpp"
 #include "tests/integration/llm_test_server.hpp"
 
@@ -187,6 +189,41 @@ TEST_F(llm_functest, token_budget_stops_a_runaway_generation) {
   EXPECT_NE(s.value("failure_reason", "").find("budget"), std::string::npos) << s;
   EXPECT_LE(server_.request_count(), 3u) << "the budget did not stop the retries";
   EXPECT_GE(s["costs"].value("input_tokens", 0) + s["costs"].value("output_tokens", 0), 6000) << s;
+}
+
+TEST_F(llm_functest, owner_token_budget_stops_generation_before_any_call) {
+  // The owner (this client, 127.0.0.1) already spent tokens today: a finished
+  // session of theirs holding 5,000 is put in the store; the budget is set to
+  // exactly what they spent, so nothing is left for a new session.
+  spawn::pg_store db{std::getenv("SPAWN_TEST_DATABASE_URL")};
+  ASSERT_FALSE(db.migrate());
+  session_record past;
+  past.id = spawn::new_session_id();
+  past.owner = "127.0.0.1";
+  past.prompt = "an earlier app";
+  past.state = phase::destroyed;
+  past.created_at = spawn::now_ms() - 60000;
+  past.expires_at = past.created_at + 30000;
+  past.destroyed_at = past.created_at + 30000;
+  ASSERT_FALSE(db.insert_session(past));
+  past.input_tokens = 4000;
+  past.output_tokens = 1000;
+  event_record ev;
+  ev.message = "tokens of an earlier generation";
+  ASSERT_TRUE(db.save_transition(past, ev));
+  auto spent = db.owner_tokens_since("127.0.0.1", spawn::now_ms() - 24 * 3600 * 1000);
+  ASSERT_TRUE(spent && *spent >= 5000);
+  server_.set_default(sse_reply(anthropic_stream(webapp_manifest("Never"), 10, 10)));
+  start({{"SPAWN_GENERATION_CHAIN", "anthropic"},
+         {"SPAWN_GENERATION_ANTHROPIC_BASE_URL", server_.base_url()},
+         {"SPAWN_ANTHROPIC_API_KEY", secret_key},
+         {"SPAWN_GENERATION_OWNER_TOKEN_BUDGET", std::to_string(*spent)}});
+  auto created = create({{"prompt", "a budget-limited app " + std::to_string(::getpid())},
+                         {"app_type", "webapp"}});
+  ASSERT_FALSE(created.is_null());
+  auto s = wait_for_state(created["id"].get<std::string>(), "failed", 60s);
+  EXPECT_NE(s.value("failure_reason", "").find("owner's token budget"), std::string::npos) << s;
+  EXPECT_EQ(server_.request_count(), 0u) << "a model call was made over the owner's budget";
 }
 
 TEST_F(llm_functest, command_backend_builds_a_site_from_client_details) {
