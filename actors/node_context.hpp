@@ -5,6 +5,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/store_worker.hpp"
+#include "infra/caddy_admin.hpp"
 #include "infra/config.hpp"
 #include "infra/container_runtime.hpp"
 #include "infra/generator.hpp"
@@ -19,6 +20,7 @@ struct node_context {
   std::shared_ptr<container_runtime> runtime;
   std::shared_ptr<generator> gen;
   caf::actor pool; ///< the warm pool (actors/warm_pool.hpp)
+  std::shared_ptr<caddy_admin> edge; ///< Caddy in front of the apps; null: no edge
 };
 
 /// The slot directory root of this node.

@@ -35,6 +35,8 @@ void on_down(session_self self, const caf::down_msg& msg) {
     st.generator = caf::actor{};
     if (crashed && !winding_down(self))
       child_failed(self, "generation", msg.reason);
+  } else if (st.edge && msg.source == st.edge.address()) {
+    edge_down(self, crashed);
   } else if (st.timer && msg.source == st.timer.address()) {
     st.timer = caf::actor{};
     if (crashed && !winding_down(self))
@@ -129,6 +131,9 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
       else
         retry(self, step);
     },
+    [=](atoms::idle, int64_t idle_seconds) { went_idle(self, idle_seconds); },
+    [=](atoms::wake) -> caf::result<int64_t> { return wake(self); },
+    [=](atoms::reroute) { reroute(self); },
     [=](atoms::save, event_record& ev, bool transition, int attempt) {
       persist(self, std::move(ev), transition, [] {}, attempt);
     },

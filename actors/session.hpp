@@ -25,6 +25,9 @@ struct session_state {
   std::vector<caf::actor> subscribers;
   /// Children: provisioning, generation and the lifetime timer.
   caf::actor provisioner, generator, timer;
+  /// The edge child (route in Caddy, idle and wake) once the app runs, when
+  /// the node has an edge.
+  caf::actor edge;
   /// The container this session runs in, once acquired.
   std::optional<container_lease> lease;
   /// The generated app, once generated.

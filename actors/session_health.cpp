@@ -19,11 +19,12 @@ struct health_report {
   int host_port = 0;  ///< the published port now (changes after a restart)
   bool answers = false;
   std::string detail; ///< why it is unhealthy
+  int64_t probe_rx = 0; ///< bytes the probe itself sent the app (not user traffic)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, health_report& x) {
-  return f(x.state, x.host_port, x.answers, x.detail);
+  return f(x.state, x.host_port, x.answers, x.detail, x.probe_rx);
 }
 
 namespace session_steps {
@@ -33,7 +34,7 @@ namespace {
 /// Blocking: inspects the container and, when it runs, asks the app over HTTP.
 /// Any HTTP answer counts as alive; a refused or timed-out connection does not.
 caf::expected<health_report> probe(std::shared_ptr<container_runtime> runtime,
-                                   std::string container, long timeout_ms) {
+                                   std::string container, long timeout_ms, bool count_rx) {
   health_report r;
   auto info = runtime->inspect(container);
   if (!info) {
@@ -58,7 +59,14 @@ caf::expected<health_report> probe(std::shared_ptr<container_runtime> runtime,
   req.url = "http://127.0.0.1:" + std::to_string(r.host_port) + "/";
   req.timeout_ms = timeout_ms;
   req.connect_timeout_ms = timeout_ms;
+  // With idle pausing on, the edge tells requests by received bytes: it is
+  // told what the probe sent, so that probes alone never keep an app awake.
+  auto rx0 = count_rx ? runtime->net_rx_bytes(container) : caf::expected<int64_t>{int64_t{0}};
   auto resp = perform(req);
+  if (count_rx && rx0) {
+    if (auto rx1 = runtime->net_rx_bytes(container); rx1 && *rx1 > *rx0)
+      r.probe_rx = *rx1 - *rx0;
+  }
   r.answers = static_cast<bool>(resp);
   if (!resp)
     r.detail = "the app does not answer (" + message_of(resp.error()) + ")";
@@ -90,6 +98,8 @@ void on_report(session_self self, const health_report& r) {
     redeploy(self, "its container vanished");
     return;
   }
+  if (r.probe_rx > 0 && st.edge)
+    self->send(st.edge, atoms::idle::value, r.probe_rx);
   if (r.host_port > 0 && r.host_port != st.record.host_port)
     move_upstream(self, r.host_port, "its container's port changed to "
                                         + std::to_string(r.host_port));
@@ -150,8 +160,9 @@ void check_health(session_self self) {
   auto runtime = st.ctx.runtime;
   auto id = st.record.container_id;
   auto timeout = st.ctx.cfg->health_probe_timeout_ms;
+  bool count_rx = st.edge && st.ctx.cfg->edge_idle_timeout_seconds > 0;
   blocking_call(self, ms(timeout + 30000),
-                [runtime, id, timeout] { return probe(runtime, id, timeout); })
+                [runtime, id, timeout, count_rx] { return probe(runtime, id, timeout, count_rx); })
     .then(
       [=](health_report& r) {
         self->state.checking = false;

@@ -315,6 +315,29 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
           });
       return rp;
     },
+    // The edge (actors/edge.hpp): wake a sleeping app, route again, live ids.
+    [=](atoms::wake, const std::string& id) -> caf::result<int64_t> {
+      auto i = self->state.sessions.find(id);
+      if (i == self->state.sessions.end())
+        return make_error(errc::not_found, "no live session '" + id + "'");
+      auto rp = self->make_response_promise<int64_t>();
+      self->request(i->second, std::chrono::seconds{30}, atoms::wake::value)
+        .then([=](int64_t took) mutable { rp.deliver(took); },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::reroute) {
+      for (auto& [id, a] : self->state.sessions)
+        self->send(a, atoms::reroute::value);
+    },
+    [=](atoms::liveids) -> caf::result<std::vector<std::string>> {
+      if (!self->state.recovered)
+        return make_error(errc::unavailable, "the sessions of the last run are not adopted yet");
+      std::vector<std::string> ids;
+      for (auto& [id, a] : self->state.sessions)
+        ids.push_back(id);
+      return ids;
+    },
     [=](atoms::stats) {
       nlohmann::json j{{"sessions_live", self->state.sessions.size()},
                        {"sessions_created", self->state.created},

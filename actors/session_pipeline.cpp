@@ -34,7 +34,7 @@ void ensure_children(session_self self) {
 /// that container reaches this session and is removed instead of leaking.
 void stop_children(session_self self) {
   auto& st = self->state;
-  for (auto* child : {&st.provisioner, &st.generator, &st.timer}) {
+  for (auto* child : {&st.provisioner, &st.generator, &st.timer, &st.edge}) {
     if (child == &st.provisioner && st.acquiring)
       continue;
     if (*child) {
@@ -160,6 +160,17 @@ static void on_deployed(session_self self, std::string url) {
     repaired(self, std::move(url));
     return;
   }
+  if (st.ctx.edge) {
+    route_then_run(self);
+    return;
+  }
+  running_at(self, std::move(url));
+}
+
+void running_at(session_self self, std::string url) {
+  auto& st = self->state;
+  if (winding_down(self) || st.record.state != phase::deploying)
+    return;
   st.record.app_url = url;
   st.record.started_at = now_ms();
   auto took = st.record.started_at - st.pipeline_started;
@@ -198,6 +209,8 @@ void retry(session_self self, const std::string& step) {
     request_acquire(self);
   } else if (step == "generation") {
     request_generate(self);
+  } else if (step == "edge") {
+    route_then_run(self);
   } else if (step == "deploying") {
     // The container may be the problem: deploy into a fresh one.
     if (st.lease) {

@@ -124,7 +124,8 @@ void redeploy(session_self self, std::string why) {
 void repaired(session_self self, std::string url) {
   auto& st = self->state;
   st.repairing = false;
-  st.record.app_url = std::move(url);
+  st.record.app_url = st.ctx.edge ? edge_url(self) : std::move(url);
+  edge_follow(self);
   auto took = now_ms() - st.pipeline_started;
   auto msg = "Redeployed; running again at " + st.record.app_url + " (" + std::to_string(took)
              + " ms)";
@@ -146,6 +147,7 @@ void move_upstream(session_self self, int host_port, std::string why) {
   st.record.host_port = host_port;
   if (st.lease)
     st.lease->container.host_port = host_port;
+  edge_follow(self);
   event_record ev;
   ev.level = "warn";
   ev.message = std::move(why);
@@ -156,6 +158,7 @@ void resume(session_self self) {
   auto& st = self->state;
   auto& rec = st.record;
   if (rec.state == phase::destroying) {
+    unroute(self);
     clean_up(self);
     settle(self);
     return;
@@ -199,6 +202,7 @@ void resume(session_self self) {
         arm_health(self);
         if (state == "running" || state == "paused") {
           emit(self, "info", "Re-adopted by node " + self->state.ctx.cfg->node_id);
+          edge_follow(self);
           if (port > 0 && port != self->state.record.host_port)
             move_upstream(self, port, "Its port changed to " + std::to_string(port));
         } else {

@@ -96,4 +96,27 @@ void arm_health(session_self self);
 /// vanished one.
 void check_health(session_self self);
 
+// --- the edge (session_edge.cpp) ------------------------------------------------
+
+/// The app answers on its container: persists `url` and the running state.
+void running_at(session_self self, std::string url);
+/// The app's URL through the edge (empty without an edge).
+std::string edge_url(session_self self);
+/// Routes the app through the edge child, then `running_at` its edge URL
+/// (a failure retries as step "edge").
+void route_then_run(session_self self);
+/// The container or its port changed: the route follows (a fresh edge child).
+void edge_follow(session_self self);
+/// Removes the route before the container goes (best effort; the edge keeper
+/// removes leftovers).
+void unroute(session_self self);
+/// The edge child stopped; a crashed one is replaced while the app runs.
+void edge_down(session_self self, bool crashed);
+/// The edge paused the idle app: running → sleeping.
+void went_idle(session_self self, int64_t idle_seconds);
+/// A request for the sleeping app: unpause, route back; ms it took (0: awake).
+caf::result<int64_t> wake(session_self self);
+/// Caddy lost its config: the edge child routes again.
+void reroute(session_self self);
+
 } // namespace spawn::session_steps

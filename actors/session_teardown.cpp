@@ -84,6 +84,7 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
       then();
     return;
   }
+  unroute(self);
   stop_children(self);
   advance(self, session_event::destroy, std::move(why), std::move(then));
   clean_up(self);

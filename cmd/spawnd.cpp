@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/atoms.hpp"
+#include "actors/edge.hpp"
 #include "actors/node_context.hpp"
 #include "actors/session_manager.hpp"
 #include "actors/store_worker.hpp"
@@ -115,8 +116,20 @@ int main(int argc, char** argv) {
     sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
   ctx.runtime = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
   ctx.gen = *gen;
+  auto edge = spawn::edge_settings_of(*cfg);
+  if (!edge.admin_url.empty())
+    ctx.edge = std::make_shared<spawn::caddy_admin>(edge);
   ctx.pool = sys.spawn(spawn::warm_pool, ctx);
   auto manager = sys.spawn(spawn::session_manager, ctx);
+  caf::actor keeper;
+  if (ctx.edge) {
+    keeper = sys.spawn(spawn::edge_keeper, ctx, manager);
+    spdlog::info("edge: Caddy at {} (server '{}' on {}); apps at {}", edge.admin_url, edge.server,
+                 edge.listen, spawn::edge_app_url(edge, "<id>"));
+  } else {
+    spdlog::warn("edge: none configured (edge.caddy_admin is empty): apps are reached on their "
+                 "direct loopback URL http://127.0.0.1:<port>/, without TLS, idle pause or wake");
+  }
 
   spawn::api_server server{sys, manager, cfg};
   if (auto err = server.start()) {
@@ -136,6 +149,8 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: stopping (running apps keep running)", sig);
   server.stop();
+  if (keeper)
+    caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
   {
     // Idle warm containers are not apps: they go; running apps stay for the next start.

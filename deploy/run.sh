@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash deploy/scripts/setup.sh)"
 port=${SPAWN_HTTP_PORT:-8080}
+# Apps behind the edge at http://<id>.localhost:8081/ (SPAWN_EDGE_CADDY_ADMIN=
+# empty: the direct loopback URL instead).
+export SPAWN_EDGE_CADDY_ADMIN=${SPAWN_EDGE_CADDY_ADMIN-$SPAWN_CADDY_ADMIN}
 echo
 echo "  SpawnAI is starting: open http://127.0.0.1:${port}/"
 echo

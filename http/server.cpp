@@ -9,6 +9,7 @@
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
 #include "core/tokens.hpp"
+#include "http/edge_routes.hpp"
 #include "http/json_codec.hpp"
 #include "http/reply.hpp"
 #include "http/static_files.hpp"
@@ -242,6 +243,7 @@ struct api_server::impl {
         atoms::ready::value);
       return accepted();
     });
+    add_edge_routes(*r, sys, manager, cfg, base_url);
     auto web_root = cfg->web_root;
     r->non_matched_request_handler([web_root](auto req) {
       if (req->header().method() == restinio::http_method_get()

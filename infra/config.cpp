@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -61,6 +62,10 @@ constexpr const char* defaults_json = R"({
   },
   "health": {"interval_ms": 30000, "grace_ms": 60000, "probe_timeout_ms": 2000},
   "recovery": {"parallelism": 8, "orphan_scan_interval_ms": 60000},
+  "edge": {"caddy_admin": "", "server": "spawnai", "listen": "127.0.0.1:8081",
+           "apps_domain": "localhost", "public_port": 0, "tls": false, "acme_ca": "",
+           "acme_ca_root": "", "spawnd_upstream": "", "idle_timeout_seconds": 0,
+           "expired_retention_seconds": 86400, "check_interval_ms": 5000},
   "log": {"level": "info", "format": "text"}
 })";
 
@@ -258,6 +263,34 @@ caf::error bind_generation(const json& g, generation_config& c) {
   return read_strings(cmd["pass_env"], "generation.command.pass_env", c.command.pass_env);
 }
 
+/// The edge keys end up in Caddy's JSON config and in URLs: only plain names.
+caf::error check_edge(const spawn_config& c) {
+  auto plain = [](const std::string& s, const char* extra) {
+    if (s.empty() || s.size() > 200)
+      return false;
+    for (unsigned char ch : s)
+      if (!std::isalnum(ch) && !std::strchr(extra, ch))
+        return false;
+    return true;
+  };
+  if (!c.edge_caddy_admin.empty() && c.edge_caddy_admin.rfind("http://", 0) != 0)
+    return bad("edge.caddy_admin", "must be an http:// URL (Caddy's admin API) or empty");
+  if (!plain(c.edge_server, "-_"))
+    return bad("edge.server", "letters, digits, '-' and '_' only");
+  if (!plain(c.edge_apps_domain, "-.") || c.edge_apps_domain.front() == '.'
+      || c.edge_apps_domain.back() == '.' || c.edge_apps_domain.find("..") != std::string::npos)
+    return bad("edge.apps_domain", "must be a domain name such as apps.example.com");
+  auto port_sep = c.edge_listen.rfind(':');
+  if (!plain(c.edge_listen, ".:[]") || port_sep == std::string::npos
+      || port_sep + 1 == c.edge_listen.size())
+    return bad("edge.listen", "must be host:port, e.g. 127.0.0.1:8081 or :443");
+  if (!c.edge_spawnd_upstream.empty() && !plain(c.edge_spawnd_upstream, ".:[]"))
+    return bad("edge.spawnd_upstream", "must be host:port or empty");
+  if (!c.edge_acme_ca.empty() && c.edge_acme_ca.rfind("https://", 0) != 0)
+    return bad("edge.acme_ca", "must be an https:// ACME directory URL or empty");
+  return {};
+}
+
 caf::expected<spawn_config> bind_config(const json& j) {
   spawn_config c;
   caf::error err;
@@ -332,6 +365,22 @@ caf::expected<spawn_config> bind_config(const json& j) {
   c.generator = j["generation"]["backend"];
   if (auto gerr = bind_generation(j["generation"], c.generation); gerr && !err)
     err = gerr;
+  auto& edge = j["edge"];
+  c.edge_caddy_admin = edge["caddy_admin"];
+  c.edge_server = edge["server"];
+  c.edge_listen = edge["listen"];
+  c.edge_apps_domain = edge["apps_domain"];
+  integer(edge["public_port"], "edge.public_port", c.edge_public_port, 0, 65535);
+  c.edge_tls = edge["tls"];
+  c.edge_acme_ca = edge["acme_ca"];
+  c.edge_acme_ca_root = edge["acme_ca_root"];
+  c.edge_spawnd_upstream = edge["spawnd_upstream"];
+  integer(edge["idle_timeout_seconds"], "edge.idle_timeout_seconds",
+          c.edge_idle_timeout_seconds, 0, 31536000);
+  integer(edge["expired_retention_seconds"], "edge.expired_retention_seconds",
+          c.edge_expired_retention_seconds, 0, 31536000);
+  integer(edge["check_interval_ms"], "edge.check_interval_ms", c.edge_check_interval_ms, 100,
+          3600000);
   c.log_level = j["log"]["level"];
   c.log_format = j["log"]["format"];
   if (err)
@@ -345,6 +394,8 @@ caf::expected<spawn_config> bind_config(const json& j) {
                                        + "' (template, anthropic, openai or command)");
   if (c.generation.chain.empty())
     c.generation.chain = {c.generator};
+  if (auto e = check_edge(c))
+    return e;
   if (c.node_id.empty())
     return bad("node.id", "must not be empty");
   return c;

@@ -108,6 +108,20 @@ struct spawn_config {
   // generation
   std::string generator = "template";
   generation_config generation;
+  // edge (Caddy in front of the apps; actors/edge.hpp). Empty caddy_admin: no
+  // edge, apps are reached on their direct loopback URL.
+  std::string edge_caddy_admin;      ///< e.g. http://127.0.0.1:2019
+  std::string edge_server = "spawnai"; ///< name of this node's server in Caddy
+  std::string edge_listen = "127.0.0.1:8081"; ///< where that server listens
+  std::string edge_apps_domain = "localhost"; ///< apps at <id>.<apps_domain>
+  int edge_public_port = 0;          ///< port in app URLs; 0: the listen port
+  bool edge_tls = false;             ///< HTTPS with ACME certificates
+  std::string edge_acme_ca;          ///< ACME directory; empty: Caddy's default CAs
+  std::string edge_acme_ca_root;     ///< PEM file trusted for the ACME server
+  std::string edge_spawnd_upstream;  ///< how Caddy reaches spawnd; empty: http address
+  int64_t edge_idle_timeout_seconds = 0; ///< pause apps idle this long; 0: never
+  int64_t edge_expired_retention_seconds = 86400; ///< 410 page for this long
+  int64_t edge_check_interval_ms = 5000; ///< Caddy restart check and orphan reaping
   // logs
   std::string log_level = "info";
   std::string log_format = "text";   ///< text or json

@@ -8,6 +8,8 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "core/error.hpp"
+
 namespace spawn {
 
 /// What to start: one isolated app container (DESIGN §6).
@@ -63,6 +65,12 @@ public:
   /// Restarts a container (stopped or hung) with a short grace period; its
   /// published host port may change: inspect it afterwards.
   virtual caf::error restart(const std::string& id) = 0;
+
+  /// Bytes the container has received on all its networks (idle detection).
+  /// Engines that cannot tell return an error.
+  virtual caf::expected<int64_t> net_rx_bytes(const std::string& id) {
+    return make_error(errc::runtime_failed, "no network counters for " + id);
+  }
 };
 
 } // namespace spawn

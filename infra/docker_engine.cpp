@@ -316,4 +316,19 @@ caf::error docker_engine::restart(const std::string& id) {
   return resp ? caf::error{} : std::move(resp.error());
 }
 
+caf::expected<int64_t> docker_engine::net_rx_bytes(const std::string& id) {
+  // one-shot: one sample, no second one a second later (API 1.41).
+  auto resp = call_ok("GET", "/containers/" + url_encode(id) + "/stats?stream=false&one-shot=true");
+  if (!resp)
+    return resp.error();
+  auto j = nlohmann::json::parse(resp->body, nullptr, false);
+  if (!j.is_object() || !j.contains("networks") || !j["networks"].is_object())
+    return make_error(errc::runtime_failed, "no network counters for " + id);
+  int64_t total = 0;
+  for (auto& [name, net] : j["networks"].items())
+    if (net.is_object() && net.contains("rx_bytes") && net["rx_bytes"].is_number_integer())
+      total += net["rx_bytes"].get<int64_t>();
+  return total;
+}
+
 } // namespace spawn

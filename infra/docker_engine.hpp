@@ -46,6 +46,7 @@ public:
   caf::error pause(const std::string& id) override;
   caf::error unpause(const std::string& id) override;
   caf::error restart(const std::string& id) override;
+  caf::expected<int64_t> net_rx_bytes(const std::string& id) override;
 
   /// The socket this engine talks through.
   const std::string& socket_path() const noexcept {

@@ -12,6 +12,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev
   # real components
   postgresql docker.io bubblewrap iproute2
+  # the edge: Caddy, the Pebble ACME test CA, the app firewall, the load generator
+  caddy pebble iptables openssl wrk
   # browser tests (template apps, web UI)
   chromium
 )

@@ -22,8 +22,17 @@ if ! docker network inspect spawnai-apps >/dev/null 2>&1; then
   log "created docker network spawnai-apps"
 fi
 bash deploy/runtime/build-images.sh >&2
+# Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin API).
+bash deploy/scripts/firewall.sh spawnai-apps
+# The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
+caddy_admin=$(bash deploy/scripts/caddy.sh start | tail -n 1)
+read -r acme_dir acme_ca acme_roots < <(bash deploy/scripts/pebble.sh start | tail -n 1)
 
 mkdir -p "$root/build/state"
 echo "export SPAWN_DATABASE_URL='$dsn'"
 echo "export SPAWN_TEST_DATABASE_URL='${dsn%/*}/spawnai_test'"
 echo "export SPAWN_NODE_STATE_DIR='$root/build/state'"
+echo "export SPAWN_CADDY_ADMIN='$caddy_admin'"
+echo "export SPAWN_TEST_ACME_DIRECTORY='$acme_dir'"
+echo "export SPAWN_TEST_ACME_CA_ROOT='$acme_ca'"
+echo "export SPAWN_TEST_ACME_ROOTS='$acme_roots'"

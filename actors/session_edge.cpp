@@ -1,0 +1,117 @@
+// The session's edge (issue 4): its route in Caddy through the edge child
+// (actors/edge.hpp), the URL users get, idle and wake.
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
+#include "actors/edge.hpp"
+#include "actors/session_steps.hpp"
+#include "core/error.hpp"
+
+namespace spawn::session_steps {
+
+namespace {
+
+caf::actor spawn_edge(session_self self) {
+  auto& st = self->state;
+  if (!st.edge && st.ctx.edge && st.lease)
+    st.edge = self->spawn<caf::monitored + caf::detached>(
+      edge_actor, st.ctx, caf::actor_cast<caf::actor>(self), st.record.id,
+      st.lease->container.id, st.lease->container.host_port,
+      st.record.state == phase::sleeping);
+  return st.edge;
+}
+
+void drop_edge(session_self self) {
+  auto& st = self->state;
+  if (st.edge) {
+    self->demonitor(st.edge);
+    self->send_exit(st.edge, caf::exit_reason::user_shutdown);
+    st.edge = caf::actor{};
+  }
+}
+
+} // namespace
+
+std::string edge_url(session_self self) {
+  auto& st = self->state;
+  return st.ctx.edge ? edge_app_url(st.ctx.edge->settings(), st.record.id) : std::string{};
+}
+
+void route_then_run(session_self self) {
+  if (winding_down(self))
+    return;
+  self->request(spawn_edge(self), std::chrono::seconds{30}, atoms::route::value)
+    .then([=](bool) { running_at(self, edge_url(self)); },
+          [=](caf::error& err) { child_failed(self, "edge", err); });
+}
+
+void edge_follow(session_self self) {
+  auto& st = self->state;
+  if (!st.ctx.edge || !st.lease || winding_down(self))
+    return;
+  drop_edge(self); // its container or port changed: a fresh child routes there
+  self->send(spawn_edge(self), atoms::reroute::value);
+}
+
+void unroute(session_self self) {
+  auto& st = self->state;
+  if (st.edge) {
+    auto edge = st.edge;
+    self->demonitor(edge);
+    st.edge = caf::actor{};
+    self->request(edge, std::chrono::seconds{20}, atoms::destroy::value)
+      .then([](bool) {}, [=](caf::error&) { self->send_exit(edge, caf::exit_reason::kill); });
+  } else if (st.ctx.edge) {
+    auto caddy = st.ctx.edge;
+    auto id = st.record.id;
+    blocking_call(self, std::chrono::seconds{20},
+                  [caddy, id]() -> caf::expected<bool> { return !caddy->remove_route(id); })
+      .then([](bool) {}, [](caf::error&) {});
+  }
+}
+
+void edge_down(session_self self, bool crashed) {
+  auto& st = self->state;
+  st.edge = caf::actor{};
+  if (crashed && !winding_down(self)
+      && (st.record.state == phase::running || st.record.state == phase::sleeping))
+    edge_follow(self);
+}
+
+void went_idle(session_self self, int64_t idle_seconds) {
+  if (self->state.record.state == phase::running)
+    advance(self, session_event::idle,
+            "Idle for " + std::to_string(idle_seconds) + " s: paused; the next request wakes it");
+}
+
+caf::result<int64_t> wake(session_self self) {
+  auto& s = self->state;
+  if (s.record.state == phase::running)
+    return int64_t{0};
+  if (s.record.state != phase::sleeping || !s.edge)
+    return make_error(errc::conflict, "the app is " + std::string{to_string(s.record.state)});
+  auto rp = self->make_response_promise<int64_t>();
+  self->request(s.edge, std::chrono::seconds{30}, atoms::wake::value)
+    .then(
+      [=](int64_t took) mutable {
+        // Answered at once (the request waits on it); persisted right after.
+        if (self->state.record.state == phase::sleeping)
+          advance(self, session_event::wake,
+                  "Woken by a request: resumed in " + std::to_string(took) + " ms");
+        rp.deliver(took);
+      },
+      [=](caf::error& err) mutable {
+        emit(self, "warn", "Could not wake the app: " + message_of(err));
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+void reroute(session_self self) {
+  if (self->state.edge)
+    self->send(self->state.edge, atoms::reroute::value);
+}
+
+} // namespace spawn::session_steps
