@@ -49,4 +49,19 @@ using progress = caf::atom_constant<caf::atom("progress")>;
 using tokens = caf::atom_constant<caf::atom("tokens")>;
 using usage = caf::atom_constant<caf::atom("usage")>;
 
+
+// Accounts, limits, costs and the admin API (issue 6).
+using accrue = caf::atom_constant<caf::atom("accrue")>;
+using costs = caf::atom_constant<caf::atom("costs")>;
+using force = caf::atom_constant<caf::atom("force")>;
+using genfree = caf::atom_constant<caf::atom("genfree")>;
+using gengrant = caf::atom_constant<caf::atom("gengrant")>;
+using genqueued = caf::atom_constant<caf::atom("genqueued")>;
+using genslot = caf::atom_constant<caf::atom("genslot")>;
+using heartbeat = caf::atom_constant<caf::atom("heartbeat")>;
+using introspect = caf::atom_constant<caf::atom("introspect")>;
+using keys = caf::atom_constant<caf::atom("keys")>;
+using nodes = caf::atom_constant<caf::atom("nodes")>;
+using revoke = caf::atom_constant<caf::atom("revoke")>;
+
 } // namespace spawn::atoms

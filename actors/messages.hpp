@@ -59,3 +59,19 @@ typename Inspector::result_type inspect(Inspector& f, session_filter& x) {
 }
 
 } // namespace spawn
+
+namespace spawn {
+
+/// The admin listing: sessions as the store has them, live ones replaced by
+/// what their actors answered; `live_ids` names the sessions with an actor.
+struct admin_session_list {
+  std::vector<session_record> sessions;
+  std::vector<std::string> live_ids;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, admin_session_list& x) {
+  return f(x.sessions, x.live_ids);
+}
+
+} // namespace spawn

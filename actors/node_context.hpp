@@ -6,6 +6,7 @@
 
 #include "actors/store_worker.hpp"
 #include "infra/caddy_admin.hpp"
+#include "core/api_keys.hpp"
 #include "infra/config.hpp"
 #include "infra/container_runtime.hpp"
 #include "infra/generator.hpp"
@@ -21,6 +22,11 @@ struct node_context {
   std::shared_ptr<generator> gen;
   caf::actor pool; ///< the warm pool (actors/warm_pool.hpp)
   std::shared_ptr<caddy_admin> edge; ///< Caddy in front of the apps; null: no edge
+  /// Node-wide cap on concurrent generations (actors/generation_queue.hpp);
+  /// none: sessions generate at once.
+  caf::actor gen_queue;
+  /// The API keys in force, shared with the HTTP front end; may be null.
+  std::shared_ptr<api_key_index> keys;
 };
 
 /// The slot directory root of this node.

@@ -53,6 +53,7 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
   st.ctx = std::move(ctx);
   st.record = std::move(record);
   st.visible = st.record;
+  accounting::on_start(self);
   self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
   // Children never outlive their session: stop them on a shutdown request and
   // on a crash (the state is still alive in both handlers).
@@ -143,6 +144,11 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
     [=](atoms::usage, const token_usage& u) {
       on_generation_usage(self, u, generation_hooks_of(self));
     },
+    // accounting and the admin API (actors/session_accounting.hpp)
+    [=](atoms::introspect) { return accounting::describe(self); },
+    [=](atoms::gengrant) { accounting::on_granted(self); },
+    [=](atoms::genqueued, int position) { accounting::on_queue_moved(self, position); },
+    [=](atoms::accrue, uint64_t gen) { accounting::accrue(self, gen); },
   };
 }
 

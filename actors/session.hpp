@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
+#include "actors/session_accounting.hpp"
 
 namespace spawn {
 
@@ -55,6 +56,8 @@ struct session_state {
   bool from_cache = false;
   epoch_ms progress_at = 0;
   int progress_events = 0;
+  /// Metrics, costs, generation queue place (actors/session_accounting.hpp).
+  session_accounting acct;
   static inline const char* name = "session";
 };
 

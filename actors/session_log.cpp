@@ -64,6 +64,7 @@ bool advance(session_self self, session_event e, std::string message, step_fn th
   }
   if (*next == rec.state)
     return false; // destroy of a destroying/destroyed session: nothing to do
+  accounting::on_transition(self, rec.state, *next);
   rec.state = *next;
   rec.message = message;
   event_record ev;

@@ -9,7 +9,9 @@
 #include "actors/orphan_reaper.hpp"
 #include "actors/relay.hpp"
 #include "actors/session.hpp"
+#include "actors/session_manager_admin.hpp"
 #include "core/error.hpp"
+#include "core/metrics.hpp"
 #include "core/tokens.hpp"
 
 namespace spawn {
@@ -23,8 +25,13 @@ constexpr auto store_timeout = std::chrono::seconds{30};
 caf::actor adopt(self_ptr self, session_record rec, bool adopted) {
   auto& st = self->state;
   auto id = rec.id;
+  if (!st.owners.count(id)) {
+    st.owners[id] = rec.owner;
+    st.admit->opened(rec.owner);
+  }
   auto a = self->spawn<caf::monitored>(session_actor, st.ctx, std::move(rec), adopted);
   st.sessions[id] = a;
+  metrics::global().set("spawn_session_actors", {}, double(st.sessions.size()));
   return a;
 }
 
@@ -138,6 +145,7 @@ void sweep(self_ptr self) {
         }
       },
       [=](caf::error& err) { spdlog::warn("expiry sweep failed: {}", message_of(err)); });
+  manager_admin::heartbeat(self);
   self->delayed_send(self, std::chrono::milliseconds{self->state.ctx.cfg->sweep_interval_ms},
                      atoms::sweep::value);
 }
@@ -149,6 +157,11 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
       continue;
     auto id = i->first;
     sessions.erase(i);
+    metrics::global().set("spawn_session_actors", {}, double(sessions.size()));
+    if (auto o = self->state.owners.find(id); o != self->state.owners.end()) {
+      self->state.admit->closed(o->second);
+      self->state.owners.erase(o);
+    }
     if (msg.reason && msg.reason != caf::exit_reason::user_shutdown) {
       spdlog::error("session actor {} crashed ({}); restarting it from the store", id,
                     caf::to_string(msg.reason));
@@ -166,11 +179,29 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
   }
 }
 
+/// Destroys a session whether or not a live actor holds it (owner or admin).
+void destroy_session(self_ptr self, session_record& rec, record_promise& rp) {
+  auto i = self->state.sessions.find(rec.id);
+  if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
+    rp.deliver(std::move(rec)); // destroying twice is fine
+    return;
+  }
+  auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
+  forward(self, a, rp, atoms::destroy::value);
+}
+
 } // namespace
 
 caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                               node_context ctx) {
   self->state.ctx = std::move(ctx);
+  {
+    auto& cfg = *self->state.ctx.cfg;
+    self->state.admit.emplace(admission::limits{cfg.creations_per_window,
+                                                cfg.creation_window_seconds * 1000,
+                                                cfg.active_per_owner, cfg.max_sessions});
+    self->state.started_at = now_ms();
+  }
   self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
   self->set_exit_handler([=](caf::exit_msg& msg) {
     for (auto& [id, a] : self->state.sessions)
@@ -187,6 +218,8 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
     [=](atoms::sweep) { sweep(self); },
     [=](atoms::create, create_request& req) -> caf::result<created_session> {
       auto& cfg = *self->state.ctx.cfg;
+      if (auto refused = self->state.admit->admit(req.owner, now_ms()))
+        return refused;
       session_record rec;
       rec.id = new_session_id();
       rec.owner = req.owner;
@@ -200,7 +233,8 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       rec.created_at = now_ms();
       auto ttl = req.ttl_seconds > 0 ? req.ttl_seconds : default_ttl(cfg, req.type);
       rec.expires_at = rec.created_at + ttl * 1000;
-      rec.estimated_cost = tier_of(cfg, req.type).hourly_usd * double(ttl) / 3600.0;
+      rec.estimated_cost = estimate_cost(tier_of(cfg, req.type).hourly_usd, ttl,
+                                         cfg.expected_generation_usd);
       rec.message = "Queued";
       auto estimated_seconds = cfg.warm_pool_size > 0 ? 2 : 5;
       auto meta = nlohmann::json{{"estimated_seconds", estimated_seconds}};
@@ -215,10 +249,15 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
         .then(
           [=](bool) mutable {
             ++self->state.created;
+            metrics::global().inc("spawn_sessions_created_total",
+                                  {{"app_type", std::string{to_string(rec.type)}}});
             adopt(self, rec, false);
             rp.deliver(created_session{rec, token, estimated_seconds});
           },
-          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+          [=](caf::error& err) mutable {
+            self->state.admit->cancel(rec.owner);
+            rp.deliver(std::move(err));
+          });
       return rp;
     },
     [=](atoms::get, const std::string& id) -> caf::result<session_record> {
@@ -240,15 +279,8 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                                   atoms::artifact::value, id);
     },
     [=](atoms::destroy, const std::string& id, const std::string& token) {
-      return for_owner(self, id, token, [=](session_record& rec, auto& rp) {
-        auto i = self->state.sessions.find(id);
-        if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
-          rp.deliver(std::move(rec)); // destroying twice is fine
-          return;
-        }
-        auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
-        forward(self, a, rp, atoms::destroy::value);
-      });
+      return for_owner(self, id, token,
+                       [=](session_record& rec, auto& rp) { destroy_session(self, rec, rp); });
     },
     [=](atoms::extend, const std::string& id, const std::string& token, int64_t seconds) {
       return for_owner(self, id, token, [=](session_record& rec, auto& rp) {
@@ -338,11 +370,30 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
         ids.push_back(id);
       return ids;
     },
-    [=](atoms::stats) {
-      nlohmann::json j{{"sessions_live", self->state.sessions.size()},
-                       {"sessions_created", self->state.created},
-                       {"recovered", self->state.recovered}};
-      return j.dump();
+    [=](atoms::stats) { return manager_admin::stats(self); },
+    // --- admin API (issue 6) ---
+    [=](atoms::force, const std::string& id) -> caf::result<session_record> {
+      auto rp = self->make_response_promise<session_record>();
+      with_record(
+        self, id,
+        [=](session_record& rec) mutable {
+          spdlog::warn("session {}: destroyed by an admin", id);
+          destroy_session(self, rec, rp);
+        },
+        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::introspect, const std::string& id) { return manager_admin::introspect(self, id); },
+    [=](atoms::list, const session_filter& f, atoms::introspect) {
+      return manager_admin::list_live(self, f);
+    },
+    [=](atoms::nodes) {
+      return relay<std::vector<node_record>>(self, self->state.ctx.stores.any(),
+                                             atoms::nodes::value);
+    },
+    [=](atoms::keys, const std::string& owner) { return manager_admin::create_key(self, owner); },
+    [=](atoms::revoke, const std::string& key_id) {
+      return manager_admin::revoke_key(self, key_id);
     },
   };
 }

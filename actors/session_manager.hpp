@@ -1,12 +1,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <caf/stateful_actor.hpp>
 
 #include "actors/messages.hpp"
 #include "actors/node_context.hpp"
+#include "core/admission.hpp"
 
 namespace spawn {
 
@@ -27,6 +29,12 @@ struct session_manager_state {
   caf::actor reaper;
   /// Sessions created since start.
   uint64_t created = 0;
+  /// Limits on creation (rate per client, live per owner, live per node).
+  std::optional<admission> admit;
+  /// Owner of each live session actor, for `admit`.
+  std::map<std::string, std::string> owners;
+  /// When this manager started (the node's start in the `nodes` table).
+  int64_t started_at = 0;
   static inline const char* name = "session_manager";
 };
 
@@ -41,6 +49,15 @@ struct session_manager_state {
 /// session's events to `actor`. At start it adopts this node's unfinished
 /// sessions; a periodic sweep destroys expired sessions nobody holds; a session
 /// actor that crashes is respawned from its persisted state.
+///
+/// Creation is refused by the limits of `admission` (429/503 errors carrying
+/// their retry delay). The sweep also heartbeats this node's row in `nodes` and
+/// reloads the API keys. Admin messages: `(atoms::introspect, id) -> string`
+/// (the live actor's own account of itself, JSON), `(atoms::force, id) ->
+/// session_record` (destroy without the manage token), `(atoms::nodes)`,
+/// `(atoms::keys, owner) -> string` (a new key, shown once), `(atoms::revoke,
+/// key id)`, `(atoms::list, filter, atoms::introspect)` (sessions, live ones as
+/// their actors see them), `(atoms::stats) -> string`.
 caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                               node_context ctx);
 

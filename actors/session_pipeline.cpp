@@ -83,6 +83,7 @@ static void on_lease(session_self self, container_lease lease) {
        std::string{"Container "} + lease.container.name + (lease.warm ? " taken from the warm pool" : " started cold")
          + " after " + std::to_string(now_ms() - st.pipeline_started) + " ms");
   st.lease = std::move(lease);
+  accounting::on_container(self, true);
   maybe_advance(self);
 }
 
@@ -105,6 +106,7 @@ void request_acquire(session_self self) {
 static void on_app(session_self self, generated_app app) {
   auto& st = self->state;
   st.generating = false;
+  accounting::generation_done(self, winding_down(self) ? "" : "ok");
   if (winding_down(self))
     return;
   if (auto err = validate_app(app)) {
@@ -132,7 +134,10 @@ generation_hooks generation_hooks_of(session_self self) {
   generation_hooks h;
   h.emit = [self](std::string level, std::string msg) { emit(self, std::move(level), std::move(msg)); };
   h.fail = [self](std::string reason) { fail(self, std::move(reason)); };
-  h.failed = [self](const caf::error& err) { child_failed(self, "generation", err); };
+  h.failed = [self](const caf::error& err) {
+    accounting::generation_done(self, "failed");
+    child_failed(self, "generation", err);
+  };
   h.done = [self](generated_app app) { on_app(self, std::move(app)); };
   h.ensure_children = [self] { ensure_children(self); };
   return h;
@@ -140,6 +145,8 @@ generation_hooks generation_hooks_of(session_self self) {
 
 /// Budgets, the prompt cache and the worker: actors/session_generation.cpp.
 void request_generate(session_self self) {
+  if (!accounting::may_generate(self, [self] { request_generate(self); }))
+    return; // waits in the node's generation queue
   start_generation(self, generation_hooks_of(self));
 }
 
@@ -174,6 +181,7 @@ void running_at(session_self self, std::string url) {
   st.record.app_url = url;
   st.record.started_at = now_ms();
   auto took = st.record.started_at - st.pipeline_started;
+  accounting::on_running(self, took);
   advance(self, session_event::deployed,
           "Running at " + url + " (ready " + std::to_string(took) + " ms after the request)");
   arm_timer(self);
@@ -196,6 +204,7 @@ void request_deploy(session_self self) {
 void fail(session_self self, std::string reason) {
   auto& st = self->state;
   st.record.failure_reason = reason;
+  accounting::on_failure(self, std::string{to_string(st.record.state)});
   spdlog::warn("session {} failed: {}", st.record.id, reason);
   advance(self, session_event::fail, "Failed: " + reason);
   begin_destroy(self, "Cleaning up after the failure");

@@ -198,6 +198,7 @@ void resume(session_self self) {
         auto state = lease.container.state;
         auto port = lease.container.host_port;
         self->state.lease = std::move(lease);
+        accounting::on_container(self, true);
         arm_timer(self);
         arm_health(self);
         if (state == "running" || state == "paused") {

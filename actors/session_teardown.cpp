@@ -34,9 +34,8 @@ void finish_destroy(session_self self) {
   auto& st = self->state;
   auto& rec = st.record;
   rec.destroyed_at = now_ms();
-  auto tier = st.ctx.cfg->tiers.find(rec.tier);
-  if (tier != st.ctx.cfg->tiers.end())
-    rec.actual_cost = tier->second.hourly_usd * double(rec.destroyed_at - rec.created_at) / 3.6e6;
+  accounting::finalize(self); // the final bill: actual cost and cost items
+  accounting::on_container(self, false);
   st.finish_pending = false;
   stop_children(self);
   advance(self, session_event::destroyed, "Destroyed: the container is gone", [self] {
@@ -86,6 +85,7 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
   }
   unroute(self);
   stop_children(self);
+  accounting::generation_done(self, "");
   advance(self, session_event::destroy, std::move(why), std::move(then));
   clean_up(self);
 }

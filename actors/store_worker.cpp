@@ -59,6 +59,35 @@ caf::behavior store_worker(caf::stateful_actor<store_worker_state>* self,
     [=](atoms::ping) {
       return db().ping();
     },
+    // accounts, nodes and costs (issue 6)
+    [=](atoms::heartbeat, const node_record& n) -> caf::result<bool> {
+      if (auto err = db().upsert_node(n))
+        return err;
+      return true;
+    },
+    [=](atoms::nodes) {
+      return db().list_nodes();
+    },
+    [=](atoms::keys) {
+      return db().list_api_keys();
+    },
+    [=](atoms::keys, const api_key_record& k) -> caf::result<bool> {
+      if (auto err = db().insert_api_key(k))
+        return err;
+      return true;
+    },
+    [=](atoms::revoke, const std::string& id) {
+      return db().revoke_api_key(id);
+    },
+    [=](atoms::costs, const std::string& id, double actual,
+        const std::vector<cost_item>& items) -> caf::result<bool> {
+      if (auto err = db().save_costs(id, actual, items))
+        return err;
+      return true;
+    },
+    [=](atoms::costs, const std::string& id) {
+      return db().list_cost_items(id);
+    },
   };
 }
 

@@ -22,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* usage = R"(usage: spawnctl [--server URL] [--json] COMMAND ...
+constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] [--json] COMMAND ...
 
   create "PROMPT" [--type webapp|api|script|site] [--ttl SECONDS] [--wait]
   ls [--state STATE] [--limit N]
@@ -34,6 +34,7 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--json] COMMAND
 
 The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
 returned by create are kept in ~/.spawnctl/tokens.json (or pass --token).
+When the server requires API keys, pass --api-key or set $SPAWN_API_KEY.
 Exit codes: 0 ok, 1 failed/error, 2 usage, 3 unreachable, 4 not found, 5 refused.
 )";
 
@@ -41,6 +42,7 @@ struct options {
   std::string server;
   bool as_json = false;
   std::string token;
+  std::string api_key; ///< sent as Authorization: Bearer
   std::vector<std::string> args;
 };
 
@@ -69,6 +71,8 @@ reply call(const options& o, const std::string& method, const std::string& path,
     req.headers.emplace_back("Content-Type", "application/json");
   if (!token.empty())
     req.headers.emplace_back("X-Manage-Token", token);
+  if (!o.api_key.empty())
+    req.headers.emplace_back("Authorization", "Bearer " + o.api_key);
   auto res = spawn::perform(req);
   if (!res) {
     std::cerr << "spawnctl: cannot reach " << o.server << ": " << spawn::message_of(res.error())
@@ -281,6 +285,8 @@ int main(int argc, char** argv) {
   options o;
   const char* env = std::getenv("SPAWN_SERVER");
   o.server = env ? env : "http://127.0.0.1:8080";
+  if (const char* key = std::getenv("SPAWN_API_KEY"))
+    o.api_key = key;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h")
@@ -291,6 +297,8 @@ int main(int argc, char** argv) {
       o.server = argv[++i];
     else if (a == "--token" && i + 1 < argc)
       o.token = argv[++i];
+    else if (a == "--api-key" && i + 1 < argc)
+      o.api_key = argv[++i];
     else
       o.args.push_back(a);
   }

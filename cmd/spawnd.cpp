@@ -12,6 +12,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/edge.hpp"
+#include "actors/generation_queue.hpp"
 #include "actors/node_context.hpp"
 #include "actors/session_manager.hpp"
 #include "actors/store_worker.hpp"
@@ -21,6 +22,7 @@
 #include "infra/config.hpp"
 #include "infra/docker_engine.hpp"
 #include "infra/generator_factory.hpp"
+#include "infra/json_log.hpp"
 #include "persistence/pg_store.hpp"
 
 namespace {
@@ -31,6 +33,9 @@ Runs a SpawnAI node: the REST/WebSocket API, the web UI and the session actors.
 Configuration: FILE (JSON; configs/spawnd.json is the local default), then
 environment variables SPAWN_<KEY> for any key below (dots become '_').
 
+The admin token (guards /admin/v1) comes from SPAWN_ADMIN_TOKEN or the file
+named by auth.admin_token_file; without one the admin API answers 403.
+
 Keys:
 )";
 
@@ -39,8 +44,7 @@ void setup_logging(const spawn::spawn_config& cfg) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   if (cfg.log_format == "json")
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","msg":"%v"})",
-                        spdlog::pattern_time_type::utc);
+    logger->set_formatter(spawn::make_json_formatter());
 }
 
 /// Applies the migrations, waiting up to a minute for the database to come up.
@@ -120,6 +124,16 @@ int main(int argc, char** argv) {
   if (!edge.admin_url.empty())
     ctx.edge = std::make_shared<spawn::caddy_admin>(edge);
   ctx.pool = sys.spawn(spawn::warm_pool, ctx);
+  ctx.gen_queue = sys.spawn(spawn::generation_queue, cfg->max_generations);
+  ctx.keys = std::make_shared<spawn::api_key_index>();
+  {
+    // The keys in force before the first request; the manager's sweep refreshes them.
+    spawn::pg_store db{dsn};
+    if (auto keys = db.list_api_keys())
+      ctx.keys->replace(*keys);
+    else
+      spdlog::warn("cannot load the API keys yet: {}", spawn::message_of(keys.error()));
+  }
   auto manager = sys.spawn(spawn::session_manager, ctx);
   caf::actor keeper;
   if (ctx.edge) {
@@ -131,11 +145,12 @@ int main(int argc, char** argv) {
                  "direct loopback URL http://127.0.0.1:<port>/, without TLS, idle pause or wake");
   }
 
-  spawn::api_server server{sys, manager, cfg};
+  spawn::api_server server{sys, manager, cfg, ctx.keys};
   if (auto err = server.start()) {
     spdlog::critical("{}", spawn::message_of(err));
     caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx.pool, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
     for (auto& w : ctx.stores.workers())
       caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
     return 1;
@@ -162,6 +177,7 @@ int main(int argc, char** argv) {
                });
   }
   caf::anon_send_exit(ctx.pool, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
   for (auto& w : ctx.stores.workers())
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   return 0;

@@ -30,6 +30,18 @@ caf::error make_error(errc code, std::string message) {
                     caf::make_message(std::move(message))};
 }
 
+caf::error make_error(errc code, std::string message, int64_t retry_after_seconds) {
+  return caf::error{static_cast<uint8_t>(code), errc_category,
+                    caf::make_message(std::move(message), retry_after_seconds)};
+}
+
+int64_t retry_after_of(const caf::error& err) {
+  if (err && err.category() == errc_category
+      && err.context().match_elements<std::string, int64_t>())
+    return err.context().get_as<int64_t>(1);
+  return -1;
+}
+
 caf::error make_error(errc code) {
   return caf::error{static_cast<uint8_t>(code), errc_category};
 }
@@ -48,7 +60,8 @@ errc code_of(const caf::error& err) {
 std::string message_of(const caf::error& err) {
   if (!err)
     return {};
-  if (err.category() == errc_category && err.context().match_elements<std::string>())
+  if (err.category() == errc_category && !err.context().empty()
+      && err.context().match_element<std::string>(0))
     return err.context().get_as<std::string>(0);
   return caf::to_string(err);
 }

@@ -36,6 +36,12 @@ std::string to_string(errc x);
 /// Builds a `caf::error` of the project category carrying a human message.
 caf::error make_error(errc code, std::string message);
 
+/// An error that tells the caller when to try again (HTTP `Retry-After`).
+caf::error make_error(errc code, std::string message, int64_t retry_after_seconds);
+
+/// The retry delay carried by `err`, or -1 when it carries none.
+int64_t retry_after_of(const caf::error& err);
+
 /// Overload that lets `caf::expected<T>` be built from a bare code.
 caf::error make_error(errc code);
 

@@ -43,6 +43,14 @@ json session_json(const session_record& s, const std::string& base_url) {
   j["estimated_seconds"] = meta.is_object() ? meta.value("estimated_seconds", 5) : 5;
   if (meta.is_object() && meta.contains("site"))
     j["site"] = meta["site"];
+  // Issue 6: the bill so far and the place in the generation queue, as the
+  // session actor last recorded them in its metadata.
+  auto items = meta.is_object() ? meta.value("cost_items", json::array()) : json::array();
+  j["costs"]["currency"] = "USD";
+  j["costs"]["items"] = items.is_array() ? items : json::array();
+  auto pos = meta.is_object() ? meta.value("queue_position", json(nullptr)) : json(nullptr);
+  j["queue_position"] = pos.is_number_integer() && pos.get<int>() > 0 ? pos : json(nullptr);
+  j["queued"] = !j["queue_position"].is_null();
   if (!s.failure_reason.empty())
     j["failure_reason"] = s.failure_reason;
   return j;

@@ -1,11 +1,15 @@
 #include "http/reply.hpp"
 
+#include <algorithm>
+
+#include "http/http_metrics.hpp"
 #include "http/json_codec.hpp"
 
 namespace spawn {
 
 void reply_json(const restinio::request_handle_t& req, restinio::http_status_line_t status,
                 const std::string& body) {
+  http_finished(req, static_cast<int>(status.status_code().raw_code()));
   req->create_response(std::move(status))
     .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
     .append_header(restinio::http_field::cache_control, "no-store")
@@ -14,11 +18,13 @@ void reply_json(const restinio::request_handle_t& req, restinio::http_status_lin
 }
 
 void reply_error(const restinio::request_handle_t& req, restinio::http_status_line_t status,
-                 const std::string& code, const std::string& message) {
+                 const std::string& code, const std::string& message, int64_t retry_after) {
+  http_finished(req, static_cast<int>(status.status_code().raw_code()));
   auto resp = req->create_response(std::move(status));
   resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
-  if (code == "unavailable" || code == "timeout" || code == "rate_limited")
-    resp.append_header(restinio::http_field::retry_after, "5");
+  if (retry_after >= 0 || code == "unavailable" || code == "timeout" || code == "rate_limited")
+    resp.append_header(restinio::http_field::retry_after,
+                       std::to_string(retry_after >= 0 ? std::max<int64_t>(1, retry_after) : 5));
   resp.set_body(error_body(code, message)).done();
 }
 
@@ -37,7 +43,7 @@ void reply_error(const restinio::request_handle_t& req, const caf::error& err) {
       default: return restinio::status_internal_server_error();
     }
   }();
-  reply_error(req, status, to_string(code), message_of(err));
+  reply_error(req, status, to_string(code), message_of(err), retry_after_of(err));
 }
 
 } // namespace spawn

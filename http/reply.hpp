@@ -15,11 +15,14 @@ namespace spawn {
 void reply_json(const restinio::request_handle_t& req, restinio::http_status_line_t status,
                 const std::string& body);
 
-/// Sends a JSON error `{"error": {code, message}}` with `status`.
+/// Sends a JSON error `{"error": {code, message}}` with `status`. Rate limits
+/// and unavailability carry `Retry-After: retry_after` (5 s when negative).
 void reply_error(const restinio::request_handle_t& req, restinio::http_status_line_t status,
-                 const std::string& code, const std::string& message);
+                 const std::string& code, const std::string& message,
+                 int64_t retry_after = -1);
 
-/// Maps a project error to its HTTP status and sends it (503s carry Retry-After).
+/// Maps a project error to its HTTP status and sends it (429s and 503s carry
+/// Retry-After: the error's own delay, see `retry_after_of`, or 5 s).
 void reply_error(const restinio::request_handle_t& req, const caf::error& err);
 
 /// Asks `dest` with `xs...` from a short-lived actor and completes the HTTP

@@ -10,7 +10,10 @@
 #include "actors/messages.hpp"
 #include "core/tokens.hpp"
 #include "http/edge_routes.hpp"
+#include "http/auth.hpp"
+#include "http/http_metrics.hpp"
 #include "http/json_codec.hpp"
+#include "http/ops_routes.hpp"
 #include "http/reply.hpp"
 #include "http/static_files.hpp"
 #include "http/traits.hpp"
@@ -28,10 +31,12 @@ struct api_server::impl {
   caf::actor manager;
   std::shared_ptr<const spawn_config> cfg;
   std::string base_url;
+  std::shared_ptr<api_key_index> keys;
   restinio::running_server_handle_t<http_traits> server;
 
-  impl(caf::actor_system& s, caf::actor m, std::shared_ptr<const spawn_config> c)
-    : sys(s), manager(std::move(m)), cfg(std::move(c)) {
+  impl(caf::actor_system& s, caf::actor m, std::shared_ptr<const spawn_config> c,
+       std::shared_ptr<api_key_index> k)
+    : sys(s), manager(std::move(m)), cfg(std::move(c)), keys(std::move(k)) {
   }
 
   /// The session id in the path, or a 404 already sent.
@@ -64,8 +69,10 @@ struct api_server::impl {
   }
 
   void create(const request_handle_t& req) {
-    auto owner = req->remote_endpoint().address().to_string();
-    auto parsed = parse_create_request(req->body(), *cfg, owner);
+    auto owner = caller_owner(req, *cfg, keys.get());
+    if (!owner)
+      return reply_error(req, owner.error());
+    auto parsed = parse_create_request(req->body(), *cfg, *owner);
     if (!parsed)
       return reply_error(req, parsed.error());
     auto base = base_url;
@@ -75,6 +82,7 @@ struct api_server::impl {
         auto j = session_json(c.session, base);
         j["manage_token"] = c.manage_token;
         j["estimated_seconds"] = c.estimated_seconds;
+        http_finished(r, 201);
         r->create_response(restinio::status_created())
           .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
           .append_header(restinio::http_field::location, j["status_url"].get<std::string>())
@@ -86,6 +94,13 @@ struct api_server::impl {
 
   void list(const request_handle_t& req) {
     session_filter f;
+    std::string keyed_owner; // with API keys required, callers list only their own
+    if (cfg->api_keys_required) {
+      auto owner = caller_owner(req, *cfg, keys.get());
+      if (!owner)
+        return reply_error(req, owner.error());
+      keyed_owner = *owner;
+    }
     try {
       auto qp = restinio::parse_query(req->header().query());
       if (qp.has("state"))
@@ -106,6 +121,8 @@ struct api_server::impl {
     if (f.limit < 1 || f.limit > 500 || f.offset < 0)
       return reply_error(req, restinio::status_bad_request(), "invalid_input",
                          "limit must be 1-500 and offset >= 0");
+    if (!keyed_owner.empty())
+      f.owner = keyed_owner;
     auto base = base_url;
     ask<std::vector<session_record>>(
       sys, manager, req,
@@ -147,6 +164,7 @@ struct api_server::impl {
                          "this path expects a WebSocket upgrade");
     }
     if (req->header().get_field_or(restinio::http_field::sec_websocket_version, "") != "13") {
+      http_finished(req, 426);
       req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{426},
                                                         "Upgrade Required"})
         .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
@@ -155,6 +173,7 @@ struct api_server::impl {
         .done();
       return;
     }
+    http_finished(req, 101);
     auto holder = std::make_shared<caf::actor>();
     auto ws = rws::upgrade<http_traits>(
       *req, rws::activation_t::delayed,
@@ -170,7 +189,8 @@ struct api_server::impl {
   }
 
   std::unique_ptr<router_t> routes() {
-    auto r = std::make_unique<router_t>();
+    auto r = std::make_unique<tracked_router>();
+    add_ops_routes(*r, ops_env{&sys, manager, cfg, base_url, keys});
     auto accepted = [] { return restinio::request_accepted(); };
     r->http_post("/api/v1/sessions", [=](auto req, auto) {
       if (!body_too_large(req))
@@ -252,13 +272,14 @@ struct api_server::impl {
       reply_error(req, restinio::status_not_found(), "not_found", "no such route");
       return restinio::request_accepted();
     });
-    return r;
+    return r->take();
   }
 };
 
 api_server::api_server(caf::actor_system& sys, caf::actor manager,
-                       std::shared_ptr<const spawn_config> cfg)
-  : impl_(std::make_unique<impl>(sys, std::move(manager), std::move(cfg))) {
+                       std::shared_ptr<const spawn_config> cfg,
+                       std::shared_ptr<api_key_index> keys)
+  : impl_(std::make_unique<impl>(sys, std::move(manager), std::move(cfg), std::move(keys))) {
   auto& c = *impl_->cfg;
   base_url_ = !c.public_url.empty()
                 ? c.public_url

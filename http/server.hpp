@@ -7,6 +7,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
+#include "core/api_keys.hpp"
 #include "infra/config.hpp"
 
 namespace spawn {
@@ -16,7 +17,10 @@ namespace spawn {
 /// work to the session manager and return; answers are completed from actors.
 class api_server {
 public:
-  api_server(caf::actor_system& sys, caf::actor manager, std::shared_ptr<const spawn_config> cfg);
+  /// `keys`: the API keys in force (shared with the session manager); null
+  /// when only anonymous callers exist.
+  api_server(caf::actor_system& sys, caf::actor manager, std::shared_ptr<const spawn_config> cfg,
+             std::shared_ptr<api_key_index> keys = nullptr);
   ~api_server();
 
   /// Binds and starts serving on the configured address and port.

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "http/http_metrics.hpp"
 #include "http/reply.hpp"
 
 namespace spawn {
@@ -44,6 +45,7 @@ restinio::request_handling_status_t serve_static(const restinio::request_handle_
   }
   std::stringstream buf;
   buf << in.rdbuf();
+  http_finished(req, 200);
   req->create_response()
     .append_header(restinio::http_field::content_type, mime_type_of(path))
     .append_header(restinio::http_field::cache_control, "no-cache")

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/tokens.hpp"
 
 namespace spawn {
 
@@ -66,6 +67,11 @@ constexpr const char* defaults_json = R"({
            "apps_domain": "localhost", "public_port": 0, "tls": false, "acme_ca": "",
            "acme_ca_root": "", "spawnd_upstream": "", "idle_timeout_seconds": 0,
            "expired_retention_seconds": 86400, "check_interval_ms": 5000},
+  "auth": {"api_keys_required": false, "admin_token_file": ""},
+  "limits": {"creations_per_window": 5, "creation_window_seconds": 900,
+             "active_per_owner": 3, "max_sessions": 100, "max_generations": 4},
+  "costs": {"expected_generation_usd": 0.0, "accrual_interval_ms": 15000,
+            "overrun_ratio": 1.5},
   "log": {"level": "info", "format": "text"}
 })";
 
@@ -381,6 +387,26 @@ caf::expected<spawn_config> bind_config(const json& j) {
           c.edge_expired_retention_seconds, 0, 31536000);
   integer(edge["check_interval_ms"], "edge.check_interval_ms", c.edge_check_interval_ms, 100,
           3600000);
+  auto& auth = j["auth"];
+  c.api_keys_required = auth["api_keys_required"];
+  c.admin_token_file = auth["admin_token_file"];
+  auto& lim = j["limits"];
+  integer(lim["creations_per_window"], "limits.creations_per_window", c.creations_per_window,
+          1, 1000000);
+  integer(lim["creation_window_seconds"], "limits.creation_window_seconds",
+          c.creation_window_seconds, 1, 86400);
+  integer(lim["active_per_owner"], "limits.active_per_owner", c.active_per_owner, 1, 1000000);
+  integer(lim["max_sessions"], "limits.max_sessions", c.max_sessions, 1, 1000000);
+  integer(lim["max_generations"], "limits.max_generations", c.max_generations, 1, 10000);
+  auto& costs = j["costs"];
+  c.expected_generation_usd = costs["expected_generation_usd"];
+  integer(costs["accrual_interval_ms"], "costs.accrual_interval_ms", c.cost_interval_ms, 100,
+          3600000);
+  c.cost_overrun_ratio = costs["overrun_ratio"];
+  if (!err && (c.expected_generation_usd < 0 || c.expected_generation_usd > 1000))
+    return bad("costs.expected_generation_usd", "must be between 0 and 1000");
+  if (!err && (c.cost_overrun_ratio < 1 || c.cost_overrun_ratio > 100))
+    return bad("costs.overrun_ratio", "must be between 1 and 100");
   c.log_level = j["log"]["level"];
   c.log_format = j["log"]["format"];
   if (err)
@@ -399,6 +425,32 @@ caf::expected<spawn_config> bind_config(const json& j) {
   if (c.node_id.empty())
     return bad("node.id", "must not be empty");
   return c;
+}
+
+/// The admin token from SPAWN_ADMIN_TOKEN or `auth.admin_token_file`; only its
+/// hash is kept. Secrets never come from the JSON file itself.
+caf::error load_admin_token(spawn_config& c) {
+  std::string token;
+  if (const char* env = std::getenv("SPAWN_ADMIN_TOKEN"))
+    token = env;
+  if (token.empty() && !c.admin_token_file.empty()) {
+    std::ifstream in{c.admin_token_file};
+    if (!in)
+      return bad("auth.admin_token_file", "cannot read " + c.admin_token_file);
+    std::getline(in, token);
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+    token.pop_back();
+  if (token.empty()) {
+    if (!c.admin_token_file.empty())
+      return bad("auth.admin_token_file", "the file is empty");
+    return {};
+  }
+  if (token.size() < 16)
+    return bad("auth.admin_token_file",
+               "the admin token (SPAWN_ADMIN_TOKEN or the file) needs 16+ characters");
+  c.admin_token_hash = sha256_hex(token);
+  return {};
 }
 
 caf::expected<json> parse_overlay(const std::string& text) {
@@ -439,7 +491,12 @@ caf::expected<spawn_config> load_config(const std::string& path) {
     return make_error(errc::invalid_input, path + ": " + message_of(cfg.error()));
   if (auto err = apply_env(*cfg))
     return err;
-  return bind_config(*cfg);
+  auto c = bind_config(*cfg);
+  if (!c)
+    return c;
+  if (auto err = load_admin_token(*c))
+    return err;
+  return c;
 }
 
 std::string describe_config_keys() {

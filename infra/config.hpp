@@ -122,6 +122,18 @@ struct spawn_config {
   int64_t edge_idle_timeout_seconds = 0; ///< pause apps idle this long; 0: never
   int64_t edge_expired_retention_seconds = 86400; ///< 410 page for this long
   int64_t edge_check_interval_ms = 5000; ///< Caddy restart check and orphan reaping
+  // auth, limits and costs (issue 6)
+  bool api_keys_required = false;    ///< anonymous callers (keyed by address) refused
+  std::string admin_token_file;      ///< file holding the admin token (or SPAWN_ADMIN_TOKEN)
+  std::string admin_token_hash;      ///< hex SHA-256 of the admin token; empty: admin API off
+  int creations_per_window = 5;      ///< per client (owner) in `creation_window_seconds`
+  int64_t creation_window_seconds = 900;
+  int active_per_owner = 3;          ///< sessions not yet destroyed per owner
+  int max_sessions = 100;            ///< live sessions on this node
+  int max_generations = 4;           ///< concurrent generations on this node; more wait
+  double expected_generation_usd = 0; ///< expected generation cost per session
+  int64_t cost_interval_ms = 15000;  ///< how often live sessions accrue their cost
+  double cost_overrun_ratio = 1.5;   ///< warn when actual > ratio × estimate
   // logs
   std::string log_level = "info";
   std::string log_format = "text";   ///< text or json

@@ -114,6 +114,16 @@ ALTER TABLE app_artifacts
   ADD COLUMN cache_key text NOT NULL DEFAULT '';
 CREATE INDEX app_artifacts_cache_key_idx ON app_artifacts (cache_key, created_at DESC)
   WHERE cache_key <> '';
+/// API keys of users (issue 6): only hashes; a revoked key stays for the record.
+const char* const m0003_api_keys = R"sql(
+CREATE TABLE api_keys (
+  id         text PRIMARY KEY,
+  owner      text        NOT NULL,
+  key_hash   text        NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz NULL
+);
+CREATE INDEX api_keys_owner_idx ON api_keys (owner);
 )sql";
 
 } // namespace
@@ -122,6 +132,7 @@ const std::vector<migration>& migrations() {
   static const std::vector<migration> all{
     {1, "initial_schema", m0001_initial_schema},
     {2, "generation_usage", m0002_generation_usage},
+    {3, "api_keys", m0003_api_keys},
   };
   return all;
 }

@@ -435,4 +435,150 @@ caf::expected<generated_app> pg_store::load_artifact(const std::string& session_
   });
 }
 
+// --- accounts, nodes and costs (issue 6) ------------------------------------------
+
+namespace {
+
+#define SPAWN_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
+#define SPAWN_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
+
+constexpr const char* sql_upsert_node =
+  "INSERT INTO nodes (id, address, port, state, capacity, started_at, heartbeat_at, metadata) "
+  "VALUES ($1, $2, $3, $4, $5, COALESCE(" SPAWN_TS(6) ", now()), now(), $7::jsonb) "
+  "ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, port = EXCLUDED.port, "
+  "state = EXCLUDED.state, capacity = EXCLUDED.capacity, started_at = EXCLUDED.started_at, "
+  "heartbeat_at = now(), metadata = EXCLUDED.metadata";
+constexpr const char* sql_list_nodes =
+  "SELECT id, address, port, state, capacity, " SPAWN_MS("started_at") ", "
+  SPAWN_MS("heartbeat_at") ", metadata::text FROM nodes ORDER BY id";
+constexpr const char* sql_insert_api_key =
+  "INSERT INTO api_keys (id, owner, key_hash, created_at) VALUES ($1, $2, $3, "
+  "COALESCE(" SPAWN_TS(4) ", now()))";
+constexpr const char* sql_list_api_keys =
+  "SELECT id, owner, key_hash, " SPAWN_MS("created_at") ", " SPAWN_MS("revoked_at")
+  " FROM api_keys ORDER BY created_at, id";
+constexpr const char* sql_revoke_api_key =
+  "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 "
+  "RETURNING id, owner, key_hash, " SPAWN_MS("created_at") ", " SPAWN_MS("revoked_at");
+constexpr const char* sql_set_actual_cost = "UPDATE sessions SET actual_cost = $2 WHERE id = $1";
+constexpr const char* sql_clear_cost_items = "DELETE FROM cost_items WHERE session_id = $1";
+constexpr const char* sql_insert_cost_item =
+  "INSERT INTO cost_items (session_id, kind, quantity, unit, unit_price, amount, at) "
+  "VALUES ($1, $2, $3, $4, $5, $6, COALESCE(" SPAWN_TS(7) ", now()))";
+constexpr const char* sql_list_cost_items =
+  "SELECT kind, quantity, unit, unit_price, amount, " SPAWN_MS("at")
+  " FROM cost_items WHERE session_id = $1 ORDER BY id";
+
+#undef SPAWN_MS
+#undef SPAWN_TS
+
+api_key_record to_api_key(const pqxx::row& r) {
+  api_key_record k;
+  k.id = r[0].as<std::string>();
+  k.owner = r[1].as<std::string>();
+  k.key_hash = r[2].as<std::string>();
+  k.created_at = r[3].as<epoch_ms>();
+  k.revoked_at = r[4].as<epoch_ms>();
+  return k;
+}
+
+} // namespace
+
+caf::error pg_store::upsert_node(const node_record& n) {
+  return to_error(guarded<bool>("upsert_node", [&n](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params(sql_upsert_node, n.id, n.address, n.port, n.state, n.capacity,
+                   n.started_at, n.metadata);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<node_record>> pg_store::list_nodes() {
+  return guarded<std::vector<node_record>>("list_nodes", [](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<node_record> out;
+    for (const auto& r : tx.exec(sql_list_nodes)) {
+      node_record n;
+      n.id = r[0].as<std::string>();
+      n.address = r[1].as<std::string>();
+      n.port = r[2].as<int>();
+      n.state = r[3].as<std::string>();
+      n.capacity = r[4].as<int>();
+      n.started_at = r[5].as<epoch_ms>();
+      n.heartbeat_at = r[6].as<epoch_ms>();
+      n.metadata = r[7].as<std::string>();
+      out.push_back(std::move(n));
+    }
+    return out;
+  });
+}
+
+caf::error pg_store::insert_api_key(const api_key_record& k) {
+  return to_error(guarded<bool>("insert_api_key", [&k](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params(sql_insert_api_key, k.id, k.owner, k.key_hash, k.created_at);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<api_key_record>> pg_store::list_api_keys() {
+  return guarded<std::vector<api_key_record>>("list_api_keys", [](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<api_key_record> out;
+    for (const auto& r : tx.exec(sql_list_api_keys))
+      out.push_back(to_api_key(r));
+    return out;
+  });
+}
+
+caf::expected<api_key_record> pg_store::revoke_api_key(const std::string& id) {
+  return guarded<api_key_record>("revoke_api_key", [&id](pqxx::connection& c)
+                                   -> caf::expected<api_key_record> {
+    pqxx::work tx{c};
+    auto rows = tx.exec_params(sql_revoke_api_key, id);
+    if (rows.empty())
+      return make_error(errc::not_found, "no API key " + id);
+    auto k = to_api_key(rows[0]);
+    tx.commit();
+    return k;
+  });
+}
+
+caf::error pg_store::save_costs(const std::string& session_id, double actual_cost,
+                                const std::vector<cost_item>& items) {
+  return to_error(guarded<bool>("save_costs", [&](pqxx::connection& c) -> caf::expected<bool> {
+    pqxx::work tx{c};
+    if (tx.exec_params(sql_set_actual_cost, session_id, actual_cost).affected_rows() == 0)
+      return make_error(errc::not_found, "no session " + session_id);
+    if (!items.empty()) {
+      tx.exec_params(sql_clear_cost_items, session_id);
+      for (const auto& i : items)
+        tx.exec_params(sql_insert_cost_item, session_id, i.kind, i.quantity, i.unit,
+                       i.unit_price, i.amount, i.at);
+    }
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<cost_item>> pg_store::list_cost_items(const std::string& session_id) {
+  return guarded<std::vector<cost_item>>("list_cost_items", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<cost_item> out;
+    for (const auto& r : tx.exec_params(sql_list_cost_items, session_id)) {
+      cost_item i;
+      i.kind = r[0].as<std::string>();
+      i.quantity = r[1].as<double>();
+      i.unit = r[2].as<std::string>();
+      i.unit_price = r[3].as<double>();
+      i.amount = r[4].as<double>();
+      i.at = r[5].as<epoch_ms>();
+      out.push_back(std::move(i));
+    }
+    return out;
+  });
+}
+
 } // namespace spawn

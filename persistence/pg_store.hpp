@@ -82,6 +82,15 @@ public:
   caf::expected<generated_app> find_cached_artifact(const std::string& cache_key,
                                                     epoch_ms since) override;
   caf::expected<int64_t> owner_tokens_since(const std::string& owner, epoch_ms since) override;
+  // Accounts, nodes and costs (issue 6): rare calls, run unprepared.
+  caf::error upsert_node(const node_record& n) override;
+  caf::expected<std::vector<node_record>> list_nodes() override;
+  caf::error insert_api_key(const api_key_record& k) override;
+  caf::expected<std::vector<api_key_record>> list_api_keys() override;
+  caf::expected<api_key_record> revoke_api_key(const std::string& id) override;
+  caf::error save_costs(const std::string& session_id, double actual_cost,
+                        const std::vector<cost_item>& items) override;
+  caf::expected<std::vector<cost_item>> list_cost_items(const std::string& session_id) override;
 
   /// The connection string this store was built from.
   const std::string& dsn() const noexcept {

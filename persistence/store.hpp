@@ -7,6 +7,8 @@
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
 
+#include "core/api_keys.hpp"
+#include "core/cost_model.hpp"
 #include "core/generated_app.hpp"
 #include "core/session.hpp"
 
@@ -21,6 +23,24 @@ struct session_filter {
   int limit = 50;
   int offset = 0;
 };
+
+/// One spawnd node (table `nodes`): where it serves and when it last beat.
+struct node_record {
+  std::string id;
+  std::string address; ///< its public base URL
+  int port = 0;
+  std::string state = "up";
+  int capacity = 0;    ///< live sessions it accepts (limits.max_sessions)
+  epoch_ms started_at = 0;
+  epoch_ms heartbeat_at = 0;
+  std::string metadata = "{}"; ///< JSON object text
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_record& x) {
+  return f(x.id, x.address, x.port, x.state, x.capacity, x.started_at, x.heartbeat_at,
+           x.metadata);
+}
 
 /// Port: the store of record. Every call blocks on I/O, so actors call it from
 /// a dedicated worker, never from a scheduler thread. Errors are values:
@@ -83,6 +103,29 @@ public:
   /// after `since`.
   virtual caf::expected<int64_t> owner_tokens_since(const std::string& owner,
                                                     epoch_ms since) = 0;
+  // --- accounts, nodes and costs (issue 6); defaults: not supported ---------------
+
+  /// Inserts or refreshes node `n`; its `heartbeat_at` becomes the database's now.
+  virtual caf::error upsert_node(const node_record& n);
+
+  /// Every node, by id.
+  virtual caf::expected<std::vector<node_record>> list_nodes();
+
+  virtual caf::error insert_api_key(const api_key_record& k);
+
+  /// Every key (revoked ones too), oldest first.
+  virtual caf::expected<std::vector<api_key_record>> list_api_keys();
+
+  /// Marks key `id` revoked; returns it (`errc::not_found` for an unknown id).
+  virtual caf::expected<api_key_record> revoke_api_key(const std::string& id);
+
+  /// Sets the session's actual cost; non-empty `items` replace its cost items
+  /// (the final bill), in one transaction.
+  virtual caf::error save_costs(const std::string& session_id, double actual_cost,
+                                const std::vector<cost_item>& items);
+
+  /// The cost items of a session, oldest first.
+  virtual caf::expected<std::vector<cost_item>> list_cost_items(const std::string& session_id);
 };
 
 } // namespace spawn

@@ -8,7 +8,8 @@ state=$(mktemp -d /tmp/spawnai-webtest-XXXXXX)
 log=build/web-tests-spawnd.log
 (cd tests/web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 SPAWN_HTTP_PORT=$port SPAWN_NODE_ID=webtest-$$ SPAWN_NODE_STATE_DIR=$state \
-  SPAWN_RUNTIME_WARM_POOL_SIZE=1 ./build/spawnd --config configs/spawnd.json >"$log" 2>&1 &
+  SPAWN_RUNTIME_WARM_POOL_SIZE=1 SPAWN_LIMITS_CREATIONS_PER_WINDOW=1000 \
+  SPAWN_LIMITS_ACTIVE_PER_OWNER=1000 ./build/spawnd --config configs/spawnd.json >"$log" 2>&1 &
 pid=$!
 cleanup() { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"; }
 trap cleanup EXIT

@@ -156,6 +156,11 @@ spawnd_process::attempt spawnd_process::try_start(clock_type::time_point deadlin
     {"SPAWN_HTTP_PORT", std::to_string(port_)},
     {"SPAWN_NODE_ID", node_id_},
     {"SPAWN_NODE_STATE_DIR", state_dir_},
+    // Tests and benchmarks create many sessions from 127.0.0.1: the per-client
+    // limits (5 per 15 min, 3 active) would refuse them. Tests of the limits
+    // set their own values through `opts.env`.
+    {"SPAWN_LIMITS_CREATIONS_PER_WINDOW", "100000"},
+    {"SPAWN_LIMITS_ACTIVE_PER_OWNER", "100000"},
   };
   for (auto& [key, value] : opts_.env)
     overrides[key] = value;

@@ -16,7 +16,8 @@ namespace spawn::test {
 struct spawnd_options {
   /// `SPAWN_*` overrides given to the child on top of the ones the helper sets
   /// itself (SPAWN_HTTP_ADDRESS, SPAWN_HTTP_PORT, SPAWN_NODE_ID,
-  /// SPAWN_NODE_STATE_DIR); an entry here wins over those.
+  /// SPAWN_NODE_STATE_DIR, and generous SPAWN_LIMITS_CREATIONS_PER_WINDOW and
+  /// SPAWN_LIMITS_ACTIVE_PER_OWNER); an entry here wins over those.
   std::map<std::string, std::string> env;
   /// Config file; empty: configs/spawnd.json of the source tree when present,
   /// otherwise an empty `{}` written into the state dir (defaults + env).

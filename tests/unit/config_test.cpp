@@ -110,3 +110,81 @@ TEST(config_test, help_lists_every_key_with_its_variable) {
   EXPECT_NE(text.find("SPAWN_RUNTIME_WARM_POOL_SIZE"), std::string::npos);
   EXPECT_NE(text.find("SPAWN_DATABASE_URL"), std::string::npos);
 }
+
+// --- auth, limits and costs (issue 6) ------------------------------------------
+
+TEST(config_test, limits_and_costs_have_the_issue_defaults) {
+  auto cfg = parse_config("{}");
+  ASSERT_TRUE(cfg) << message_of(cfg.error());
+  EXPECT_EQ(cfg->creations_per_window, 5);
+  EXPECT_EQ(cfg->creation_window_seconds, 900);
+  EXPECT_EQ(cfg->active_per_owner, 3);
+  EXPECT_GT(cfg->max_sessions, 0);
+  EXPECT_GT(cfg->max_generations, 0);
+  EXPECT_FALSE(cfg->api_keys_required);
+  EXPECT_TRUE(cfg->admin_token_hash.empty());
+  EXPECT_DOUBLE_EQ(cfg->cost_overrun_ratio, 1.5);
+  auto text = describe_config_keys();
+  for (auto key : {"SPAWN_LIMITS_CREATIONS_PER_WINDOW", "SPAWN_LIMITS_ACTIVE_PER_OWNER",
+                   "SPAWN_LIMITS_MAX_SESSIONS", "SPAWN_LIMITS_MAX_GENERATIONS",
+                   "SPAWN_AUTH_API_KEYS_REQUIRED", "SPAWN_AUTH_ADMIN_TOKEN_FILE",
+                   "SPAWN_COSTS_OVERRUN_RATIO"})
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+}
+
+TEST(config_test, bad_limit_and_cost_values_name_the_key) {
+  struct bad_case {
+    const char* json;
+    const char* key;
+  };
+  for (auto& c : std::initializer_list<bad_case>{
+         {R"({"limits": {"creations_per_window": 0}})", "limits.creations_per_window"},
+         {R"({"limits": {"creations_per_window": "5"}})", "limits.creations_per_window"},
+         {R"({"limits": {"creation_window_seconds": -1}})", "limits.creation_window_seconds"},
+         {R"({"limits": {"active_per_owner": 0}})", "limits.active_per_owner"},
+         {R"({"limits": {"max_sessions": 2.5}})", "limits.max_sessions"},
+         {R"({"limits": {"max_generations": 0}})", "limits.max_generations"},
+         {R"({"limits": {"per_hour": 3}})", "limits.per_hour"},
+         {R"({"auth": {"api_keys_required": "yes"}})", "auth.api_keys_required"},
+         {R"({"auth": {"admin_token": "secret"}})", "auth.admin_token"},
+         {R"({"costs": {"overrun_ratio": 0.5}})", "costs.overrun_ratio"},
+         {R"({"costs": {"expected_generation_usd": -1}})", "costs.expected_generation_usd"},
+         {R"({"costs": {"accrual_interval_ms": 5}})", "costs.accrual_interval_ms"},
+       }) {
+    auto cfg = parse_config(c.json);
+    ASSERT_FALSE(cfg) << c.json;
+    EXPECT_NE(message_of(cfg.error()).find(c.key), std::string::npos)
+      << c.json << ": " << message_of(cfg.error());
+  }
+}
+
+TEST(config_test, admin_token_comes_from_environment_or_file_and_is_kept_hashed) {
+  setenv("SPAWN_ADMIN_TOKEN", "admin-token-from-env-0123", 1);
+  auto cfg = load_config("");
+  unsetenv("SPAWN_ADMIN_TOKEN");
+  ASSERT_TRUE(cfg) << message_of(cfg.error());
+  EXPECT_EQ(cfg->admin_token_hash.size(), 64u);
+  EXPECT_EQ(cfg->admin_token_hash.find("admin-token"), std::string::npos);
+
+  auto dir = std::string{::testing::TempDir()};
+  std::ofstream{dir + "/admin_token"} << "admin-token-from-file-456\n";
+  std::ofstream{dir + "/spawn_cfg_admin.json"}
+    << R"({"auth": {"admin_token_file": ")" << dir << R"(/admin_token"}})";
+  auto from_file = load_config(dir + "/spawn_cfg_admin.json");
+  ASSERT_TRUE(from_file) << message_of(from_file.error());
+  EXPECT_EQ(from_file->admin_token_hash.size(), 64u);
+  EXPECT_NE(from_file->admin_token_hash, cfg->admin_token_hash);
+
+  std::ofstream{dir + "/short_token"} << "short\n";
+  std::ofstream{dir + "/spawn_cfg_short.json"}
+    << R"({"auth": {"admin_token_file": ")" << dir << R"(/short_token"}})";
+  auto short_token = load_config(dir + "/spawn_cfg_short.json");
+  ASSERT_FALSE(short_token);
+  EXPECT_NE(message_of(short_token.error()).find("16"), std::string::npos);
+  EXPECT_EQ(message_of(short_token.error()).find("short\n"), std::string::npos)
+    << "the token itself is never echoed";
+
+  std::ofstream{dir + "/spawn_cfg_missing.json"}
+    << R"({"auth": {"admin_token_file": "/nonexistent/token"}})";
+  EXPECT_FALSE(load_config(dir + "/spawn_cfg_missing.json"));
+}

@@ -1,0 +1,201 @@
+#include "actors/session_manager_admin.hpp"
+
+#include <memory>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/atoms.hpp"
+#include "core/error.hpp"
+#include "core/tokens.hpp"
+
+namespace spawn::manager_admin {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr auto ask_timeout = std::chrono::seconds{10};
+
+std::string base_url_of(const spawn_config& c) {
+  if (!c.public_url.empty())
+    return c.public_url;
+  return "http://" + (c.http_address == "0.0.0.0" ? std::string{"127.0.0.1"} : c.http_address)
+         + ":" + std::to_string(c.http_port);
+}
+
+json time_json(epoch_ms t) {
+  return t > 0 ? json(iso8601(t)) : json(nullptr);
+}
+
+} // namespace
+
+void heartbeat(self_ptr self) {
+  auto& st = self->state;
+  auto& cfg = *st.ctx.cfg;
+  node_record n;
+  n.id = cfg.node_id;
+  n.address = base_url_of(cfg);
+  n.port = cfg.http_port;
+  n.state = "up";
+  n.capacity = cfg.max_sessions;
+  n.started_at = st.started_at;
+  n.metadata = json{{"live_sessions", st.sessions.size()},
+                    {"sessions_created", st.created},
+                    {"max_generations", cfg.max_generations}}
+                 .dump();
+  self->request(st.ctx.stores.any(), ask_timeout, atoms::heartbeat::value, n)
+    .then([](bool) {},
+          [](caf::error& err) { spdlog::warn("node heartbeat failed: {}", message_of(err)); });
+  if (auto keys = st.ctx.keys)
+    self->request(st.ctx.stores.any(), ask_timeout, atoms::keys::value)
+      .then([keys](std::vector<api_key_record>& ks) { keys->replace(ks); },
+            [](caf::error& err) {
+              spdlog::warn("cannot reload the API keys: {}", message_of(err));
+            });
+}
+
+caf::result<std::string> introspect(self_ptr self, const std::string& id) {
+  auto rp = self->make_response_promise<std::string>();
+  auto& st = self->state;
+  auto i = st.sessions.find(id);
+  if (i == st.sessions.end()) {
+    self->request(st.ctx.stores.for_key(id), ask_timeout, atoms::get::value, id)
+      .then(
+        [=](session_record& rec) mutable {
+          rp.deliver(json{{"id", id},
+                          {"live", false},
+                          {"state", std::string{to_string(rec.state)}},
+                          {"node_id", rec.node_id},
+                          {"actor", nullptr}}
+                       .dump());
+        },
+        [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    return rp;
+  }
+  auto actor = i->second;
+  self->request(actor, ask_timeout, atoms::introspect::value)
+    .then(
+      [=](std::string& body) mutable {
+        auto j = json::parse(body, nullptr, false);
+        if (j.is_discarded())
+          j = json{{"raw", body}};
+        rp.deliver(json{{"id", id},
+                        {"live", true},
+                        {"actor", {{"id", actor.id()}, {"node", self->state.ctx.cfg->node_id}}},
+                        {"state", j}}
+                     .dump());
+      },
+      [=](caf::error& err) mutable {
+        rp.deliver(make_error(errc::unavailable,
+                              "the session actor did not answer: " + message_of(err)));
+      });
+  return rp;
+}
+
+caf::result<admin_session_list> list_live(self_ptr self, session_filter f) {
+  auto rp = self->make_response_promise<admin_session_list>();
+  self->request(self->state.ctx.stores.any(), ask_timeout, atoms::list::value, f)
+    .then(
+      [=](std::vector<session_record>& recs) mutable {
+        auto out = std::make_shared<admin_session_list>();
+        out->sessions = std::move(recs);
+        auto pending = std::make_shared<int>(1);
+        auto done = [=]() mutable {
+          if (--*pending == 0)
+            rp.deliver(*out);
+        };
+        for (size_t k = 0; k < out->sessions.size(); ++k) {
+          auto i = self->state.sessions.find(out->sessions[k].id);
+          if (i == self->state.sessions.end())
+            continue;
+          out->live_ids.push_back(i->first);
+          ++*pending;
+          self->request(i->second, ask_timeout, atoms::get::value)
+            .then(
+              [=](session_record& r) mutable {
+                out->sessions[k] = std::move(r);
+                done();
+              },
+              [=](caf::error&) mutable { done(); });
+        }
+        done();
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+caf::result<std::string> create_key(self_ptr self, const std::string& owner) {
+  auto rp = self->make_response_promise<std::string>();
+  auto key = new_api_key();
+  api_key_record rec;
+  rec.id = new_api_key_id();
+  rec.owner = owner;
+  rec.key_hash = sha256_hex(key);
+  rec.created_at = now_ms();
+  self->request(self->state.ctx.stores.any(), ask_timeout, atoms::keys::value, rec)
+    .then(
+      [=](bool) mutable {
+        if (auto keys = self->state.ctx.keys)
+          keys->put(rec);
+        spdlog::info("API key {} created for owner {}", rec.id, owner);
+        rp.deliver(json{{"id", rec.id},
+                        {"owner", owner},
+                        {"key", key},
+                        {"created_at", time_json(rec.created_at)}}
+                     .dump());
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+caf::result<std::string> revoke_key(self_ptr self, const std::string& key_id) {
+  auto rp = self->make_response_promise<std::string>();
+  self->request(self->state.ctx.stores.any(), ask_timeout, atoms::revoke::value, key_id)
+    .then(
+      [=](api_key_record& rec) mutable {
+        if (auto keys = self->state.ctx.keys)
+          keys->put(rec);
+        spdlog::info("API key {} of owner {} revoked", rec.id, rec.owner);
+        rp.deliver(json{{"id", rec.id},
+                        {"owner", rec.owner},
+                        {"revoked_at", time_json(rec.revoked_at)}}
+                     .dump());
+      },
+      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+caf::result<std::string> stats(self_ptr self) {
+  auto& st = self->state;
+  json j{{"node_id", st.ctx.cfg->node_id},
+         {"sessions_live", st.sessions.size()},
+         {"sessions_created", st.created},
+         {"sessions_refused", st.admit->refused()},
+         {"recovered", st.recovered},
+         {"started_at", time_json(st.started_at)},
+         {"actors_running", self->home_system().registry().running()}};
+  json owners = json::object();
+  for (auto& [id, owner] : st.owners)
+    owners[owner] = owners.value(owner, 0) + 1;
+  j["live_sessions_by_owner"] = owners;
+  if (!st.ctx.gen_queue)
+    return j.dump();
+  auto rp = self->make_response_promise<std::string>();
+  self->request(st.ctx.gen_queue, ask_timeout, atoms::stats::value)
+    .then(
+      [=](std::string& q) mutable {
+        auto jj = j;
+        jj["generation_queue"] = json::parse(q, nullptr, false);
+        rp.deliver(jj.dump());
+      },
+      [=](caf::error& err) mutable {
+        auto jj = j;
+        jj["generation_queue"] = {{"error", message_of(err)}};
+        rp.deliver(jj.dump());
+      });
+  return rp;
+}
+
+} // namespace spawn::manager_admin

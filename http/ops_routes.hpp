@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "core/api_keys.hpp"
+#include "http/http_metrics.hpp"
+#include "infra/config.hpp"
+
+namespace spawn {
+
+/// What the operator routes need from the server.
+struct ops_env {
+  caf::actor_system* sys = nullptr;
+  caf::actor manager;
+  std::shared_ptr<const spawn_config> cfg;
+  std::string base_url;
+  std::shared_ptr<api_key_index> keys;
+};
+
+/// Registers `GET /metrics` (Prometheus text format) and the admin API under
+/// `/admin/v1` (admin token required): nodes, sessions (filters: state, owner,
+/// node, limit, offset), one session's actor state, forced destroy, stats,
+/// API keys (create, revoke).
+void add_ops_routes(tracked_router& r, const ops_env& env);
+
+} // namespace spawn

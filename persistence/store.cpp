@@ -1,0 +1,43 @@
+#include "persistence/store.hpp"
+
+#include "core/error.hpp"
+
+namespace spawn {
+
+namespace {
+
+caf::error unsupported(const char* what) {
+  return make_error(errc::unavailable, std::string{what} + ": not supported by this store");
+}
+
+} // namespace
+
+caf::error store::upsert_node(const node_record&) {
+  return unsupported("upsert_node");
+}
+
+caf::expected<std::vector<node_record>> store::list_nodes() {
+  return unsupported("list_nodes");
+}
+
+caf::error store::insert_api_key(const api_key_record&) {
+  return unsupported("insert_api_key");
+}
+
+caf::expected<std::vector<api_key_record>> store::list_api_keys() {
+  return unsupported("list_api_keys");
+}
+
+caf::expected<api_key_record> store::revoke_api_key(const std::string&) {
+  return unsupported("revoke_api_key");
+}
+
+caf::error store::save_costs(const std::string&, double, const std::vector<cost_item>&) {
+  return unsupported("save_costs");
+}
+
+caf::expected<std::vector<cost_item>> store::list_cost_items(const std::string&) {
+  return unsupported("list_cost_items");
+}
+
+} // namespace spawn
