@@ -114,6 +114,8 @@ ALTER TABLE app_artifacts
   ADD COLUMN cache_key text NOT NULL DEFAULT '';
 CREATE INDEX app_artifacts_cache_key_idx ON app_artifacts (cache_key, created_at DESC)
   WHERE cache_key <> '';
+)sql";
+
 /// API keys of users (issue 6): only hashes; a revoked key stays for the record.
 const char* const m0003_api_keys = R"sql(
 CREATE TABLE api_keys (
