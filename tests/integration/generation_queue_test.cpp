@@ -15,7 +15,7 @@ using namespace spawn;
 
 namespace {
 
-constexpr auto wait = std::chrono::seconds{5};
+constexpr auto ask_timeout = std::chrono::seconds{5};
 
 /// A stand-in for a session actor: records what the queue tells it.
 struct fake_session_state {
@@ -40,7 +40,7 @@ protected:
   int enter(const caf::actor& q, const std::string& id, const caf::actor& session) {
     caf::scoped_actor self{sys_};
     int pos = -1;
-    self->request(q, wait, atoms::genslot::value, id, session)
+    self->request(q, ask_timeout, atoms::genslot::value, id, session)
       .receive([&](int p) { pos = p; }, [&](caf::error& err) { ADD_FAILURE() << to_string(err); });
     return pos;
   }
@@ -50,7 +50,7 @@ protected:
     caf::scoped_actor self{sys_};
     std::tuple<int, int, int> out{-1, -1, -1};
     // A round trip through the queue first, so its messages to the session are delivered.
-    self->request(session, wait, atoms::get::value)
+    self->request(session, ask_timeout, atoms::get::value)
       .receive([&](int g, int p, int n) { out = std::make_tuple(g, p, n); },
                [&](caf::error& err) { ADD_FAILURE() << to_string(err); });
     return out;
@@ -59,7 +59,7 @@ protected:
   nlohmann::json stats(const caf::actor& q) {
     caf::scoped_actor self{sys_};
     nlohmann::json j;
-    self->request(q, wait, atoms::stats::value)
+    self->request(q, ask_timeout, atoms::stats::value)
       .receive([&](std::string& s) { j = nlohmann::json::parse(s); },
                [&](caf::error& err) { ADD_FAILURE() << to_string(err); });
     return j;
@@ -108,7 +108,7 @@ TEST_F(generation_queue_test, a_dead_session_gives_its_slot_back) {
   EXPECT_EQ(enter(q, "sa", a), 0);
   EXPECT_EQ(enter(q, "sb", b), 1);
   caf::anon_send_exit(a, caf::exit_reason::kill); // crashes while holding the slot
-  auto deadline = std::chrono::steady_clock::now() + wait;
+  auto deadline = std::chrono::steady_clock::now() + ask_timeout;
   while (std::get<0>(seen(b)) == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   EXPECT_EQ(std::get<0>(seen(b)), 1) << "the slot of the dead session went to b";
