@@ -63,5 +63,6 @@ using introspect = caf::atom_constant<caf::atom("introspect")>;
 using keys = caf::atom_constant<caf::atom("keys")>;
 using nodes = caf::atom_constant<caf::atom("nodes")>;
 using revoke = caf::atom_constant<caf::atom("revoke")>;
+using restart = caf::atom_constant<caf::atom("restart")>;
 
 } // namespace spawn::atoms

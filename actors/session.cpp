@@ -27,14 +27,38 @@ void on_down(session_self self, const caf::down_msg& msg) {
     return;
   }
   auto crashed = msg.reason && msg.reason != caf::exit_reason::user_shutdown;
+  // A crashed child: its outstanding request (if any) is failed here, once.
   if (st.provisioner && msg.source == st.provisioner.address()) {
     st.provisioner = caf::actor{};
-    if (crashed && !winding_down(self))
-      child_failed(self, st.deploying ? "deploying" : "provisioning", msg.reason);
+    if (!crashed)
+      return;
+    spdlog::warn("session {}: its provisioner crashed ({})", st.record.id,
+                 caf::to_string(msg.reason));
+    if (st.acquire_call) {
+      st.acquire_call = 0;
+      st.acquiring = false;
+      if (st.finish_pending)
+        finish_destroy(self);
+      else
+        child_failed(self, "provisioning", msg.reason);
+    }
+    if (st.deploy_call) {
+      st.deploy_call = 0;
+      st.deploying = false;
+      child_failed(self, "deploying", msg.reason);
+    }
   } else if (st.generator && msg.source == st.generator.address()) {
     st.generator = caf::actor{};
-    if (crashed && !winding_down(self))
+    if (!crashed)
+      return;
+    spdlog::warn("session {}: its generation worker crashed ({})", st.record.id,
+                 caf::to_string(msg.reason));
+    if (st.worker_call) {
+      st.worker_call = 0;
+      st.generating = false;
+      accounting::generation_done(self, "failed");
       child_failed(self, "generation", msg.reason);
+    }
   } else if (st.edge && msg.source == st.edge.address()) {
     edge_down(self, crashed);
   } else if (st.timer && msg.source == st.timer.address()) {

@@ -37,6 +37,10 @@ struct session_state {
   std::map<std::string, int> attempts;
   /// Requests outstanding to the children.
   bool acquiring = false, generating = false, deploying = false;
+  /// The outstanding request to each child, by number (0: none). A crashed
+  /// child both fails its request and sends a down message; whichever comes
+  /// first handles the failure, the other finds its number gone (one retry).
+  uint64_t acquire_call = 0, deploy_call = 0, worker_call = 0, calls = 0;
   /// Destruction is done but for a container still being acquired.
   bool finish_pending = false;
   /// When the current run of the pipeline started (for time-to-app).

@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/atoms.hpp"
 #include "core/error.hpp"
@@ -32,11 +33,29 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
   auto& st = self->state;
   h.ensure_children();
   st.generating = true;
+  auto call = st.worker_call = ++st.calls;
   auto timeout = std::chrono::milliseconds{st.ctx.cfg->generation.timeout_ms};
   self->request(st.generator, timeout, atoms::run::value, req)
-    .then([=](generated_app& app) { h.done(std::move(app)); },
+    .then(
+      [=](generated_app& app) {
+        self->state.worker_call = 0;
+        h.done(std::move(app));
+      },
           [=](caf::error& err) {
-            self->state.generating = false;
+            auto& s = self->state;
+            if (s.worker_call != call)
+              return; // already handled as the worker's crash
+            s.worker_call = 0;
+            s.generating = false;
+            if (err == caf::sec::request_timeout && s.generator) {
+              // The worker is stuck in its backend: a retry gets a fresh one
+              // (the stuck thread ends when its call returns; its answer is dropped).
+              spdlog::warn("session {}: generation timed out; replacing its worker",
+                           s.record.id);
+              self->demonitor(s.generator);
+              self->send_exit(s.generator, caf::exit_reason::kill);
+              s.generator = caf::actor{};
+            }
             if (winding_down(self))
               return;
             if (code_of(err) == errc::budget_exceeded)

@@ -1,5 +1,7 @@
 #include "actors/session_manager.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -150,6 +152,62 @@ void sweep(self_ptr self) {
                      atoms::sweep::value);
 }
 
+/// Completes the admins' restart requests of session `id` with `body` or `err`.
+void restarted(self_ptr self, const std::string& id, caf::expected<std::string> body) {
+  auto i = self->state.restarts.find(id);
+  if (i == self->state.restarts.end())
+    return;
+  for (auto& rp : i->second)
+    body ? rp.deliver(*body) : rp.deliver(body.error());
+  self->state.restarts.erase(i);
+}
+
+/// A session actor crashed: its persisted state is read again and a new actor
+/// adopts it (it checks reality as after a restart of the node). Retried while
+/// the store is away, so a crash during an outage loses nothing either.
+void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error reason,
+             int attempt = 0) {
+  if (attempt == 0)
+    spdlog::error("session actor {} of session {} crashed ({}); restarting it from the store",
+                  old, id, caf::to_string(reason));
+  self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+    .then(
+      [=](session_record& rec) {
+        if (self->state.sessions.count(id)) {
+          restarted(self, id, make_error(errc::conflict, "the session was adopted meanwhile"));
+          return;
+        }
+        if (rec.state == phase::destroyed) {
+          restarted(self, id, nlohmann::json{{"id", id}, {"previous_actor", old},
+                                             {"actor", nullptr}, {"state", "destroyed"}}
+                                .dump());
+          return;
+        }
+        auto a = adopt(self, std::move(rec), true);
+        if (!self->state.restarts.count(id))
+          return;
+        self->request(a, std::chrono::seconds{120}, atoms::adopt::value)
+          .then(
+            [=](bool) {
+              restarted(self, id, nlohmann::json{{"id", id},
+                                                 {"previous_actor", old},
+                                                 {"actor", a.id()},
+                                                 {"node", self->state.ctx.cfg->node_id}}
+                                    .dump());
+            },
+            [=](caf::error& err) { restarted(self, id, err); });
+      },
+      [=](caf::error& err) {
+        spdlog::error("cannot restart session {} yet: {}", id, message_of(err));
+        if (code_of(err) == errc::not_found) {
+          restarted(self, id, err);
+          return;
+        }
+        auto delay = std::chrono::milliseconds{std::min(5000, 250 << std::min(attempt, 5))};
+        self->delayed_send(self, delay, atoms::restart::value, id, old, reason);
+      });
+}
+
 void on_down(self_ptr self, const caf::down_msg& msg) {
   auto& sessions = self->state.sessions;
   for (auto i = sessions.begin(); i != sessions.end(); ++i) {
@@ -162,19 +220,8 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
       self->state.admit->closed(o->second);
       self->state.owners.erase(o);
     }
-    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown) {
-      spdlog::error("session actor {} crashed ({}); restarting it from the store", id,
-                    caf::to_string(msg.reason));
-      self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
-        .then(
-          [=](session_record& rec) {
-            if (rec.state != phase::destroyed && !self->state.sessions.count(id))
-              adopt(self, std::move(rec), true);
-          },
-          [=](caf::error& err) {
-            spdlog::error("cannot restart session {}: {}", id, message_of(err));
-          });
-    }
+    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown)
+      respawn(self, id, msg.source.id(), msg.reason);
     return;
   }
 }
@@ -384,6 +431,21 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       return rp;
     },
     [=](atoms::introspect, const std::string& id) { return manager_admin::introspect(self, id); },
+    [=](atoms::restart, const std::string& id) -> caf::result<std::string> {
+      auto i = self->state.sessions.find(id);
+      if (i == self->state.sessions.end())
+        return make_error(errc::conflict, "no live actor holds session " + id
+                                            + " on this node (ended, or held elsewhere)");
+      auto rp = self->make_response_promise<std::string>();
+      self->state.restarts[id].push_back(rp);
+      spdlog::warn("session {}: its actor is restarted by an admin", id);
+      self->send_exit(i->second, make_error(errc::internal, "restarted by an admin"));
+      return rp;
+    },
+    [=](atoms::restart, const std::string& id, caf::actor_id old, caf::error& reason) {
+      if (!self->state.sessions.count(id))
+        respawn(self, id, old, reason, 1);
+    },
     [=](atoms::list, const session_filter& f, atoms::introspect) {
       return manager_admin::list_live(self, f);
     },

@@ -35,6 +35,8 @@ struct session_manager_state {
   std::map<std::string, std::string> owners;
   /// When this manager started (the node's start in the `nodes` table).
   int64_t started_at = 0;
+  /// Admins waiting for a session actor they restarted to be back (by id).
+  std::map<std::string, std::vector<caf::typed_response_promise<std::string>>> restarts;
   static inline const char* name = "session_manager";
 };
 
@@ -57,7 +59,10 @@ struct session_manager_state {
 /// session_record` (destroy without the manage token), `(atoms::nodes)`,
 /// `(atoms::keys, owner) -> string` (a new key, shown once), `(atoms::revoke,
 /// key id)`, `(atoms::list, filter, atoms::introspect)` (sessions, live ones as
-/// their actors see them), `(atoms::stats) -> string`.
+/// their actors see them), `(atoms::stats) -> string`, `(atoms::restart, id)
+/// -> string` (the live actor is made to crash and is respawned from the
+/// store, as any crashed session actor; answers JSON with both actor ids once
+/// the new one has checked reality).
 caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                               node_context ctx);
 

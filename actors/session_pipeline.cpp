@@ -91,10 +91,18 @@ void request_acquire(session_self self) {
   auto& st = self->state;
   ensure_children(self);
   st.acquiring = true;
+  auto call = st.acquire_call = ++st.calls;
   auto tier = st.record.tier;
   self->request(st.provisioner, ms(st.ctx.cfg->phase_timeout_ms), atoms::acquire::value, tier)
-    .then([=](container_lease& lease) { on_lease(self, std::move(lease)); },
+    .then(
+      [=](container_lease& lease) {
+        self->state.acquire_call = 0;
+        on_lease(self, std::move(lease));
+      },
           [=](caf::error& err) {
+            if (self->state.acquire_call != call)
+              return; // already handled as the provisioner's crash
+            self->state.acquire_call = 0;
             self->state.acquiring = false;
             if (self->state.finish_pending)
               finish_destroy(self);
@@ -192,10 +200,18 @@ void request_deploy(session_self self) {
   auto& st = self->state;
   ensure_children(self);
   st.deploying = true;
+  auto call = st.deploy_call = ++st.calls;
   auto timeout = ms(st.ctx.cfg->app_ready_timeout_ms + 15000);
   self->request(st.provisioner, timeout, atoms::deploy::value, *st.app, st.record.type, *st.lease)
-    .then([=](std::string& url) { on_deployed(self, std::move(url)); },
+    .then(
+      [=](std::string& url) {
+        self->state.deploy_call = 0;
+        on_deployed(self, std::move(url));
+      },
           [=](caf::error& err) {
+            if (self->state.deploy_call != call)
+              return; // already handled as the provisioner's crash
+            self->state.deploy_call = 0;
             self->state.deploying = false;
             child_failed(self, "deploying", err);
           });

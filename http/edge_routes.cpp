@@ -148,7 +148,7 @@ std::string render_page(const edge_page& page) {
   return html;
 }
 
-void add_edge_routes(router_t& r, caf::actor_system& sys, caf::actor manager,
+void add_edge_routes(tracked_router& r, caf::actor_system& sys, caf::actor manager,
                      std::shared_ptr<const spawn_config> cfg, std::string base_url) {
   auto settings = edge_settings_of(*cfg);
   auto retention = cfg->edge_expired_retention_seconds;

@@ -52,12 +52,6 @@ public:
     });
   }
 
-  /// The plain router, for code that registers its own routes (they count
-  /// under route "unmatched" in the HTTP metrics).
-  operator router_t&() {
-    return *r_;
-  }
-
   /// The router itself, for RESTinio.
   std::unique_ptr<router_t> take() {
     return std::move(r_);

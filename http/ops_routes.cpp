@@ -175,6 +175,22 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
     return accepted();
   });
 
+  // Restarts the session's actor from its persisted state (the manager's
+  // crash path): for an actor that looks wedged. 200 once the new one has
+  // checked reality; 409 when no actor holds the session on this node.
+  r.http_post("/admin/v1/sessions/:id/restart", [=, &sys](auto req, auto params) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    if (auto id = path_session_id(req, params))
+      ask<std::string>(
+        sys, manager, req,
+        [](const request_handle_t& rq, std::string& body) {
+          reply_json_string(rq, restinio::status_ok(), body);
+        },
+        atoms::restart::value, *id);
+    return accepted();
+  });
+
   r.http_delete("/admin/v1/sessions/:id", [=, &sys](auto req, auto params) {
     if (!admin_ok(req, *cfg))
       return accepted();

@@ -221,6 +221,12 @@ TEST_F(edge_caddytest, ask_approves_only_hosts_of_live_sessions) {
                      dir_);
   EXPECT_NE(r.rc, 0);
   EXPECT_TRUE(tls_->running());
+  // The edge endpoints count under their own route in the HTTP metrics.
+  auto metrics = tls_->call("GET", "/metrics");
+  ASSERT_TRUE(metrics && metrics->status == 200);
+  for (auto series : {"route=\"GET /edge/v1/ask\",status=\"200\"",
+                      "route=\"GET /edge/v1/ask\",status=\"400\""})
+    EXPECT_NE(metrics->body.find(series), std::string::npos) << series;
 }
 
 TEST_F(edge_caddytest, after_destroy_the_route_is_gone_and_the_host_says_expired) {

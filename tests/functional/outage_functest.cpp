@@ -32,59 +32,7 @@ std::string script(const std::string& name) {
   return std::string{SPAWN_SOURCE_DIR} + "/deploy/scripts/" + name;
 }
 
-class outage_functest : public ::testing::Test {
-protected:
-  void SetUp() override {
-    std::string why;
-    if (!spawn::test::functional_prereqs(why))
-      GTEST_SKIP() << "functional prerequisites missing: " << why;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && daemon_)
-      std::cerr << "spawnd log (" << daemon_->log_path() << "), last lines:\n"
-                << daemon_->log_tail(80) << '\n';
-  }
-
-  spawnd_process& start(const std::string& name, std::map<std::string, std::string> extra) {
-    auto opts = spawnd_functest::options(name);
-    opts.env["SPAWN_HEALTH_INTERVAL_MS"] = "500";
-    for (auto& [k, v] : extra)
-      opts.env[k] = v;
-    opts.wait_ready = true;
-    daemon_ = std::make_unique<spawnd_process>(opts);
-    EXPECT_TRUE(daemon_->start()) << daemon_->error();
-    return *daemon_;
-  }
-
-  std::string create(const std::string& prompt) {
-    auto res = daemon_->call("POST", "/api/v1/sessions",
-                             json{{"prompt", prompt}, {"app_type", "webapp"}}.dump());
-    if (!res || res->status != 201)
-      return {};
-    return parse_or_null(res->body).value("id", "");
-  }
-
-  json get(const std::string& id) {
-    auto res = daemon_->call("GET", "/api/v1/sessions/" + id);
-    return res && res->status == 200 ? parse_or_null(res->body) : json{};
-  }
-
-  json wait_state(const std::string& id, const std::string& state,
-                  std::chrono::milliseconds within) {
-    auto deadline = clock_type::now() + within;
-    json s;
-    while (clock_type::now() < deadline) {
-      s = get(id);
-      if (s.value("state", "") == state)
-        break;
-      std::this_thread::sleep_for(100ms);
-    }
-    return s;
-  }
-
-  std::unique_ptr<spawnd_process> daemon_;
-};
+class outage_functest : public own_spawnd_functest {};
 
 // PostgreSQL down for a few seconds under a steady stream of requests: every
 // answer is a success or a 503 with Retry-After (never a 500, never a hang),

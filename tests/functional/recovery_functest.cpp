@@ -5,86 +5,14 @@
 #include <random>
 
 #include "tests/functional/spawnd_functest_fixture.hpp"
+#include "tests/integration/llm_test_server.hpp"
 
 namespace spawn::test::functest {
 namespace {
 
 /// A spawnd of its own per test, restartable as the same node.
-class recovery_functest : public ::testing::Test {
+class recovery_functest : public own_spawnd_functest {
 protected:
-  void SetUp() override {
-    std::string why;
-    if (!spawn::test::functional_prereqs(why))
-      GTEST_SKIP() << "functional prerequisites missing: " << why;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && daemon_)
-      std::cerr << "spawnd log (" << daemon_->log_path() << "), last lines:\n"
-                << daemon_->log_tail(80) << '\n';
-  }
-
-  spawnd_process& start(const std::string& name,
-                        std::map<std::string, std::string> extra = {}) {
-    auto opts = spawnd_functest::options(name);
-    opts.env["SPAWN_HEALTH_INTERVAL_MS"] = "500";
-    opts.env["SPAWN_RECOVERY_ORPHAN_SCAN_INTERVAL_MS"] = "1000";
-    for (auto& [k, v] : extra)
-      opts.env[k] = v;
-    opts.wait_ready = true;
-    daemon_ = std::make_unique<spawnd_process>(opts);
-    EXPECT_TRUE(daemon_->start()) << daemon_->error();
-    return *daemon_;
-  }
-
-  spawnd_process& d() {
-    return *daemon_;
-  }
-
-  /// POST a session; returns {id, token} or empty after a failure.
-  std::pair<std::string, std::string> create(const std::string& prompt,
-                                             const std::string& type = "webapp") {
-    auto res = d().call("POST", "/api/v1/sessions",
-                        json{{"prompt", prompt}, {"app_type", type}}.dump());
-    if (!res || res->status != 201) {
-      ADD_FAILURE() << "POST → "
-                    << (res ? std::to_string(res->status) + " " + res->body
-                            : spawn::message_of(res.error()));
-      return {};
-    }
-    auto s = parse_or_null(res->body);
-    return {s.value("id", ""), s.value("manage_token", "")};
-  }
-
-  json get(const std::string& id) {
-    auto res = d().call("GET", "/api/v1/sessions/" + id);
-    if (!res || res->status != 200)
-      return nullptr;
-    return parse_or_null(res->body);
-  }
-
-  std::vector<json> events(const std::string& id) {
-    auto res = d().call("GET", "/api/v1/sessions/" + id + "/events");
-    if (!res || res->status != 200)
-      return {};
-    auto j = parse_or_null(res->body);
-    return j.is_object() ? j["events"].get<std::vector<json>>() : std::vector<json>{};
-  }
-
-  /// Polls until `pred(session)` or the deadline; returns the last answer.
-  json wait_for(const std::string& id, std::function<bool(const json&)> pred,
-                std::chrono::milliseconds within) {
-    auto deadline = clock_type::now() + within;
-    json s;
-    while (clock_type::now() < deadline) {
-      s = get(id);
-      if (!s.is_null() && pred(s))
-        return s;
-      std::this_thread::sleep_for(100ms);
-    }
-    return s;
-  }
-
   json wait_running(const std::string& id, std::chrono::milliseconds within = 60s) {
     return wait_for(id, [](const json& s) { return s.value("state", "") == "running"; }, within);
   }
@@ -124,53 +52,82 @@ protected:
     return false;
   }
 
-  std::unique_ptr<spawnd_process> daemon_;
 };
 
 // ≥ 20 SIGKILLs at random points of every phase; after the last restart every
 // acknowledged session ends running or destroyed, containers and sessions
 // match one to one, and every event seen before a kill is still in the log.
+// Generation goes through a slow model (a test double of an OpenAI-compatible
+// server streaming for ~1.5 s), so that each round can aim its kill at one
+// phase in turn: it polls the newest sessions until one is in that phase,
+// waits a random 0–60 ms more, then kills.
 TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
-  constexpr int rounds = 22;
+  constexpr int rounds = 25;
+  const std::vector<std::string> targets = {"provisioning", "generating", "deploying", "running",
+                                            "destroying"};
   auto seed = static_cast<unsigned>(std::random_device{}());
   std::cout << "[ seed ] " << seed << "\n";
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> delay_ms(0, 4000);
-  auto& daemon = start("killtest");
+  std::uniform_int_distribution<int> jitter_ms(0, 60);
+  spawn::test::llm_test_server model;
+  auto reply = spawn::test::sse_reply(
+    spawn::test::openai_stream(spawn::test::webapp_manifest("Killed And Back"), 300, 500, 6));
+  reply.delay_between_ms = 250; // ~1.5 s of streaming per generation
+  model.set_default(reply);
+  auto& daemon = start("killtest", {{"SPAWN_GENERATION_CHAIN", "openai"},
+                                    {"SPAWN_GENERATION_OPENAI_BASE_URL", model.base_url()},
+                                    {"SPAWN_GENERATION_OPENAI_MODEL", "slow-test-model"}});
   ASSERT_TRUE(daemon.running());
   std::map<std::string, std::string> acked; // id → token
   std::map<std::string, std::vector<json>> seen; // events acknowledged by a read
   std::map<std::string, int> phases_at_kill;
   std::set<std::string> deleted;
-  const char* types[] = {"webapp", "api", "script"};
+  int session_no = 0;
   for (int round = 0; round < rounds; ++round) {
     if (round > 0) {
       ASSERT_TRUE(daemon.start()) << "restart " << round << ": " << daemon.error();
     }
-    std::vector<std::string> fresh;
-    for (int k = 0; k < 2; ++k) {
-      auto [id, token] = create("a counter for round " + std::to_string(round),
-                                types[(round + k) % 3]);
-      if (!id.empty()) {
-        acked[id] = token;
-        fresh.push_back(id);
-      }
-    }
-    if (round % 4 == 3) { // destroy an older one: the kill may land mid-destroy
+    auto target = targets[round % targets.size()];
+    std::vector<std::string> watched;
+    if (target == "destroying") { // delete an older running one, kill while it goes
       for (auto& [id, token] : acked)
-        if (!deleted.count(id)) {
-          auto r = daemon.call("DELETE", "/api/v1/sessions/" + id, {},
-                               {{"X-Manage-Token", token}}, 500);
+        if (!deleted.count(id) && get(id).value("state", "") == "running") {
+          daemon.call("DELETE", "/api/v1/sessions/" + id, {}, {{"X-Manage-Token", token}}, 500);
           deleted.insert(id);
+          watched.push_back(id);
           break;
         }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds{delay_ms(rng)});
-    for (auto& id : fresh) { // where the kill lands, and what was acknowledged
-      auto s = get(id);
-      phases_at_kill[s.is_object() ? s.value("state", "?") : "?"]++;
-      seen[id] = events(id);
+    for (int k = 0; k < 2; ++k) { // unique prompts: no prompt-cache hits
+      auto [id, token] = create_with_token("a counter, session " + std::to_string(++session_no));
+      if (!id.empty()) {
+        acked[id] = token;
+        watched.push_back(id);
+      }
     }
+    // Aim: poll until a watched session is in the target phase (≤ 8 s).
+    std::string observed = "?";
+    auto deadline = clock_type::now() + 8s;
+    while (clock_type::now() < deadline) {
+      bool hit = false;
+      for (auto& id : watched) {
+        auto st = get(id).value("state", "?");
+        if (st == target) {
+          hit = true;
+          observed = st;
+          break;
+        }
+      }
+      if (hit)
+        break;
+      std::this_thread::sleep_for(10ms);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{jitter_ms(rng)});
+    if (observed == "?") // missed it: record where the newest one is instead
+      observed = watched.empty() ? "?" : get(watched.back()).value("state", "?");
+    phases_at_kill[observed]++;
+    for (auto& id : watched) // what was acknowledged before the kill
+      seen[id] = events(id);
     auto status = daemon.signal_and_wait(SIGKILL);
     ASSERT_EQ(status, 128 + SIGKILL);
   }
@@ -236,12 +193,15 @@ TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
     phases += " " + p + "=" + std::to_string(n);
   std::cout << "[ figures ] kills=" << rounds << " sessions=" << acked.size()
             << " running=" << running << " destroyed=" << destroyed
-            << " | state of the newest sessions at each kill:" << phases
+            << " | phase seen just before each kill:" << phases
             << " | settled " << settled_ms << " ms after the last restart"
             << " | acknowledged events checked=" << checked
             << " redeploy events=" << redeployed << "\n";
   EXPECT_GE(rounds, 20);
-  EXPECT_GE(phases_at_kill.size(), 2u) << "kills should land in several phases";
+  int phases_hit = 0;
+  for (auto& t : targets)
+    phases_hit += phases_at_kill.count(t) ? 1 : 0;
+  EXPECT_GE(phases_hit, 4) << "kills should land in (nearly) every phase:" << phases;
 }
 
 // SIGTERM: exits 0, the apps keep serving while spawnd is down, and the
@@ -250,7 +210,7 @@ TEST_F(recovery_functest, SigtermRestartKeepsAppsServing) {
   auto& daemon = start("termtest");
   std::vector<std::string> ids;
   for (auto type : {"webapp", "api"}) {
-    auto [id, token] = create("a notes app to keep", type);
+    auto [id, token] = create_with_token("a notes app to keep", type);
     ASSERT_FALSE(id.empty());
     ids.push_back(id);
   }
@@ -280,7 +240,7 @@ TEST_F(recovery_functest, SigtermRestartKeepsAppsServing) {
 // app serves again; the log says what happened.
 TEST_F(recovery_functest, KilledContainerIsRestartedByTheHealthCheck) {
   start("healthtest");
-  auto [id, token] = create("a pomodoro timer");
+  auto [id, token] = create_with_token("a pomodoro timer");
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(wait_running(id).value("state", ""), "running");
   spawn::http_request kill;
@@ -301,7 +261,7 @@ TEST_F(recovery_functest, KilledContainerIsRestartedByTheHealthCheck) {
 // artifact: same session, same code, a new container.
 TEST_F(recovery_functest, DeletedContainerIsRedeployedFromItsArtifact) {
   start("redeploytest");
-  auto [id, token] = create("a quiz about planets");
+  auto [id, token] = create_with_token("a quiz about planets");
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(wait_running(id).value("state", ""), "running");
   auto before = get_url(get(id)["app_url"].get<std::string>());
@@ -327,7 +287,7 @@ TEST_F(recovery_functest, DeletedContainerIsRedeployedFromItsArtifact) {
 // period is over; its resources are freed and the user sees the reason.
 TEST_F(recovery_functest, AppUnhealthyPastTheGraceFails) {
   start("gracetest", {{"SPAWN_HEALTH_GRACE_MS", "2000"}});
-  auto [id, token] = create("a counter");
+  auto [id, token] = create_with_token("a counter");
   ASSERT_FALSE(id.empty());
   ASSERT_EQ(wait_running(id).value("state", ""), "running");
   spawn::docker_engine engine;

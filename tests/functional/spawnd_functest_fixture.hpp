@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -479,5 +480,97 @@ inline void spawnd_functest::run_lifecycle(
   EXPECT_EQ(again->status, 202) << "destroying twice must be fine: " << again->body;
 }
 
+
+/// A spawnd of the test's own, restartable as the same node (SIGKILL,
+/// SIGTERM, outages): health checks every 0.5 s, orphan scans every second.
+/// Its log tail is printed when the test failed.
+class own_spawnd_functest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string why;
+    if (!spawn::test::functional_prereqs(why))
+      GTEST_SKIP() << "functional prerequisites missing: " << why;
+  }
+
+  void TearDown() override {
+    if (HasFailure() && daemon_)
+      std::cerr << "spawnd log (" << daemon_->log_path() << "), last lines:\n"
+                << daemon_->log_tail(80) << '\n';
+  }
+
+  spawnd_process& start(const std::string& name,
+                        std::map<std::string, std::string> extra = {}) {
+    auto opts = spawnd_functest::options(name);
+    opts.env["SPAWN_HEALTH_INTERVAL_MS"] = "500";
+    opts.env["SPAWN_RECOVERY_ORPHAN_SCAN_INTERVAL_MS"] = "1000";
+    for (auto& [k, v] : extra)
+      opts.env[k] = v;
+    opts.wait_ready = true;
+    daemon_ = std::make_unique<spawnd_process>(opts);
+    EXPECT_TRUE(daemon_->start()) << daemon_->error();
+    return *daemon_;
+  }
+
+  spawnd_process& d() {
+    return *daemon_;
+  }
+
+  /// POST a session; returns {id, token}, or empty ids after a failure.
+  std::pair<std::string, std::string> create_with_token(const std::string& prompt,
+                                                        const std::string& type = "webapp") {
+    auto res = d().call("POST", "/api/v1/sessions",
+                        json{{"prompt", prompt}, {"app_type", type}}.dump());
+    if (!res || res->status != 201) {
+      ADD_FAILURE() << "POST → "
+                    << (res ? std::to_string(res->status) + " " + res->body
+                            : spawn::message_of(res.error()));
+      return {};
+    }
+    auto s = parse_or_null(res->body);
+    return {s.value("id", ""), s.value("manage_token", "")};
+  }
+
+  std::string create(const std::string& prompt, const std::string& type = "webapp") {
+    return create_with_token(prompt, type).first;
+  }
+
+  /// GET a session; null when it cannot be read.
+  json get(const std::string& id) {
+    auto res = d().call("GET", "/api/v1/sessions/" + id);
+    if (!res || res->status != 200)
+      return nullptr;
+    return parse_or_null(res->body);
+  }
+
+  std::vector<json> events(const std::string& id) {
+    auto res = d().call("GET", "/api/v1/sessions/" + id + "/events");
+    if (!res || res->status != 200)
+      return {};
+    auto j = parse_or_null(res->body);
+    return j.is_object() && j["events"].is_array() ? j["events"].get<std::vector<json>>()
+                                                   : std::vector<json>{};
+  }
+
+  /// Polls until `pred(session)` or the deadline; returns the last answer.
+  json wait_for(const std::string& id, std::function<bool(const json&)> pred,
+                std::chrono::milliseconds within) {
+    auto deadline = clock_type::now() + within;
+    json s;
+    while (clock_type::now() < deadline) {
+      s = get(id);
+      if (!s.is_null() && pred(s))
+        return s;
+      std::this_thread::sleep_for(100ms);
+    }
+    return s;
+  }
+
+  json wait_state(const std::string& id, const std::string& state,
+                  std::chrono::milliseconds within) {
+    return wait_for(id, [&](const json& s) { return s.value("state", "") == state; }, within);
+  }
+
+  std::unique_ptr<spawnd_process> daemon_;
+};
 
 } // namespace spawn::test::functest

@@ -283,6 +283,28 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
     }
   EXPECT_TRUE(found) << "this node registered itself: " << nodes;
 
+  // Restart the session's actor (the manager's crash path): a new actor adopts
+  // the running app from the store; nothing else changes.
+  expect_error(d_->call("POST", "/admin/v1/sessions/" + id + "/restart"), 401,
+               "restart without the admin token");
+  auto old_actor = actor["actor"].value("id", int64_t{-1});
+  auto restarted = d_->call("POST", "/admin/v1/sessions/" + id + "/restart", {}, bearer(admin_token));
+  ASSERT_TRUE(restarted && restarted->status == 200) << (restarted ? restarted->body : "");
+  auto r = parse_or_null(restarted->body);
+  EXPECT_EQ(r.value("previous_actor", int64_t{-2}), old_actor) << r;
+  EXPECT_NE(r.value("actor", old_actor), old_actor) << r;
+  auto again = get("/api/v1/sessions/" + id);
+  EXPECT_EQ(again.value("state", ""), "running") << again;
+  EXPECT_EQ(again.value("app_url", ""), running.value("app_url", "")) << again;
+  auto page = get_url(again.value("app_url", ""));
+  EXPECT_TRUE(page && page->status == 200) << "the app stopped serving after the restart";
+  auto new_actor = get("/admin/v1/sessions/" + id, bearer(admin_token));
+  EXPECT_EQ(new_actor["actor"].value("id", int64_t{-1}), r.value("actor", int64_t{-3})) << new_actor;
+  expect_error(d_->call("POST", "/admin/v1/sessions/s00000000000/restart", {}, bearer(admin_token)),
+               409, "restart of a session no actor holds");
+  expect_error(d_->call("POST", "/admin/v1/sessions/not-an-id/restart", {}, bearer(admin_token)),
+               404, "restart of a malformed id");
+
   // Forced destroy, without the manage token.
   auto forced = d_->call("DELETE", "/admin/v1/sessions/" + id, {}, bearer(admin_token));
   ASSERT_TRUE(forced && forced->status == 202) << (forced ? forced->body : "");

@@ -1,21 +1,26 @@
 // The session actors in process, against the real PostgreSQL and Docker engine,
 // with a generator double (it stands in for an LLM backend) that fails on
 // purpose: retries with backoff, then failure and clean-up with no container
-// left behind; destroy racing provisioning.
+// left behind; destroy racing provisioning. Supervision (issue 7): a crashed
+// session actor is respawned from the store; adapters that throw, a worker
+// that crashes and one that hangs each cost one retried step.
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/session_manager.hpp"
 #include "actors/warm_pool.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
+#include "infra/app_slot.hpp"
 #include "infra/docker_engine.hpp"
 #include "infra/template_generator.hpp"
 #include "persistence/pg_store.hpp"
@@ -45,6 +50,58 @@ public:
 private:
   int failures_;
   std::atomic<int> calls_{0};
+};
+
+/// What goes wrong in `misbehaving_generator`'s first calls.
+enum class misbehaviour { throw_std, throw_other, hang };
+
+/// Misbehaves in its first `times` calls, then delegates to the template generator.
+class misbehaving_generator : public generator {
+public:
+  misbehaving_generator(misbehaviour how, int times, std::chrono::milliseconds hang = 0ms)
+    : how_(how), times_(times), hang_(hang) {
+  }
+  std::string name() const override {
+    return "misbehaving";
+  }
+  caf::expected<generated_app> generate(const generation_request& req) override {
+    if (calls_++ < times_) {
+      switch (how_) {
+        case misbehaviour::throw_std: throw std::runtime_error("the SDK tripped over a null");
+        case misbehaviour::throw_other: throw 42; // not even a std::exception
+        case misbehaviour::hang: std::this_thread::sleep_for(hang_); break;
+      }
+    }
+    return template_generator{}.generate(req);
+  }
+  int calls() const {
+    return calls_;
+  }
+
+private:
+  misbehaviour how_;
+  int times_;
+  std::chrono::milliseconds hang_;
+  std::atomic<int> calls_{0};
+};
+
+/// The real Docker engine, but its first `throws` container starts throw.
+class throwing_engine : public docker_engine {
+public:
+  explicit throwing_engine(int throws) : throws_(throws) {
+  }
+  caf::expected<container_info> run(const container_spec& spec) override {
+    if (runs_++ < throws_)
+      throw std::runtime_error("socket read on a closed descriptor");
+    return docker_engine::run(spec);
+  }
+  int runs() const {
+    return runs_;
+  }
+
+private:
+  int throws_;
+  std::atomic<int> runs_{0};
 };
 
 class session_actor_test : public ::testing::Test {
@@ -78,10 +135,12 @@ protected:
   }
 
   /// Starts a node whose generator is `gen`, with a cold pool and quick retries.
-  void start(std::shared_ptr<generator> gen, int max_attempts) {
+  void start(std::shared_ptr<generator> gen, int max_attempts,
+             const std::string& generation_timeout_ms = "600000") {
     auto cfg = parse_config(R"({"runtime": {"warm_pool_size": 0},
-      "sessions": {"retry_backoff_ms": 50, "phase_timeout_ms": 20000}})");
-    ASSERT_TRUE(cfg);
+      "sessions": {"retry_backoff_ms": 50, "phase_timeout_ms": 20000},
+      "generation": {"timeout_ms": )" + generation_timeout_ms + "}}");
+    ASSERT_TRUE(cfg) << message_of(cfg.error());
     cfg->max_attempts = max_attempts;
     cfg->node_id = node_id_;
     cfg->state_dir = state_dir_.string();
@@ -143,6 +202,34 @@ protected:
     return rec;
   }
 
+  /// Restarts the session's actor through the manager (its crash path).
+  nlohmann::json restart_actor(const std::string& id) {
+    caf::scoped_actor self{sys_};
+    nlohmann::json out;
+    self->request(manager_, 60s, atoms::restart::value, id)
+      .receive([&](std::string& body) { out = nlohmann::json::parse(body); },
+               [&](caf::error& err) { ADD_FAILURE() << "restart: " << message_of(err); });
+    return out;
+  }
+
+  /// This node's containers that belong to session `id` (any name).
+  int containers_of(const std::string& id) {
+    int n = 0;
+    if (auto all = runtime_->list_labelled("spawnai.node"))
+      for (auto& c : *all)
+        if (c.labels["spawnai.node"] == node_id_ && c.labels["spawnai.session"] == id)
+          ++n;
+    return n;
+  }
+
+  int warnings_with(const std::string& id, const std::string& needle) {
+    int n = 0;
+    for (auto& ev : events(id))
+      if (ev.level == "warn" && ev.message.find(needle) != std::string::npos)
+        ++n;
+    return n;
+  }
+
   bool container_exists(const std::string& id) {
     auto info = runtime_->inspect("spawnai-" + id);
     return static_cast<bool>(info);
@@ -154,6 +241,7 @@ protected:
   std::string node_id_ = "test-" + new_session_id();
   std::filesystem::path state_dir_;
   std::shared_ptr<docker_engine> runtime_;
+  std::string prompt_ = "a counter " + new_session_id(); // no prompt-cache hits across runs
   node_context ctx_;
   caf::actor manager_;
 };
@@ -228,5 +316,118 @@ TEST_F(session_actor_test, pgtest_dockertest_wrong_token_is_refused) {
   self->request(manager_, 30s, atoms::destroy::value, c.session.id, c.manage_token)
     .receive([&](session_record&) {}, [&](caf::error& err) { FAIL() << message_of(err); });
   EXPECT_EQ(wait_for(c.session.id, phase::destroyed).state, phase::destroyed);
+  stop();
+}
+
+// --- supervision (issue 7) ---
+
+TEST_F(session_actor_test, pgtest_dockertest_a_crashed_running_session_actor_is_respawned) {
+  start(std::make_shared<template_generator>(), 3);
+  auto c = create(prompt_);
+  auto before = wait_for(c.session.id, phase::running);
+  ASSERT_EQ(before.state, phase::running);
+  auto events_before = events(c.session.id);
+  auto answer = restart_actor(c.session.id);
+  ASSERT_TRUE(answer.is_object());
+  EXPECT_TRUE(answer["actor"].is_number());
+  EXPECT_NE(answer["actor"], answer["previous_actor"]);
+  auto after = get(c.session.id);
+  EXPECT_EQ(after.state, phase::running);
+  EXPECT_EQ(after.container_id, before.container_id) << "the app was re-adopted, not redone";
+  EXPECT_EQ(after.expires_at, before.expires_at) << "the timer keeps the remaining time";
+  EXPECT_EQ(containers_of(c.session.id), 1);
+  EXPECT_TRUE(wait_until_answers(after.app_url, 5000)) << after.app_url;
+  // Nothing the crashed actor had announced is lost.
+  auto events_after = events(c.session.id);
+  ASSERT_GE(events_after.size(), events_before.size());
+  for (size_t i = 0; i < events_before.size(); ++i) {
+    EXPECT_EQ(events_after[i].seq, events_before[i].seq);
+    EXPECT_EQ(events_after[i].message, events_before[i].message);
+  }
+  // The new actor is the session's owner: it answers and destroys.
+  caf::scoped_actor self{sys_};
+  self->request(manager_, 30s, atoms::destroy::value, c.session.id, c.manage_token)
+    .receive([&](session_record&) {}, [&](caf::error& err) { FAIL() << message_of(err); });
+  EXPECT_EQ(wait_for(c.session.id, phase::destroyed).state, phase::destroyed);
+  EXPECT_EQ(containers_of(c.session.id), 0);
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_a_session_actor_crashed_mid_generation_resumes) {
+  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::hang, 1, 1500ms);
+  start(gen, 3);
+  auto c = create(prompt_);
+  auto mid = wait_for(c.session.id, phase::generating);
+  ASSERT_EQ(mid.state, phase::generating) << "never seen generating";
+  restart_actor(c.session.id); // answers once the new actor has decided
+  auto rec = wait_for(c.session.id, phase::running);
+  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+  EXPECT_EQ(gen->calls(), 2) << "the phase is redone once by the new actor";
+  EXPECT_EQ(containers_of(c.session.id), 1) << "the crashed actor's container is not kept twice";
+  EXPECT_TRUE(wait_until_answers(rec.app_url, 5000));
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_restarting_an_ended_session_is_refused) {
+  start(std::make_shared<template_generator>(), 3);
+  caf::scoped_actor self{sys_};
+  self->request(manager_, 30s, atoms::restart::value, std::string{"s_nosuchsession00000000"})
+    .receive([&](std::string&) { ADD_FAILURE() << "restarted a session nobody holds"; },
+             [&](caf::error& err) { EXPECT_EQ(code_of(err), errc::conflict); });
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_a_generator_that_throws_is_one_failed_attempt) {
+  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::throw_std, 1);
+  start(gen, 3);
+  auto c = create(prompt_);
+  auto rec = wait_for(c.session.id, phase::running);
+  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+  EXPECT_EQ(gen->calls(), 2);
+  EXPECT_EQ(warnings_with(c.session.id, "threw"), 1);
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_a_crashed_generation_worker_is_one_failed_attempt) {
+  // `throw 42` escapes the worker's handler: the worker actor dies. The session
+  // hears it twice (the failed request and the down message) and retries once.
+  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::throw_other, 1);
+  start(gen, 3);
+  auto c = create(prompt_);
+  auto rec = wait_for(c.session.id, phase::running);
+  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+  std::this_thread::sleep_for(500ms); // a second, duplicate retry would show by now
+  EXPECT_EQ(gen->calls(), 2);
+  EXPECT_EQ(warnings_with(c.session.id, "generation failed"), 1);
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_a_hung_generation_worker_is_replaced) {
+  // generation.timeout_ms 1 s; the first call hangs 6 s. The retry must not
+  // queue behind the stuck worker (the actor system waits for its thread at
+  // the end of the test).
+  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::hang, 1, 6000ms);
+  start(gen, 3, "1000");
+  auto t0 = std::chrono::steady_clock::now();
+  auto c = create(prompt_);
+  auto rec = wait_for(c.session.id, phase::running);
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+  EXPECT_LT(took, 5s) << "the retry waited for the hung worker";
+  EXPECT_EQ(gen->calls(), 2);
+  EXPECT_EQ(warnings_with(c.session.id, "timeout"), 1);
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_a_container_runtime_that_throws_is_retried) {
+  auto engine = std::make_shared<throwing_engine>(1);
+  runtime_ = engine;
+  start(std::make_shared<template_generator>(), 3);
+  auto c = create(prompt_);
+  auto rec = wait_for(c.session.id, phase::running);
+  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+  EXPECT_EQ(engine->runs(), 2);
+  EXPECT_EQ(warnings_with(c.session.id, "threw"), 1);
+  EXPECT_EQ(containers_of(c.session.id), 1);
   stop();
 }

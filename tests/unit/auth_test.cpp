@@ -51,7 +51,8 @@ TEST(auth_test, json_log_lines_parse_whatever_the_message) {
     EXPECT_EQ(j["level"], "info");
     EXPECT_EQ(j["time"], "2023-11-14T22:13:20.123Z");
     EXPECT_EQ(j["logger"], "spawnd");
-    if (msg.find('\xff') == std::string::npos)
+    if (msg.find('\xff') == std::string::npos) {
       EXPECT_EQ(j["msg"], msg);
+    }
   }
 }
