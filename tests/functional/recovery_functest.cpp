@@ -58,7 +58,7 @@ protected:
 // acknowledged session ends running or destroyed, containers and sessions
 // match one to one, and every event seen before a kill is still in the log.
 // Generation goes through a slow model (a test double of an OpenAI-compatible
-// server streaming for ~1.5 s), so that each round can aim its kill at one
+// server streaming for ~2.7 s), so that each round can aim its kill at one
 // phase in turn: it polls the newest sessions until one is in that phase,
 // waits a random 0–60 ms more, then kills.
 TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
@@ -72,7 +72,7 @@ TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
   spawn::test::llm_test_server model;
   auto reply = spawn::test::sse_reply(
     spawn::test::openai_stream(spawn::test::webapp_manifest("Killed And Back"), 300, 500, 6));
-  reply.delay_between_ms = 250; // ~1.5 s of streaming per generation
+  reply.delay_between_ms = 450; // ~2.7 s of streaming per generation
   model.set_default(reply);
   auto& daemon = start("killtest", {{"SPAWN_GENERATION_CHAIN", "openai"},
                                     {"SPAWN_GENERATION_OPENAI_BASE_URL", model.base_url()},

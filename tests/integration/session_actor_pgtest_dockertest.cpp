@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -104,6 +106,34 @@ private:
   std::atomic<int> runs_{0};
 };
 
+/// The real Docker engine, but each inspect takes `delay` and the most
+/// inspects in flight at once is recorded (recovery must be bounded).
+class slow_inspect_engine : public docker_engine {
+public:
+  explicit slow_inspect_engine(std::chrono::milliseconds delay) : delay_(delay) {
+  }
+  caf::expected<container_info> inspect(const std::string& id) override {
+    auto now = ++in_flight_;
+    for (auto seen = max_in_flight_.load(); now > seen;)
+      max_in_flight_.compare_exchange_weak(seen, now);
+    std::this_thread::sleep_for(delay_);
+    auto out = docker_engine::inspect(id);
+    --in_flight_;
+    ++done_;
+    return out;
+  }
+  int max_in_flight() const {
+    return max_in_flight_;
+  }
+  int done() const {
+    return done_;
+  }
+
+private:
+  std::chrono::milliseconds delay_;
+  std::atomic<int> in_flight_{0}, max_in_flight_{0}, done_{0};
+};
+
 class session_actor_test : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -136,12 +166,15 @@ protected:
 
   /// Starts a node whose generator is `gen`, with a cold pool and quick retries.
   void start(std::shared_ptr<generator> gen, int max_attempts,
-             const std::string& generation_timeout_ms = "600000") {
+             const std::string& generation_timeout_ms = "600000", int recovery_parallelism = 8) {
     auto cfg = parse_config(R"({"runtime": {"warm_pool_size": 0},
       "sessions": {"retry_backoff_ms": 50, "phase_timeout_ms": 20000},
+      "recovery": {"parallelism": )" + std::to_string(recovery_parallelism) + R"(},
       "generation": {"timeout_ms": )" + generation_timeout_ms + "}}");
     ASSERT_TRUE(cfg) << message_of(cfg.error());
     cfg->max_attempts = max_attempts;
+    cfg->active_per_owner = 100; // the tests create several sessions as one owner
+    cfg->creations_per_window = 100;
     cfg->node_id = node_id_;
     cfg->state_dir = state_dir_.string();
     node_context ctx;
@@ -200,6 +233,16 @@ protected:
       std::this_thread::sleep_for(100ms);
     }
     return rec;
+  }
+
+  /// The manager's readiness answer (JSON).
+  nlohmann::json ready() {
+    caf::scoped_actor self{sys_};
+    nlohmann::json out;
+    self->request(manager_, 30s, atoms::ready::value)
+      .receive([&](std::string& body) { out = nlohmann::json::parse(body); },
+               [&](caf::error& err) { ADD_FAILURE() << "ready: " << message_of(err); });
+    return out;
   }
 
   /// Restarts the session's actor through the manager (its crash path).
@@ -429,5 +472,59 @@ TEST_F(session_actor_test, pgtest_dockertest_a_container_runtime_that_throws_is_
   EXPECT_EQ(engine->runs(), 2);
   EXPECT_EQ(warnings_with(c.session.id, "threw"), 1);
   EXPECT_EQ(containers_of(c.session.id), 1);
+  stop();
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_recovery_is_parallel_bounded_and_gates_readiness) {
+  // Six running sessions; the node stops (its apps keep running) and a new
+  // manager adopts them through an engine whose inspects take 400 ms, with
+  // recovery.parallelism 2: never more than 2 checks at once, not ready until
+  // all six have checked, then all six still running in the same containers.
+  start(std::make_shared<template_generator>(), 3);
+  std::map<std::string, std::string> containers;
+  for (int i = 0; i < 6; ++i) {
+    auto c = create(prompt_ + " #" + std::to_string(i));
+    containers[c.session.id] = "";
+  }
+  for (auto& [id, container] : containers) {
+    auto rec = wait_for(id, phase::running);
+    ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+    container = rec.container_id;
+  }
+  stop();
+  std::this_thread::sleep_for(500ms);
+
+  auto engine = std::make_shared<slow_inspect_engine>(400ms);
+  runtime_ = engine;
+  auto t0 = std::chrono::steady_clock::now();
+  start(std::make_shared<template_generator>(), 3, "600000", 2);
+  int not_ready_answers = 0, not_ready_while_checking = 0;
+  nlohmann::json r;
+  for (int i = 0; i < 200; ++i) {
+    r = ready();
+    if (r.value("recovered", false))
+      break;
+    ++not_ready_answers;
+    EXPECT_FALSE(r.value("ready", true)) << r;
+    if (engine->done() > 0 && engine->done() < 6)
+      ++not_ready_while_checking;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::steady_clock::now() - t0);
+  ASSERT_TRUE(r.value("recovered", false)) << r;
+  EXPECT_TRUE(r.value("ready", false)) << r;
+  EXPECT_GE(engine->done(), 6) << "recovered before every session had checked its container";
+  EXPECT_LE(engine->max_in_flight(), 2) << "more checks at once than recovery.parallelism";
+  EXPECT_EQ(engine->max_in_flight(), 2) << "the checks did not run in parallel";
+  EXPECT_GT(not_ready_while_checking, 0) << "readiness never seen false during recovery";
+  std::cout << "[ figures ] 6 sessions re-adopted, parallelism 2, inspect 400 ms: recovered after "
+            << took.count() << " ms (serial would be ~2400, unbounded ~400); max in flight "
+            << engine->max_in_flight() << "; not-ready answers " << not_ready_answers << "\n";
+  for (auto& [id, container] : containers) {
+    auto rec = get(id);
+    EXPECT_EQ(rec.state, phase::running) << id;
+    EXPECT_EQ(rec.container_id, container) << id << " was not re-adopted in place";
+  }
   stop();
 }
