@@ -94,13 +94,12 @@ struct api_server::impl {
 
   void list(const request_handle_t& req) {
     session_filter f;
-    std::string keyed_owner; // with API keys required, callers list only their own
-    if (cfg->api_keys_required) {
-      auto owner = caller_owner(req, *cfg, keys.get());
-      if (!owner)
-        return reply_error(req, owner.error());
-      keyed_owner = *owner;
-    }
+    // Callers list only their own sessions (their API key's owner, or their
+    // address without one): prompts are private. Admins list every session
+    // at /admin/v1/sessions.
+    auto caller = caller_owner(req, *cfg, keys.get());
+    if (!caller)
+      return reply_error(req, caller.error());
     try {
       auto qp = restinio::parse_query(req->header().query());
       if (qp.has("state"))
@@ -121,8 +120,11 @@ struct api_server::impl {
     if (f.limit < 1 || f.limit > 500 || f.offset < 0)
       return reply_error(req, restinio::status_bad_request(), "invalid_input",
                          "limit must be 1-500 and offset >= 0");
-    if (!keyed_owner.empty())
-      f.owner = keyed_owner;
+    if (!f.owner.empty() && f.owner != *caller)
+      return reply_error(req, restinio::status_forbidden(), "forbidden",
+                         "you can list only your own sessions; admins list every session at "
+                         "/admin/v1/sessions");
+    f.owner = *caller;
     auto base = base_url;
     ask<std::vector<session_record>>(
       sys, manager, req,

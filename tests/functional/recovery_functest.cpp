@@ -76,7 +76,9 @@ TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
   model.set_default(reply);
   auto& daemon = start("killtest", {{"SPAWN_GENERATION_CHAIN", "openai"},
                                     {"SPAWN_GENERATION_OPENAI_BASE_URL", model.base_url()},
-                                    {"SPAWN_GENERATION_OPENAI_MODEL", "slow-test-model"}});
+                                    {"SPAWN_GENERATION_OPENAI_MODEL", "slow-test-model"},
+                                    // 45 running apps probed every 0.5 s would swamp 2 cores
+                                    {"SPAWN_HEALTH_INTERVAL_MS", "5000"}});
   ASSERT_TRUE(daemon.running());
   std::map<std::string, std::string> acked; // id → token
   std::map<std::string, std::vector<json>> seen; // events acknowledged by a read
@@ -107,11 +109,13 @@ TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
     }
     // Aim: poll until a watched session is in the target phase (≤ 8 s).
     std::string observed = "?";
+    std::set<std::string> states_seen;
     auto deadline = clock_type::now() + 8s;
     while (clock_type::now() < deadline) {
       bool hit = false;
       for (auto& id : watched) {
         auto st = get(id).value("state", "?");
+        states_seen.insert(st);
         if (st == target) {
           hit = true;
           observed = st;
@@ -123,8 +127,14 @@ TEST_F(recovery_functest, SigkillAtRandomPointsLosesNothing) {
       std::this_thread::sleep_for(10ms);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{jitter_ms(rng)});
-    if (observed == "?") // missed it: record where the newest one is instead
+    if (observed == "?") { // missed it: record where the newest one is instead
       observed = watched.empty() ? "?" : get(watched.back()).value("state", "?");
+      std::string seen_list;
+      for (auto& x : states_seen)
+        seen_list += " " + x;
+      std::cout << "[ aim ] round " << round << ": " << target << " not seen in 8 s; seen:"
+                << seen_list << "\n";
+    }
     phases_at_kill[observed]++;
     for (auto& id : watched) // what was acknowledged before the kill
       seen[id] = events(id);

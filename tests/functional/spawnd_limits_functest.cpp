@@ -320,6 +320,28 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   EXPECT_EQ(dead.value("live", true), false) << dead;
   auto final_scrape = scrape();
   EXPECT_GE(sample(final_scrape, "spawn_http_requests_total{route=\"DELETE /admin/v1/sessions/:id\",status=\"202\"}"), 1);
+
+  // Prompts are private: a caller lists only its own sessions, admins all.
+  auto bob = "bob-" + d_->node_id();
+  auto made = d_->call("POST", "/admin/v1/keys", json{{"owner", bob}}.dump(), bearer(admin_token));
+  ASSERT_TRUE(made && made->status == 201) << (made ? made->body : "");
+  auto bob_key = parse_or_null(made->body).value("key", "");
+  auto bobs = post_session("bob's secret diary", bearer(bob_key));
+  ASSERT_TRUE(bobs && bobs->status == 201) << (bobs ? bobs->body : "");
+  auto bob_id = parse_or_null(bobs->body).value("id", "");
+  auto anonymous = get("/api/v1/sessions?limit=500");
+  ASSERT_TRUE(anonymous["sessions"].is_array()) << anonymous;
+  for (auto& x : anonymous["sessions"]) {
+    EXPECT_NE(x.value("id", ""), bob_id) << "an anonymous caller listed bob's session";
+    EXPECT_NE(x.value("prompt", ""), "bob's secret diary");
+  }
+  expect_error(d_->call("GET", "/api/v1/sessions?owner=" + bob), 403, "listing someone else's");
+  auto bob_list = get("/api/v1/sessions", bearer(bob_key));
+  ASSERT_EQ(bob_list["sessions"].size(), 1u) << bob_list;
+  EXPECT_EQ(bob_list["sessions"][0].value("id", ""), bob_id);
+  auto all = get("/admin/v1/sessions?owner=" + bob, bearer(admin_token));
+  ASSERT_EQ(all["sessions"].size(), 1u) << all;
+  d_->call("DELETE", "/admin/v1/sessions/" + bob_id, {}, bearer(admin_token));
 }
 
 TEST_F(spawnd_limits_functest, costs_accrue_warn_past_150_percent_and_are_billed_at_destroy) {
