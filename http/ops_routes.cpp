@@ -162,34 +162,29 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
     return accepted();
   });
 
-  r.http_get("/admin/v1/sessions/:id", [=, &sys](auto req, auto params) {
-    if (!admin_ok(req, *cfg))
+  // An admin call on one session: asks the manager `(atom, id)` and answers
+  // its JSON with 200.
+  auto session_json_call = [=, &sys](auto atom) {
+    return [=, &sys](auto req, auto params) {
+      if (!admin_ok(req, *cfg))
+        return accepted();
+      if (auto id = path_session_id(req, params))
+        ask<std::string>(
+          sys, manager, req,
+          [](const request_handle_t& rq, std::string& body) {
+            reply_json_string(rq, restinio::status_ok(), body);
+          },
+          atom, *id);
       return accepted();
-    if (auto id = path_session_id(req, params))
-      ask<std::string>(
-        sys, manager, req,
-        [](const request_handle_t& rq, std::string& body) {
-          reply_json_string(rq, restinio::status_ok(), body);
-        },
-        atoms::introspect::value, *id);
-    return accepted();
-  });
+    };
+  };
+
+  r.http_get("/admin/v1/sessions/:id", session_json_call(atoms::introspect::value));
 
   // Restarts the session's actor from its persisted state (the manager's
   // crash path): for an actor that looks wedged. 200 once the new one has
   // checked reality; 409 when no actor holds the session on this node.
-  r.http_post("/admin/v1/sessions/:id/restart", [=, &sys](auto req, auto params) {
-    if (!admin_ok(req, *cfg))
-      return accepted();
-    if (auto id = path_session_id(req, params))
-      ask<std::string>(
-        sys, manager, req,
-        [](const request_handle_t& rq, std::string& body) {
-          reply_json_string(rq, restinio::status_ok(), body);
-        },
-        atoms::restart::value, *id);
-    return accepted();
-  });
+  r.http_post("/admin/v1/sessions/:id/restart", session_json_call(atoms::restart::value));
 
   r.http_delete("/admin/v1/sessions/:id", [=, &sys](auto req, auto params) {
     if (!admin_ok(req, *cfg))

@@ -18,37 +18,27 @@ constexpr const char* admin_token = "functest-admin-token-0123456789";
 
 using headers_t = std::vector<std::pair<std::string, std::string>>;
 
-class spawnd_limits_functest : public ::testing::Test {
+class spawnd_limits_functest : public own_spawnd_functest {
 protected:
-  void SetUp() override {
-    if (!spawn::test::functional_prereqs(why_))
-      GTEST_SKIP() << "functional prerequisites missing: " << why_;
-  }
-
-  void TearDown() override {
-    if (HasFailure() && d_)
-      std::cerr << "spawnd log (" << d_->log_path() << "), last lines:\n"
-                << d_->log_tail(60) << '\n';
-  }
-
-  /// Starts a spawnd with the suite's base environment plus `env`.
+  /// Starts a spawnd with the suite's base environment plus `env` (no quick
+  /// health checks: cost accrual and limits are measured undisturbed).
   spawnd_process& start(const std::string& name, std::map<std::string, std::string> env) {
     auto opts = spawnd_functest::options(name);
     for (auto& [k, v] : env)
       opts.env[k] = v;
-    d_ = std::make_unique<spawnd_process>(opts);
-    EXPECT_TRUE(d_->start()) << d_->error();
-    return *d_;
+    daemon_ = std::make_unique<spawnd_process>(opts);
+    EXPECT_TRUE(daemon_->start()) << daemon_->error();
+    return *daemon_;
   }
 
   caf::expected<spawn::http_response> post_session(const std::string& prompt,
                                                    headers_t headers = {}) {
     json req{{"prompt", prompt}, {"app_type", "webapp"}, {"ttl_seconds", 300}};
-    return d_->call("POST", "/api/v1/sessions", req.dump(), std::move(headers));
+    return daemon_->call("POST", "/api/v1/sessions", req.dump(), std::move(headers));
   }
 
   json get(const std::string& path, headers_t headers = {}) {
-    auto res = d_->call("GET", path, {}, std::move(headers));
+    auto res = daemon_->call("GET", path, {}, std::move(headers));
     if (!res || res->status != 200) {
       ADD_FAILURE() << "GET " << path << ": "
                     << (res ? std::to_string(res->status) + " " + res->body
@@ -74,7 +64,7 @@ protected:
 
   void destroy_all(const std::vector<json>& sessions) {
     for (auto& s : sessions)
-      d_->call("DELETE", "/api/v1/sessions/" + s["id"].get<std::string>(), {},
+      daemon_->call("DELETE", "/api/v1/sessions/" + s["id"].get<std::string>(), {},
                {{"X-Manage-Token", s["manage_token"].get<std::string>()}});
   }
 
@@ -92,14 +82,11 @@ protected:
   }
 
   std::string log_text() {
-    std::ifstream in{d_->log_path()};
+    std::ifstream in{daemon_->log_path()};
     std::stringstream buf;
     buf << in.rdbuf();
     return buf.str();
   }
-
-  std::string why_;
-  std::unique_ptr<spawnd_process> d_;
 };
 
 void expect_retry_after(const caf::expected<spawn::http_response>& res, long status,
@@ -131,10 +118,10 @@ TEST_F(spawnd_limits_functest, the_sixth_creation_in_the_window_gets_429_with_re
   auto body = parse_or_null(sixth ? sixth->body : "");
   EXPECT_EQ(body["error"].value("code", ""), "rate_limited") << body;
   // Bad input is refused before the limit and never uses a slot.
-  auto bad = d_->call("POST", "/api/v1/sessions", R"({"prompt": ""})");
+  auto bad = daemon_->call("POST", "/api/v1/sessions", R"({"prompt": ""})");
   expect_error(bad, 400, "empty prompt");
   destroy_all(made);
-  EXPECT_TRUE(d_->running());
+  EXPECT_TRUE(daemon_->running());
 }
 
 TEST_F(spawnd_limits_functest, the_fourth_active_session_gets_429_until_one_ends) {
@@ -153,18 +140,18 @@ TEST_F(spawnd_limits_functest, the_fourth_active_session_gets_429_until_one_ends
   // Token checks on the way: missing, wrong, another session's.
   auto id0 = made[0]["id"].get<std::string>();
   auto tok1 = made[1]["manage_token"].get<std::string>();
-  expect_error(d_->call("DELETE", "/api/v1/sessions/" + id0), 401, "no token");
-  expect_error(d_->call("DELETE", "/api/v1/sessions/" + id0, {},
+  expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0), 401, "no token");
+  expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0, {},
                         {{"X-Manage-Token", std::string(64, 'a')}}),
                403, "wrong token");
-  expect_error(d_->call("DELETE", "/api/v1/sessions/" + id0, {}, {{"X-Manage-Token", tok1}}), 403,
+  expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0, {}, {{"X-Manage-Token", tok1}}), 403,
                "another session's token");
-  expect_error(d_->call("POST", "/api/v1/sessions/" + id0 + "/extend", "{}",
+  expect_error(daemon_->call("POST", "/api/v1/sessions/" + id0 + "/extend", "{}",
                         {{"X-Manage-Token", tok1}}),
                403, "another session's token on extend");
 
   // Once one of them is destroyed, there is room again.
-  auto res = d_->call("DELETE", "/api/v1/sessions/" + id0, {},
+  auto res = daemon_->call("DELETE", "/api/v1/sessions/" + id0, {},
                       {{"X-Manage-Token", made[0]["manage_token"].get<std::string>()}});
   ASSERT_TRUE(res && res->status == 202) << (res ? res->body : message_of(res.error()));
   wait_state(id0, "destroyed");
@@ -183,46 +170,46 @@ TEST_F(spawnd_limits_functest, the_admin_api_needs_the_admin_token) {
   start("limits-admin", {{"SPAWN_ADMIN_TOKEN", admin_token}});
   for (auto path : {"/admin/v1/stats", "/admin/v1/nodes", "/admin/v1/sessions",
                     "/admin/v1/sessions/s00000000000"}) {
-    expect_error(d_->call("GET", path), 401, std::string{"no token: "} + path);
-    expect_error(d_->call("GET", path, {}, bearer("wrong-token-wrong-token")), 403,
+    expect_error(daemon_->call("GET", path), 401, std::string{"no token: "} + path);
+    expect_error(daemon_->call("GET", path, {}, bearer("wrong-token-wrong-token")), 403,
                  std::string{"wrong token: "} + path);
-    expect_error(d_->call("GET", path, {}, {{"Authorization", admin_token}}), 401,
+    expect_error(daemon_->call("GET", path, {}, {{"Authorization", admin_token}}), 401,
                  std::string{"no Bearer scheme: "} + path);
   }
-  expect_error(d_->call("DELETE", "/admin/v1/sessions/s00000000000", {}, bearer("nope-nope-nope")),
+  expect_error(daemon_->call("DELETE", "/admin/v1/sessions/s00000000000", {}, bearer("nope-nope-nope")),
                403, "forced destroy with a wrong token");
-  expect_error(d_->call("POST", "/admin/v1/keys", R"({"owner": "x"})"), 401, "keys without token");
+  expect_error(daemon_->call("POST", "/admin/v1/keys", R"({"owner": "x"})"), 401, "keys without token");
   auto stats = get("/admin/v1/stats", bearer(admin_token));
-  EXPECT_EQ(stats.value("node_id", ""), d_->node_id()) << stats;
+  EXPECT_EQ(stats.value("node_id", ""), daemon_->node_id()) << stats;
   EXPECT_TRUE(stats["generation_queue"].is_object()) << stats;
   // Bad admin input.
-  expect_error(d_->call("GET", "/admin/v1/sessions?state=flying", {}, bearer(admin_token)), 400,
+  expect_error(daemon_->call("GET", "/admin/v1/sessions?state=flying", {}, bearer(admin_token)), 400,
                "unknown state");
-  expect_error(d_->call("GET", "/admin/v1/sessions?limit=0", {}, bearer(admin_token)), 400,
+  expect_error(daemon_->call("GET", "/admin/v1/sessions?limit=0", {}, bearer(admin_token)), 400,
                "bad limit");
-  expect_error(d_->call("GET", "/admin/v1/sessions?colour=red", {}, bearer(admin_token)), 400,
+  expect_error(daemon_->call("GET", "/admin/v1/sessions?colour=red", {}, bearer(admin_token)), 400,
                "unknown parameter");
-  expect_error(d_->call("GET", "/admin/v1/sessions/not-an-id", {}, bearer(admin_token)), 404,
+  expect_error(daemon_->call("GET", "/admin/v1/sessions/not-an-id", {}, bearer(admin_token)), 404,
                "bad id");
-  expect_error(d_->call("GET", "/admin/v1/sessions/s00000000000", {}, bearer(admin_token)), 404,
+  expect_error(daemon_->call("GET", "/admin/v1/sessions/s00000000000", {}, bearer(admin_token)), 404,
                "unknown session");
   for (auto body : {"", "{", R"({"owner": ""})", R"({"owner": "a b"})", R"({"owner": 5})", "[]"})
-    expect_error(d_->call("POST", "/admin/v1/keys", body, bearer(admin_token)), 400,
+    expect_error(daemon_->call("POST", "/admin/v1/keys", body, bearer(admin_token)), 400,
                  std::string{"bad key request: "} + body);
-  expect_error(d_->call("DELETE", "/admin/v1/keys/k00000000000", {}, bearer(admin_token)), 404,
+  expect_error(daemon_->call("DELETE", "/admin/v1/keys/k00000000000", {}, bearer(admin_token)), 404,
                "unknown key");
-  EXPECT_TRUE(d_->running());
+  EXPECT_TRUE(daemon_->running());
   // A node without an admin token refuses every admin call.
-  d_.reset();
+  daemon_.reset();
   start("limits-noadmin", {});
-  expect_error(d_->call("GET", "/admin/v1/stats", {}, bearer(admin_token)), 403,
+  expect_error(daemon_->call("GET", "/admin/v1/stats", {}, bearer(admin_token)), 403,
                "admin API disabled");
 }
 
 TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_actor) {
   start("limits-metrics", {{"SPAWN_ADMIN_TOKEN", admin_token}});
   auto scrape = [&] {
-    auto res = d_->call("GET", "/metrics");
+    auto res = daemon_->call("GET", "/metrics");
     EXPECT_TRUE(res && res->status == 200);
     if (res) {
       EXPECT_NE(res->headers["content-type"].find("text/plain"), std::string::npos);
@@ -263,7 +250,7 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   EXPECT_TRUE(st["attempts"].is_object()) << actor;
   EXPECT_EQ(st["children"].value("timer", false), true) << "a running session has its timer";
 
-  auto listed = get("/admin/v1/sessions?state=running&node=" + d_->node_id(), bearer(admin_token));
+  auto listed = get("/admin/v1/sessions?state=running&node=" + daemon_->node_id(), bearer(admin_token));
   ASSERT_TRUE(listed["sessions"].is_array()) << listed;
   bool found = false;
   for (auto& x : listed["sessions"])
@@ -276,7 +263,7 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   auto nodes = get("/admin/v1/nodes", bearer(admin_token));
   found = false;
   for (auto& n : nodes["nodes"])
-    if (n.value("id", "") == d_->node_id()) {
+    if (n.value("id", "") == daemon_->node_id()) {
       found = true;
       EXPECT_TRUE(is_iso8601_utc(n["heartbeat_at"])) << n;
       EXPECT_LE(n.value("heartbeat_age_seconds", 999), 30) << n;
@@ -285,10 +272,10 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
 
   // Restart the session's actor (the manager's crash path): a new actor adopts
   // the running app from the store; nothing else changes.
-  expect_error(d_->call("POST", "/admin/v1/sessions/" + id + "/restart"), 401,
+  expect_error(daemon_->call("POST", "/admin/v1/sessions/" + id + "/restart"), 401,
                "restart without the admin token");
   auto old_actor = actor["actor"].value("id", int64_t{-1});
-  auto restarted = d_->call("POST", "/admin/v1/sessions/" + id + "/restart", {}, bearer(admin_token));
+  auto restarted = daemon_->call("POST", "/admin/v1/sessions/" + id + "/restart", {}, bearer(admin_token));
   ASSERT_TRUE(restarted && restarted->status == 200) << (restarted ? restarted->body : "");
   auto r = parse_or_null(restarted->body);
   EXPECT_EQ(r.value("previous_actor", int64_t{-2}), old_actor) << r;
@@ -300,13 +287,13 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   EXPECT_TRUE(page && page->status == 200) << "the app stopped serving after the restart";
   auto new_actor = get("/admin/v1/sessions/" + id, bearer(admin_token));
   EXPECT_EQ(new_actor["actor"].value("id", int64_t{-1}), r.value("actor", int64_t{-3})) << new_actor;
-  expect_error(d_->call("POST", "/admin/v1/sessions/s00000000000/restart", {}, bearer(admin_token)),
+  expect_error(daemon_->call("POST", "/admin/v1/sessions/s00000000000/restart", {}, bearer(admin_token)),
                409, "restart of a session no actor holds");
-  expect_error(d_->call("POST", "/admin/v1/sessions/not-an-id/restart", {}, bearer(admin_token)),
+  expect_error(daemon_->call("POST", "/admin/v1/sessions/not-an-id/restart", {}, bearer(admin_token)),
                404, "restart of a malformed id");
 
   // Forced destroy, without the manage token.
-  auto forced = d_->call("DELETE", "/admin/v1/sessions/" + id, {}, bearer(admin_token));
+  auto forced = daemon_->call("DELETE", "/admin/v1/sessions/" + id, {}, bearer(admin_token));
   ASSERT_TRUE(forced && forced->status == 202) << (forced ? forced->body : "");
   auto gone = wait_state(id, "destroyed");
   EXPECT_EQ(gone.value("state", ""), "destroyed");
@@ -322,8 +309,8 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   EXPECT_GE(sample(final_scrape, "spawn_http_requests_total{route=\"DELETE /admin/v1/sessions/:id\",status=\"202\"}"), 1);
 
   // Prompts are private: a caller lists only its own sessions, admins all.
-  auto bob = "bob-" + d_->node_id();
-  auto made = d_->call("POST", "/admin/v1/keys", json{{"owner", bob}}.dump(), bearer(admin_token));
+  auto bob = "bob-" + daemon_->node_id();
+  auto made = daemon_->call("POST", "/admin/v1/keys", json{{"owner", bob}}.dump(), bearer(admin_token));
   ASSERT_TRUE(made && made->status == 201) << (made ? made->body : "");
   auto bob_key = parse_or_null(made->body).value("key", "");
   auto bobs = post_session("bob's secret diary", bearer(bob_key));
@@ -335,19 +322,19 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
     EXPECT_NE(x.value("id", ""), bob_id) << "an anonymous caller listed bob's session";
     EXPECT_NE(x.value("prompt", ""), "bob's secret diary");
   }
-  expect_error(d_->call("GET", "/api/v1/sessions?owner=" + bob), 403, "listing someone else's");
+  expect_error(daemon_->call("GET", "/api/v1/sessions?owner=" + bob), 403, "listing someone else's");
   auto bob_list = get("/api/v1/sessions", bearer(bob_key));
   ASSERT_EQ(bob_list["sessions"].size(), 1u) << bob_list;
   EXPECT_EQ(bob_list["sessions"][0].value("id", ""), bob_id);
   auto all = get("/admin/v1/sessions?owner=" + bob, bearer(admin_token));
   ASSERT_EQ(all["sessions"].size(), 1u) << all;
-  d_->call("DELETE", "/admin/v1/sessions/" + bob_id, {}, bearer(admin_token));
+  daemon_->call("DELETE", "/admin/v1/sessions/" + bob_id, {}, bearer(admin_token));
 }
 
 TEST_F(spawnd_limits_functest, costs_accrue_warn_past_150_percent_and_are_billed_at_destroy) {
   start("limits-costs", {{"SPAWN_COSTS_ACCRUAL_INTERVAL_MS", "200"}});
   json req{{"prompt", "a stopwatch"}, {"app_type", "webapp"}, {"ttl_seconds", 6}};
-  auto res = d_->call("POST", "/api/v1/sessions", req.dump());
+  auto res = daemon_->call("POST", "/api/v1/sessions", req.dump());
   ASSERT_TRUE(res && res->status == 201) << (res ? res->body : "");
   auto s = parse_or_null(res->body);
   auto id = s["id"].get<std::string>();
@@ -355,7 +342,7 @@ TEST_F(spawnd_limits_functest, costs_accrue_warn_past_150_percent_and_are_billed
   // Seed 002's small tier: $0.00893/h over the 6 s asked for.
   EXPECT_NEAR(s["costs"].value("estimated_usd", 0.0), 0.00893 * 6 / 3600, 1e-9) << s;
   ASSERT_EQ(wait_state(id, "running").value("state", ""), "running");
-  auto ext = d_->call("POST", "/api/v1/sessions/" + id + "/extend", R"({"seconds": 120})",
+  auto ext = daemon_->call("POST", "/api/v1/sessions/" + id + "/extend", R"({"seconds": 120})",
                       {{"X-Manage-Token", token}});
   ASSERT_TRUE(ext && ext->status == 200) << (ext ? ext->body : "");
 
@@ -377,7 +364,7 @@ TEST_F(spawnd_limits_functest, costs_accrue_warn_past_150_percent_and_are_billed
   ASSERT_FALSE(live["costs"]["items"].empty()) << live;
   EXPECT_EQ(live["costs"]["items"][0].value("kind", ""), "compute") << live;
 
-  auto del = d_->call("DELETE", "/api/v1/sessions/" + id, {}, {{"X-Manage-Token", token}});
+  auto del = daemon_->call("DELETE", "/api/v1/sessions/" + id, {}, {{"X-Manage-Token", token}});
   ASSERT_TRUE(del && del->status == 202);
   auto done = wait_state(id, "destroyed");
   auto& costs = done["costs"];
@@ -398,11 +385,11 @@ TEST_F(spawnd_limits_functest, api_keys_identify_owners_and_tokens_stay_out_of_l
                         {"SPAWN_LOG_LEVEL", "debug"}});
   expect_error(post_session("no key"), 401, "no API key");
   expect_error(post_session("bad key", bearer("spk_0000")), 403, "unknown API key");
-  expect_error(d_->call("GET", "/api/v1/sessions"), 401, "listing without a key");
+  expect_error(daemon_->call("GET", "/api/v1/sessions"), 401, "listing without a key");
 
   // The database outlives test runs: an owner of this run alone.
-  auto owner = "alice-" + d_->node_id();
-  auto made = d_->call("POST", "/admin/v1/keys", json{{"owner", owner}}.dump(), bearer(admin_token));
+  auto owner = "alice-" + daemon_->node_id();
+  auto made = daemon_->call("POST", "/admin/v1/keys", json{{"owner", owner}}.dump(), bearer(admin_token));
   ASSERT_TRUE(made && made->status == 201) << (made ? made->body : "");
   auto key = parse_or_null(made->body);
   auto api_key = key.value("key", "");
@@ -422,7 +409,7 @@ TEST_F(spawnd_limits_functest, api_keys_identify_owners_and_tokens_stay_out_of_l
 
   // spawnctl: --api-key or SPAWN_API_KEY; without one the server refuses (exit 5).
   auto ctl = [&](const std::string& env, const std::string& args) {
-    auto cmd = "HOME=" + d_->state_dir() + " SPAWN_SERVER=" + d_->base_url() + " " + env + " "
+    auto cmd = "HOME=" + daemon_->state_dir() + " SPAWN_SERVER=" + daemon_->base_url() + " " + env + " "
                SPAWNCTL_BINARY " " + args + " >/dev/null 2>&1";
     int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -432,14 +419,14 @@ TEST_F(spawnd_limits_functest, api_keys_identify_owners_and_tokens_stay_out_of_l
   EXPECT_EQ(ctl("SPAWN_API_KEY=" + api_key, "ls"), 0);
   EXPECT_EQ(ctl("", "--api-key spk_wrong ls"), 5);
 
-  auto revoked = d_->call("DELETE", "/admin/v1/keys/" + key.value("id", ""), {}, bearer(admin_token));
+  auto revoked = daemon_->call("DELETE", "/admin/v1/keys/" + key.value("id", ""), {}, bearer(admin_token));
   ASSERT_TRUE(revoked && revoked->status == 200) << (revoked ? revoked->body : "");
   expect_error(post_session("after revocation", bearer(api_key)), 403, "revoked key");
-  auto del = d_->call("DELETE", "/api/v1/sessions/" + id, {}, {{"X-Manage-Token", token}});
+  auto del = daemon_->call("DELETE", "/api/v1/sessions/" + id, {}, {{"X-Manage-Token", token}});
   ASSERT_TRUE(del && del->status == 202);
   wait_state(id, "destroyed");
 
-  d_->stop();
+  daemon_->stop();
   auto log = log_text();
   ASSERT_FALSE(log.empty());
   for (auto& secret : {std::string{admin_token}, api_key, token})

@@ -235,6 +235,20 @@ protected:
     return rec;
   }
 
+  /// A generator misbehaving once costs exactly one retried generation step:
+  /// the session runs, the model was called twice, one warning names `why`.
+  void expect_one_retry(misbehaviour how, const std::string& why) {
+    auto gen = std::make_shared<misbehaving_generator>(how, 1);
+    start(gen, 3);
+    auto c = create(prompt_);
+    auto rec = wait_for(c.session.id, phase::running);
+    ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
+    std::this_thread::sleep_for(500ms); // a second, duplicate retry would show by now
+    EXPECT_EQ(gen->calls(), 2);
+    EXPECT_EQ(warnings_with(c.session.id, why), 1);
+    stop();
+  }
+
   /// The manager's readiness answer (JSON).
   nlohmann::json ready() {
     caf::scoped_actor self{sys_};
@@ -421,28 +435,13 @@ TEST_F(session_actor_test, pgtest_dockertest_restarting_an_ended_session_is_refu
 }
 
 TEST_F(session_actor_test, pgtest_dockertest_a_generator_that_throws_is_one_failed_attempt) {
-  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::throw_std, 1);
-  start(gen, 3);
-  auto c = create(prompt_);
-  auto rec = wait_for(c.session.id, phase::running);
-  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
-  EXPECT_EQ(gen->calls(), 2);
-  EXPECT_EQ(warnings_with(c.session.id, "threw"), 1);
-  stop();
+  expect_one_retry(misbehaviour::throw_std, "threw");
 }
 
 TEST_F(session_actor_test, pgtest_dockertest_a_crashed_generation_worker_is_one_failed_attempt) {
   // `throw 42` escapes the worker's handler: the worker actor dies. The session
   // hears it twice (the failed request and the down message) and retries once.
-  auto gen = std::make_shared<misbehaving_generator>(misbehaviour::throw_other, 1);
-  start(gen, 3);
-  auto c = create(prompt_);
-  auto rec = wait_for(c.session.id, phase::running);
-  ASSERT_EQ(rec.state, phase::running) << rec.failure_reason;
-  std::this_thread::sleep_for(500ms); // a second, duplicate retry would show by now
-  EXPECT_EQ(gen->calls(), 2);
-  EXPECT_EQ(warnings_with(c.session.id, "generation failed"), 1);
-  stop();
+  expect_one_retry(misbehaviour::throw_other, "generation failed");
 }
 
 TEST_F(session_actor_test, pgtest_dockertest_a_hung_generation_worker_is_replaced) {
