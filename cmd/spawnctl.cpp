@@ -32,9 +32,16 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   rm ID
   files ID -o DIR
 
+  admin sessions [--state S] [--owner O] [--node N] [--live true|false] [--limit N]
+  admin show ID        the live actor's own account of the session
+  admin restart ID     restart a wedged session actor from the store
+  admin rm ID          destroy without the manage token
+  admin nodes | admin stats
+
 The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
 returned by create are kept in ~/.spawnctl/tokens.json (or pass --token).
 When the server requires API keys, pass --api-key or set $SPAWN_API_KEY.
+Admin commands need --admin-token or $SPAWN_ADMIN_TOKEN.
 Exit codes: 0 ok, 1 failed/error, 2 usage, 3 unreachable, 4 not found, 5 refused.
 )";
 
@@ -43,6 +50,7 @@ struct options {
   bool as_json = false;
   std::string token;
   std::string api_key; ///< sent as Authorization: Bearer
+  std::string admin_token; ///< sent instead of the API key by admin commands
   std::vector<std::string> args;
 };
 
@@ -236,8 +244,68 @@ int files(const options& o) {
   return 0;
 }
 
+/// `?a=x&b=y` from `--a x --b y` (the arguments from `from` on); false on a
+/// stray argument.
+bool query_of(const options& o, size_t from, std::string& q) {
+  for (size_t i = from; i < o.args.size(); i += 2) {
+    if (o.args[i].rfind("--", 0) != 0 || i + 1 >= o.args.size())
+      return false;
+    q += (q.empty() ? "?" : "&") + o.args[i].substr(2) + "=" + o.args[i + 1];
+  }
+  return true;
+}
+
+/// The admin API (/admin/v1): every session of every owner, the actors.
+int admin(options o) {
+  if (o.args.size() < 2)
+    return std::cerr << usage, 2;
+  if (o.admin_token.empty()) {
+    std::cerr << "spawnctl: admin commands need --admin-token or $SPAWN_ADMIN_TOKEN\n";
+    return 2;
+  }
+  o.api_key = o.admin_token;
+  auto& sub = o.args[1];
+  auto print = [&](const reply& r, long ok) {
+    if (r.status != ok)
+      return fail_with(o, r);
+    std::cout << r.body.dump(2) << "\n";
+    return 0;
+  };
+  if (sub == "sessions") {
+    std::string q;
+    if (!query_of(o, 2, q))
+      return std::cerr << usage, 2;
+    auto r = call(o, "GET", "/admin/v1/sessions" + q);
+    if (r.status != 200 || o.as_json)
+      return print(r, 200);
+    for (auto& x : r.body["sessions"])
+      std::cout << x.value("id", "") << "  " << x.value("state", "") << "  "
+                << x.value("owner", "") << "  " << x.value("node_id", "") << "  "
+                << (x.value("actor_alive", false) ? "actor" : "-") << "  "
+                << x.value("prompt", "").substr(0, 40) << "\n";
+    return 0;
+  }
+  if (sub == "nodes" || sub == "stats")
+    return print(call(o, "GET", "/admin/v1/" + sub), 200);
+  if (o.args.size() < 3)
+    return std::cerr << usage, 2;
+  auto path = "/admin/v1/sessions/" + o.args[2];
+  if (sub == "show")
+    return print(call(o, "GET", path), 200);
+  if (sub == "restart")
+    return print(call(o, "POST", path + "/restart"), 200);
+  if (sub == "rm") {
+    auto r = call(o, "DELETE", path);
+    return r.status == 202 ? (print_session(o, r.body), 0) : fail_with(o, r);
+  }
+  std::cerr << "spawnctl: unknown admin command " << sub << "\n" << usage;
+  return 2;
+}
+
 int run(const options& o) {
   auto& cmd = o.args[0];
+  if (cmd == "admin")
+    return admin(o);
   auto need_id = [&] { return o.args.size() >= 2; };
   if (cmd == "create")
     return create(o);
@@ -287,6 +355,8 @@ int main(int argc, char** argv) {
   o.server = env ? env : "http://127.0.0.1:8080";
   if (const char* key = std::getenv("SPAWN_API_KEY"))
     o.api_key = key;
+  if (const char* admin = std::getenv("SPAWN_ADMIN_TOKEN"))
+    o.admin_token = admin;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h")
@@ -299,6 +369,8 @@ int main(int argc, char** argv) {
       o.token = argv[++i];
     else if (a == "--api-key" && i + 1 < argc)
       o.api_key = argv[++i];
+    else if (a == "--admin-token" && i + 1 < argc)
+      o.admin_token = argv[++i];
     else
       o.args.push_back(a);
   }

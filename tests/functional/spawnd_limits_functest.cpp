@@ -446,4 +446,60 @@ TEST_F(spawnd_limits_functest, api_keys_identify_owners_and_tokens_stay_out_of_l
   EXPECT_GT(lines, 2);
 }
 
+// spawnctl admin: an operator sees every session and its actor, restarts a
+// wedged actor and destroys without the manage token, from the shell.
+TEST_F(spawnd_limits_functest, spawnctl_admin_commands) {
+  start("limits-ctladmin", {{"SPAWN_ADMIN_TOKEN", admin_token}});
+  auto res = post_session("a weather board for the admin");
+  ASSERT_TRUE(res && res->status == 201) << (res ? res->body : "");
+  auto id = parse_or_null(res->body).value("id", "");
+  ASSERT_EQ(wait_state(id, "running").value("state", ""), "running");
+  struct out {
+    int code = -1;
+    std::string text;
+  };
+  auto ctl = [&](const std::string& env, const std::string& args) {
+    auto cmd = "HOME=" + daemon_->state_dir() + " SPAWN_SERVER=" + daemon_->base_url() + " "
+               + env + " " SPAWNCTL_BINARY " " + args + " 2>/dev/null";
+    out o;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[4096];
+    while (auto n = std::fread(buf, 1, sizeof buf, p))
+      o.text.append(buf, n);
+    int status = ::pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+  };
+  auto token = std::string{"SPAWN_ADMIN_TOKEN="} + admin_token;
+  auto listed = ctl(token, "admin sessions --state running --node " + daemon_->node_id());
+  EXPECT_EQ(listed.code, 0) << listed.text;
+  EXPECT_NE(listed.text.find(id + "  running  127.0.0.1  " + daemon_->node_id() + "  actor"),
+            std::string::npos)
+    << listed.text;
+  auto shown = ctl("", "--admin-token " + std::string{admin_token} + " admin show " + id);
+  EXPECT_EQ(shown.code, 0) << shown.text;
+  auto j = parse_or_null(shown.text);
+  EXPECT_EQ(j.value("live", false), true) << shown.text;
+  auto old_actor = j["actor"].value("id", int64_t{-1});
+  auto restarted = ctl(token, "--json admin restart " + id);
+  EXPECT_EQ(restarted.code, 0) << restarted.text;
+  auto r = parse_or_null(restarted.text);
+  EXPECT_EQ(r.value("previous_actor", int64_t{-2}), old_actor) << restarted.text;
+  EXPECT_NE(r.value("actor", old_actor), old_actor) << restarted.text;
+  EXPECT_EQ(get("/api/v1/sessions/" + id).value("state", ""), "running");
+  EXPECT_EQ(ctl(token, "admin nodes").code, 0);
+  EXPECT_EQ(ctl(token, "admin stats").code, 0);
+  // Refusals and mistakes, with the documented exit codes.
+  EXPECT_EQ(ctl("", "admin sessions").code, 2) << "no admin token";
+  EXPECT_EQ(ctl("SPAWN_ADMIN_TOKEN=not-the-admin-token", "admin sessions").code, 5);
+  EXPECT_EQ(ctl(token, "admin show s00000000000").code, 4);
+  EXPECT_EQ(ctl(token, "admin restart s00000000000").code, 1) << "409: no live actor";
+  EXPECT_EQ(ctl(token, "admin sessions --state").code, 2);
+  EXPECT_EQ(ctl(token, "admin frobnicate").code, 2);
+  auto removed = ctl(token, "admin rm " + id);
+  EXPECT_EQ(removed.code, 0) << removed.text;
+  EXPECT_EQ(wait_state(id, "destroyed").value("state", ""), "destroyed");
+}
+
+
 } // namespace spawn::test::functest
