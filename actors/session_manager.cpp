@@ -169,7 +169,7 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
              int attempt = 0) {
   if (attempt == 0)
     spdlog::error("session actor {} of session {} crashed ({}); restarting it from the store",
-                  old, id, caf::to_string(reason));
+                  old, id, message_of(reason));
   self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
     .then(
       [=](session_record& rec) {
@@ -198,13 +198,16 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
             [=](caf::error& err) { restarted(self, id, err); });
       },
       [=](caf::error& err) {
-        spdlog::error("cannot restart session {} yet: {}", id, message_of(err));
         if (code_of(err) == errc::not_found) {
+          spdlog::error("cannot restart session {}: {}", id, message_of(err));
           restarted(self, id, err);
           return;
         }
-        auto delay = std::chrono::milliseconds{std::min(5000, 250 << std::min(attempt, 5))};
-        self->delayed_send(self, delay, atoms::restart::value, id, old, reason);
+        if (attempt % 20 == 0) // the store is away: say so now and then, keep trying
+          spdlog::warn("cannot restart session {} yet (attempt {}): {}", id, attempt + 1,
+                       message_of(err));
+        auto delay = std::chrono::milliseconds{std::min(2000, 250 << std::min(attempt, 3))};
+        self->delayed_send(self, delay, atoms::restart::value, id, old, reason, attempt + 1);
       });
 }
 
@@ -442,9 +445,10 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       self->send_exit(i->second, make_error(errc::internal, "restarted by an admin"));
       return rp;
     },
-    [=](atoms::restart, const std::string& id, caf::actor_id old, caf::error& reason) {
+    [=](atoms::restart, const std::string& id, caf::actor_id old, caf::error& reason,
+        int attempt) {
       if (!self->state.sessions.count(id))
-        respawn(self, id, old, reason, 1);
+        respawn(self, id, old, reason, attempt);
     },
     [=](atoms::list, const session_filter& f, atoms::introspect) {
       return manager_admin::list_live(self, f);

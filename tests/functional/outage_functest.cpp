@@ -50,7 +50,8 @@ TEST_F(outage_functest, PostgresRestartUnderLoad) {
     }
   } stop_pg{pg + " stop " + dir + " >/dev/null 2>&1; rm -rf " + dir};
 
-  auto& daemon = start("pgoutage", {{"SPAWN_DATABASE_URL", *dsn}});
+  const std::string admin = "outage-admin-token-0123456789";
+  auto& daemon = start("pgoutage", {{"SPAWN_DATABASE_URL", *dsn}, {"SPAWN_ADMIN_TOKEN", admin}});
   auto first = create("a timer that must survive the outage");
   ASSERT_FALSE(first.empty());
   ASSERT_EQ(wait_state(first, "running", 60s).value("state", ""), "running");
@@ -88,7 +89,15 @@ TEST_F(outage_functest, PostgresRestartUnderLoad) {
   std::this_thread::sleep_for(1500ms);
   ASSERT_TRUE(shell(pg + " stop " + dir + " >/dev/null 2>&1")) << "cannot stop PostgreSQL";
   auto down_at = clock_type::now();
-  std::this_thread::sleep_for(4s);
+  // A session actor crashes while the store is away: the manager cannot read
+  // its state yet, keeps trying, and respawns it once PostgreSQL is back.
+  std::this_thread::sleep_for(1s);
+  caf::expected<spawn::http_response> restarted = spawn::make_error(spawn::errc::internal, "not run");
+  std::thread crash([&] {
+    restarted = daemon.call("POST", "/admin/v1/sessions/" + first + "/restart", {},
+                            {{"Authorization", "Bearer " + admin}}, 40000);
+  });
+  std::this_thread::sleep_for(3s);
   auto ready_while_down = daemon.call("GET", "/readyz");
   ASSERT_TRUE(shell(pg + " start " + dir + " >/dev/null 2>&1")) << "cannot restart PostgreSQL";
   auto down_ms =
@@ -104,6 +113,10 @@ TEST_F(outage_functest, PostgresRestartUnderLoad) {
   std::this_thread::sleep_for(1s);
   stop = true;
   load.join();
+  crash.join();
+  ASSERT_TRUE(restarted) << spawn::message_of(restarted.error());
+  EXPECT_EQ(restarted->status, 200) << "the actor crashed during the outage was not respawned: "
+                                    << restarted->body;
 
   EXPECT_TRUE(daemon.running()) << "spawnd exited during the outage";
   ASSERT_TRUE(ready_while_down);
