@@ -3,28 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "core/model_output.hpp"
 #include "core/sse.hpp"
-#include "infra/prompts.hpp"
 
 namespace spawn {
 
 using nlohmann::json;
 
-anthropic_generator::anthropic_generator(llm_settings s) : s_(std::move(s)) {
-  // nop
-}
-
 std::string anthropic_generator::name() const {
   return "anthropic";
-}
-
-std::string anthropic_generator::model() const {
-  return s_.model;
-}
-
-caf::expected<generated_app> anthropic_generator::generate(const generation_request& req) {
-  return generate_observed(req, {});
 }
 
 namespace {
@@ -93,14 +79,13 @@ void on_event(const sse_event& ev, stream_state& st, stream_progress& progress) 
 caf::expected<generated_app>
 anthropic_generator::generate_observed(const generation_request& req,
                                        const generation_observer& obs) {
-  auto system = system_prompt(req.type);
-  auto user = user_prompt(req);
-  auto input_estimate = estimate_tokens(system.size() + user.size());
-  auto allowance = output_allowance(req, input_estimate, s_.max_tokens);
-  if (allowance == 0)
-    return make_error(errc::budget_exceeded,
-                      "the token budget left (" + std::to_string(req.token_budget)
-                        + ") cannot pay for a call to " + s_.model);
+  auto call = prepare(req);
+  if (!call)
+    return call.error();
+  const auto& system = call->system;
+  const auto& user = call->user;
+  const auto input_estimate = call->input_estimate;
+  const auto allowance = call->allowance;
   json body{{"model", s_.model},
             {"max_tokens", allowance},
             {"temperature", s_.temperature},
@@ -175,12 +160,7 @@ anthropic_generator::generate_observed(const generation_request& req,
     return make_error(errc::generation_failed,
                       "anthropic: the answer was cut at max_tokens (" + std::to_string(allowance)
                         + ")");
-  auto app = parse_model_output(st.text, req.type);
-  if (!app)
-    return app.error();
-  app->backend = name();
-  app->model = s_.model;
-  return app;
+  return parse_answer(st.text, req.type);
 }
 
 } // namespace spawn

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "infra/generator.hpp"
 #include "infra/llm_common.hpp"
 
 namespace spawn {
@@ -11,18 +10,13 @@ namespace spawn {
 /// output contract parser. A stream that ends before message_stop is an
 /// `io_error` (retryable); an `error` event of type overloaded_error is
 /// `unavailable`. The key travels in `x-api-key` and nowhere else.
-class anthropic_generator : public generator {
+class anthropic_generator : public llm_api_generator {
 public:
-  explicit anthropic_generator(llm_settings s);
+  using llm_api_generator::llm_api_generator;
 
   std::string name() const override;
-  std::string model() const override;
-  caf::expected<generated_app> generate(const generation_request& req) override;
   caf::expected<generated_app> generate_observed(const generation_request& req,
                                                  const generation_observer& obs) override;
-
-private:
-  llm_settings s_;
 };
 
 } // namespace spawn

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/model_output.hpp"
+#include "infra/prompts.hpp"
 
 namespace spawn {
 
@@ -88,6 +90,42 @@ std::string join_url(const std::string& base, const std::string& path) {
   if (!base.empty() && base.back() == '/')
     return base.substr(0, base.size() - 1) + path;
   return base + path;
+}
+
+llm_api_generator::llm_api_generator(llm_settings s) : s_(std::move(s)) {
+  // nop
+}
+
+std::string llm_api_generator::model() const {
+  return s_.model;
+}
+
+caf::expected<generated_app> llm_api_generator::generate(const generation_request& req) {
+  return generate_observed(req, {});
+}
+
+caf::expected<llm_api_generator::prepared_call>
+llm_api_generator::prepare(const generation_request& req) const {
+  prepared_call c;
+  c.system = system_prompt(req.type);
+  c.user = user_prompt(req);
+  c.input_estimate = estimate_tokens(c.system.size() + c.user.size());
+  c.allowance = output_allowance(req, c.input_estimate, s_.max_tokens);
+  if (c.allowance == 0)
+    return make_error(errc::budget_exceeded,
+                      "the token budget left (" + std::to_string(req.token_budget)
+                        + ") cannot pay for a call to " + s_.model);
+  return c;
+}
+
+caf::expected<generated_app> llm_api_generator::parse_answer(const std::string& text,
+                                                            app_type type) const {
+  auto app = parse_model_output(text, type);
+  if (!app)
+    return app.error();
+  app->backend = name();
+  app->model = s_.model;
+  return app;
 }
 
 } // namespace spawn

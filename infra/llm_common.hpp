@@ -69,4 +69,33 @@ private:
 /// Joins a base URL and a path without doubling the slash.
 std::string join_url(const std::string& base, const std::string& path);
 
+/// What both HTTP model APIs (Anthropic, OpenAI-compatible) share around
+/// their streamed call: the settings, the model, the prompts with their
+/// token estimate and output allowance, and the parse of the answer. Each
+/// backend speaks its own wire protocol in `generate_observed`.
+class llm_api_generator : public generator {
+public:
+  explicit llm_api_generator(llm_settings s);
+
+  std::string model() const override;
+  caf::expected<generated_app> generate(const generation_request& req) override;
+
+protected:
+  struct prepared_call {
+    std::string system, user;
+    int64_t input_estimate = 0; ///< tokens, from the prompts' size
+    int64_t allowance = 0;      ///< max_tokens for the answer
+  };
+
+  /// The prompts of `req`; a `budget_exceeded` error when the token budget
+  /// left cannot pay for a call.
+  caf::expected<prepared_call> prepare(const generation_request& req) const;
+
+  /// The model's text through the output contract parser, stamped with this
+  /// backend and model.
+  caf::expected<generated_app> parse_answer(const std::string& text, app_type type) const;
+
+  llm_settings s_;
+};
+
 } // namespace spawn

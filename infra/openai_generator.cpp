@@ -3,28 +3,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "core/model_output.hpp"
 #include "core/sse.hpp"
-#include "infra/prompts.hpp"
 
 namespace spawn {
 
 using nlohmann::json;
 
-openai_generator::openai_generator(llm_settings s) : s_(std::move(s)) {
-  // nop
-}
-
 std::string openai_generator::name() const {
   return "openai";
-}
-
-std::string openai_generator::model() const {
-  return s_.model;
-}
-
-caf::expected<generated_app> openai_generator::generate(const generation_request& req) {
-  return generate_observed(req, {});
 }
 
 namespace {
@@ -85,14 +71,13 @@ void on_chunk(const sse_event& ev, chunk_state& st, stream_progress& progress) {
 
 caf::expected<generated_app> openai_generator::generate_observed(const generation_request& req,
                                                                  const generation_observer& obs) {
-  auto system = system_prompt(req.type);
-  auto user = user_prompt(req);
-  auto input_estimate = estimate_tokens(system.size() + user.size());
-  auto allowance = output_allowance(req, input_estimate, s_.max_tokens);
-  if (allowance == 0)
-    return make_error(errc::budget_exceeded,
-                      "the token budget left (" + std::to_string(req.token_budget)
-                        + ") cannot pay for a call to " + s_.model);
+  auto call = prepare(req);
+  if (!call)
+    return call.error();
+  const auto& system = call->system;
+  const auto& user = call->user;
+  const auto input_estimate = call->input_estimate;
+  const auto allowance = call->allowance;
   json body{{"model", s_.model},
             {"max_tokens", allowance},
             {"temperature", s_.temperature},
@@ -164,12 +149,7 @@ caf::expected<generated_app> openai_generator::generate_observed(const generatio
   if (st.finish_reason == "length")
     return make_error(errc::generation_failed,
                       "openai: the answer was cut at max_tokens (" + std::to_string(allowance) + ")");
-  auto app = parse_model_output(st.text, req.type);
-  if (!app)
-    return app.error();
-  app->backend = name();
-  app->model = s_.model;
-  return app;
+  return parse_answer(st.text, req.type);
 }
 
 } // namespace spawn

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "infra/generator.hpp"
 #include "infra/llm_common.hpp"
 
 namespace spawn {
@@ -11,18 +10,13 @@ namespace spawn {
 /// server honours `stream_options.include_usage` (estimated otherwise). The
 /// key, when configured, travels as `Authorization: Bearer` only. A stream
 /// without [DONE] is an `io_error`.
-class openai_generator : public generator {
+class openai_generator : public llm_api_generator {
 public:
-  explicit openai_generator(llm_settings s);
+  using llm_api_generator::llm_api_generator;
 
   std::string name() const override;
-  std::string model() const override;
-  caf::expected<generated_app> generate(const generation_request& req) override;
   caf::expected<generated_app> generate_observed(const generation_request& req,
                                                  const generation_observer& obs) override;
-
-private:
-  llm_settings s_;
 };
 
 } // namespace spawn
