@@ -6,27 +6,13 @@
 #include "core/error.hpp"
 #include "http/reply.hpp"
 #include "infra/caddy_admin.hpp"
+#include "infra/templates/text_escape.hpp"
 
 namespace spawn {
 
 using restinio::request_handle_t;
 
 namespace {
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 restinio::http_status_line_t status_line(int status) {
   switch (status) {
@@ -137,13 +123,13 @@ std::string render_page(const edge_page& page) {
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   if (page.refresh_seconds > 0)
     html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(page.refresh_seconds) + "\">";
-  html += "<title>" + escape_html(page.title) + "</title><style>"
+  html += "<title>" + html_escape(page.title) + "</title><style>"
           "body{font:16px/1.5 system-ui,sans-serif;background:#111;color:#eee;display:flex;"
           "min-height:90vh;align-items:center;justify-content:center;margin:0}"
           "main{max-width:32rem;padding:2rem}a{color:#8cf}</style></head><body><main>"
-          "<h1>" + escape_html(page.title) + "</h1><p>" + escape_html(page.text) + "</p>";
+          "<h1>" + html_escape(page.title) + "</h1><p>" + html_escape(page.text) + "</p>";
   if (!page.link.empty())
-    html += "<p><a href=\"" + escape_html(page.link) + "\">Open the session</a></p>";
+    html += "<p><a href=\"" + html_escape(page.link) + "\">Open the session</a></p>";
   html += "</main></body></html>\n";
   return html;
 }

@@ -23,6 +23,7 @@
 #include "infra/docker_engine.hpp"
 #include "infra/http_client.hpp"
 #include "core/error.hpp"
+#include "tests/functional/caddy_process.hpp"
 
 namespace {
 
@@ -31,18 +32,7 @@ using namespace std::chrono_literals;
 constexpr const char* image = "spawnai/runtime-node:1";
 constexpr const char* network = "spawnai-apps";
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = popen((cmd + " 2>&1").c_str(), "r")) {
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), buf.size(), p))
-      out += buf.data();
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
-    out.pop_back();
-  return out;
-}
+using spawn::test::shell;
 
 /// The host's IPv4 addresses other than loopback (eth0, the bridges).
 std::set<std::string> host_addresses() {
@@ -88,19 +78,19 @@ protected:
     spawn::docker_engine engine;
     if (!engine.ping())
       GTEST_SKIP() << "no Docker engine on /var/run/docker.sock (deploy/scripts/dockerd.sh)";
-    if (run("docker network inspect -f ok " + std::string{network}) != "ok")
+    if (shell("docker network inspect -f ok " + std::string{network}) != "ok")
       GTEST_SKIP() << "no network " << network << " (deploy/scripts/setup.sh creates it)";
     auto has = engine.image_exists(image);
     if (!has || !*has)
       GTEST_SKIP() << "no image " << image << " (deploy/runtime/build-images.sh)";
-    if (run("iptables -w -S SPAWNAI-APPS-IN >/dev/null 2>&1 && echo ok") != "ok")
+    if (shell("iptables -w -S SPAWNAI-APPS-IN >/dev/null 2>&1 && echo ok") != "ok")
       GTEST_SKIP() << "no host firewall chain SPAWNAI-APPS-IN (deploy/scripts/firewall.sh)";
   }
 };
 
 TEST_F(edge_isolation_dockertest, app_cannot_reach_the_host_but_the_edge_reaches_the_app) {
   listener open_port; // listens on every address: reachable unless the firewall stops it
-  auto gateway = run("docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' "
+  auto gateway = shell("docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' "
                      + std::string{network});
   ASSERT_FALSE(gateway.empty());
   std::set<std::string> hosts = host_addresses();
@@ -129,7 +119,7 @@ http.createServer((q, r) => r.end('app-answers')).listen(8080);
 )JS";
   std::random_device rd;
   auto name = "spawnai-isolation-test-" + std::to_string(rd() % 1000000000u);
-  auto id = run("docker run -d --name " + name + " --label spawnai.test=isolation --network "
+  auto id = shell("docker run -d --name " + name + " --label spawnai.test=isolation --network "
                 + network + " -p 127.0.0.1::8080 --user 65534:65534 --cap-drop ALL -e TARGETS="
                 + targets + " --entrypoint /usr/bin/node " + image + " -e \"$(cat <<'EOF'\n"
                 + script + "\nEOF\n)\"");
@@ -137,14 +127,14 @@ http.createServer((q, r) => r.end('app-answers')).listen(8080);
   std::string logs;
   for (int i = 0; i < 100 && logs.find("DONE") == std::string::npos; ++i) {
     std::this_thread::sleep_for(100ms);
-    logs = run("docker logs " + id);
+    logs = shell("docker logs " + id);
   }
-  auto port = run("docker port " + id + " 8080/tcp | head -n1 | sed 's/.*://'");
+  auto port = shell("docker port " + id + " 8080/tcp | head -n1 | sed 's/.*://'");
   spawn::http_request req;
   req.url = "http://127.0.0.1:" + port + "/";
   req.timeout_ms = 3000;
   auto resp = spawn::perform(req);
-  run("docker rm -f " + id);
+  shell("docker rm -f " + id);
 
   ASSERT_NE(logs.find("DONE"), std::string::npos) << logs;
   EXPECT_NE(logs.find("SOCKET absent"), std::string::npos) << logs;
