@@ -29,7 +29,8 @@ auto blocking_call(Self* self, caf::timespan timeout, F fn) {
         try {
           return fn();
         } catch (const std::exception& e) {
-          return result_type{make_error(errc::internal, std::string{"an adapter threw: "} + e.what())};
+          return result_type{
+            make_error(errc::internal, std::string{"an adapter threw: "} + e.what())};
         } catch (...) {
           return result_type{make_error(errc::internal, "an adapter threw an unknown exception")};
         }

@@ -41,28 +41,28 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
         self->state.worker_call = 0;
         h.done(std::move(app));
       },
-          [=](caf::error& err) {
-            auto& s = self->state;
-            if (s.worker_call != call)
-              return; // already handled as the worker's crash
-            s.worker_call = 0;
-            s.generating = false;
-            if (err == caf::sec::request_timeout && s.generator) {
-              // The worker is stuck in its backend: a retry gets a fresh one
-              // (the stuck thread ends when its call returns; its answer is dropped).
-              spdlog::warn("session {}: generation timed out; replacing its worker",
-                           s.record.id);
-              self->demonitor(s.generator);
-              self->send_exit(s.generator, caf::exit_reason::kill);
-              s.generator = caf::actor{};
-            }
-            if (winding_down(self))
-              return;
-            if (code_of(err) == errc::budget_exceeded)
-              h.fail("generation stopped: " + message_of(err));
-            else
-              h.failed(err);
-          });
+      [=](caf::error& err) {
+        auto& s = self->state;
+        if (s.worker_call != call)
+          return; // already handled as the worker's crash
+        s.worker_call = 0;
+        s.generating = false;
+        if (err == caf::sec::request_timeout && s.generator) {
+          // The worker is stuck in its backend: a retry gets a fresh one
+          // (the stuck thread ends when its call returns; its answer is dropped).
+          spdlog::warn("session {}: generation timed out; replacing its worker",
+                       s.record.id);
+          self->demonitor(s.generator);
+          self->send_exit(s.generator, caf::exit_reason::kill);
+          s.generator = caf::actor{};
+        }
+        if (winding_down(self))
+          return;
+        if (code_of(err) == errc::budget_exceeded)
+          h.fail("generation stopped: " + message_of(err));
+        else
+          h.failed(err);
+      });
 }
 
 /// Looks for the request's answer in the prompt cache, backend by backend in

@@ -99,16 +99,16 @@ void request_acquire(session_self self) {
         self->state.acquire_call = 0;
         on_lease(self, std::move(lease));
       },
-          [=](caf::error& err) {
-            if (self->state.acquire_call != call)
-              return; // already handled as the provisioner's crash
-            self->state.acquire_call = 0;
-            self->state.acquiring = false;
-            if (self->state.finish_pending)
-              finish_destroy(self);
-            else
-              child_failed(self, "provisioning", err);
-          });
+      [=](caf::error& err) {
+        if (self->state.acquire_call != call)
+          return; // already handled as the provisioner's crash
+        self->state.acquire_call = 0;
+        self->state.acquiring = false;
+        if (self->state.finish_pending)
+          finish_destroy(self);
+        else
+          child_failed(self, "provisioning", err);
+      });
 }
 
 static void on_app(session_self self, generated_app app) {
@@ -208,13 +208,13 @@ void request_deploy(session_self self) {
         self->state.deploy_call = 0;
         on_deployed(self, std::move(url));
       },
-          [=](caf::error& err) {
-            if (self->state.deploy_call != call)
-              return; // already handled as the provisioner's crash
-            self->state.deploy_call = 0;
-            self->state.deploying = false;
-            child_failed(self, "deploying", err);
-          });
+      [=](caf::error& err) {
+        if (self->state.deploy_call != call)
+          return; // already handled as the provisioner's crash
+        self->state.deploy_call = 0;
+        self->state.deploying = false;
+        child_failed(self, "deploying", err);
+      });
 }
 
 void fail(session_self self, std::string reason) {
