@@ -82,16 +82,13 @@ anthropic_generator::generate_observed(const generation_request& req,
   auto call = prepare(req);
   if (!call)
     return call.error();
-  const auto& system = call->system;
-  const auto& user = call->user;
   const auto input_estimate = call->input_estimate;
-  const auto allowance = call->allowance;
   json body{{"model", s_.model},
-            {"max_tokens", allowance},
+            {"max_tokens", call->allowance},
             {"temperature", s_.temperature},
             {"stream", true},
-            {"system", system},
-            {"messages", json::array({{{"role", "user"}, {"content", user}}})}};
+            {"system", call->system},
+            {"messages", json::array({{{"role", "user"}, {"content", call->user}}})}};
   http_request hr;
   hr.method = "POST";
   hr.url = join_url(s_.base_url, "/v1/messages");
@@ -158,8 +155,8 @@ anthropic_generator::generate_observed(const generation_request& req,
                                         + " bytes of text received)");
   if (st.stop_reason == "max_tokens")
     return make_error(errc::generation_failed,
-                      "anthropic: the answer was cut at max_tokens (" + std::to_string(allowance)
-                        + ")");
+                      "anthropic: the answer was cut at max_tokens ("
+                        + std::to_string(call->allowance) + ")");
   return parse_answer(st.text, req.type);
 }
 

@@ -74,16 +74,13 @@ caf::expected<generated_app> openai_generator::generate_observed(const generatio
   auto call = prepare(req);
   if (!call)
     return call.error();
-  const auto& system = call->system;
-  const auto& user = call->user;
   const auto input_estimate = call->input_estimate;
-  const auto allowance = call->allowance;
   json body{{"model", s_.model},
-            {"max_tokens", allowance},
+            {"max_tokens", call->allowance},
             {"temperature", s_.temperature},
             {"stream", true},
-            {"messages", json::array({{{"role", "system"}, {"content", system}},
-                                      {{"role", "user"}, {"content", user}}})}};
+            {"messages", json::array({{{"role", "system"}, {"content", call->system}},
+                                      {{"role", "user"}, {"content", call->user}}})}};
   if (s_.include_usage)
     body["stream_options"] = {{"include_usage", true}};
   http_request hr;
@@ -148,7 +145,8 @@ caf::expected<generated_app> openai_generator::generate_observed(const generatio
                                         + std::to_string(st.text.size()) + " bytes received)");
   if (st.finish_reason == "length")
     return make_error(errc::generation_failed,
-                      "openai: the answer was cut at max_tokens (" + std::to_string(allowance) + ")");
+                      "openai: the answer was cut at max_tokens ("
+                        + std::to_string(call->allowance) + ")");
   return parse_answer(st.text, req.type);
 }
 

@@ -12,6 +12,7 @@ dir=${SPAWN_CADDY_DIR:-/tmp/spawnai-caddy}
 log_file=/tmp/spawnai-caddy.log
 pid_file=$dir/caddy.pid
 say() { echo "caddy.sh: $*" >&2; }
+source "$(dirname "$0")/daemon-lib.sh"
 
 answers() { curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$admin_port/config/" | grep -q 200; }
 
@@ -26,12 +27,8 @@ JSON
   if answers; then
     say "Caddy admin API answers on 127.0.0.1:$admin_port"
   else
-    say "starting Caddy (log: $log_file)"
-    HOME=$dir XDG_DATA_HOME=$dir/xdg XDG_CONFIG_HOME=$dir/xdg nohup setsid caddy run \
-      --config "$dir/base.json" >>"$log_file" 2>&1 </dev/null &
-    echo $! >"$pid_file"
-    for ((i = 0; i < 100; i++)); do answers && break; sleep 0.1; done
-    answers || { say "Caddy did not answer; log tail:"; tail -n 20 "$log_file" >&2; exit 1; }
+    launch Caddy env HOME="$dir" XDG_DATA_HOME="$dir/xdg" XDG_CONFIG_HOME="$dir/xdg" \
+      caddy run --config "$dir/base.json"
     say "Caddy admin API answers on 127.0.0.1:$admin_port"
   fi
   echo "http://127.0.0.1:$admin_port"

@@ -16,6 +16,7 @@ mgmt=${SPAWN_PEBBLE_MGMT_PORT:-15000}
 log_file=/tmp/spawnai-pebble.log
 pid_file=$dir/pebble.pid
 say() { echo "pebble.sh: $*" >&2; }
+source deploy/scripts/daemon-lib.sh
 
 running() { [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }
 answers() { curl -s -m 2 --cacert "$dir/ca.pem" "https://127.0.0.1:$port/dir" | grep -q newOrder; }
@@ -43,13 +44,8 @@ JSON
     say "Pebble answers on https://127.0.0.1:$port/dir"
   else
     running && kill "$(cat "$pid_file")" 2>/dev/null || true
-    say "starting Pebble (log: $log_file)"
-    PEBBLE_VA_ALWAYS_VALID=1 PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
-      PEBBLE_AUTHZREUSE=100 nohup setsid pebble -config "$dir/pebble-config.json" \
-      >>"$log_file" 2>&1 </dev/null &
-    echo $! >"$pid_file"
-    for ((i = 0; i < 100; i++)); do answers && break; sleep 0.1; done
-    answers || { say "Pebble did not answer; log tail:"; tail -n 20 "$log_file" >&2; exit 1; }
+    launch Pebble env PEBBLE_VA_ALWAYS_VALID=1 PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 \
+      PEBBLE_AUTHZREUSE=100 pebble -config "$dir/pebble-config.json"
     say "Pebble answers on https://127.0.0.1:$port/dir"
   fi
   echo "https://127.0.0.1:$port/dir $dir/ca.pem https://127.0.0.1:$mgmt/roots/0"

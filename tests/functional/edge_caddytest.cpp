@@ -66,16 +66,21 @@ public:
       start_error_ = "private Caddy did not start; see " + dir_ + "/caddy/caddy.log";
       return;
     }
+    // A spawnd whose edge is server `name` of the private Caddy, on `port`.
+    auto edge_options = [](const std::string& name, int port) {
+      auto opts = spawnd_functest::options(name);
+      opts.env["SPAWN_EDGE_CADDY_ADMIN"] = caddy_->admin_url();
+      opts.env["SPAWN_EDGE_SERVER"] = name;
+      opts.env["SPAWN_EDGE_LISTEN"] = "127.0.0.1:" + std::to_string(port);
+      opts.env["SPAWN_EDGE_CHECK_INTERVAL_MS"] = "300";
+      return opts;
+    };
     tls_port_ = free_loopback_port();
-    auto tls_opts = spawnd_functest::options("edgetls");
-    tls_opts.env["SPAWN_EDGE_CADDY_ADMIN"] = caddy_->admin_url();
-    tls_opts.env["SPAWN_EDGE_SERVER"] = "edgetls";
-    tls_opts.env["SPAWN_EDGE_LISTEN"] = "127.0.0.1:" + std::to_string(tls_port_);
+    auto tls_opts = edge_options("edgetls", tls_port_);
     tls_opts.env["SPAWN_EDGE_APPS_DOMAIN"] = tls_domain;
     tls_opts.env["SPAWN_EDGE_TLS"] = "true";
     tls_opts.env["SPAWN_EDGE_ACME_CA"] = pebble_.directory;
     tls_opts.env["SPAWN_EDGE_ACME_CA_ROOT"] = pebble_.listener_ca;
-    tls_opts.env["SPAWN_EDGE_CHECK_INTERVAL_MS"] = "300";
     tls_opts.env["SPAWN_EDGE_EXPIRED_RETENTION_SECONDS"] = "3600";
     tls_ = new spawnd_process(tls_opts);
     if (!tls_->start()) {
@@ -83,12 +88,8 @@ public:
       return;
     }
     web_port_ = free_loopback_port();
-    auto web_opts = spawnd_functest::options("edgeweb");
-    web_opts.env["SPAWN_EDGE_CADDY_ADMIN"] = caddy_->admin_url();
-    web_opts.env["SPAWN_EDGE_SERVER"] = "edgeweb";
-    web_opts.env["SPAWN_EDGE_LISTEN"] = "127.0.0.1:" + std::to_string(web_port_);
+    auto web_opts = edge_options("edgeweb", web_port_);
     web_opts.env["SPAWN_EDGE_IDLE_TIMEOUT_SECONDS"] = "2";
-    web_opts.env["SPAWN_EDGE_CHECK_INTERVAL_MS"] = "300";
     web_ = new spawnd_process(web_opts);
     if (!web_->start())
       start_error_ = web_->error();

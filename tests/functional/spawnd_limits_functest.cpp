@@ -62,6 +62,21 @@ protected:
     return s;
   }
 
+  /// Creates `n` sessions ("<prompt>0", "<prompt>1"...); stops at the first
+  /// refusal (a test failure) and returns those made.
+  std::vector<json> post_sessions(int n, const std::string& prompt) {
+    std::vector<json> made;
+    for (int i = 0; i < n; ++i) {
+      auto res = post_session(prompt + std::to_string(i));
+      if (!res || res->status != 201) {
+        ADD_FAILURE() << (res ? res->body : message_of(res.error()));
+        break;
+      }
+      made.push_back(parse_or_null(res->body));
+    }
+    return made;
+  }
+
   void destroy_all(const std::vector<json>& sessions) {
     for (auto& s : sessions)
       daemon_->call("DELETE", "/api/v1/sessions/" + s["id"].get<std::string>(), {},
@@ -107,12 +122,8 @@ TEST_F(spawnd_limits_functest, the_sixth_creation_in_the_window_gets_429_with_re
   start("limits-rate", {{"SPAWN_LIMITS_CREATIONS_PER_WINDOW", "5"},
                         {"SPAWN_LIMITS_CREATION_WINDOW_SECONDS", "900"},
                         {"SPAWN_LIMITS_ACTIVE_PER_OWNER", "100"}});
-  std::vector<json> made;
-  for (int i = 0; i < 5; ++i) {
-    auto res = post_session("a counter number " + std::to_string(i));
-    ASSERT_TRUE(res && res->status == 201) << (res ? res->body : message_of(res.error()));
-    made.push_back(parse_or_null(res->body));
-  }
+  auto made = post_sessions(5, "a counter number ");
+  ASSERT_EQ(made.size(), 5u);
   auto sixth = post_session("one too many");
   expect_retry_after(sixth, 429, 880, 900);
   auto body = parse_or_null(sixth ? sixth->body : "");
@@ -127,12 +138,8 @@ TEST_F(spawnd_limits_functest, the_sixth_creation_in_the_window_gets_429_with_re
 TEST_F(spawnd_limits_functest, the_fourth_active_session_gets_429_until_one_ends) {
   start("limits-active", {{"SPAWN_LIMITS_CREATIONS_PER_WINDOW", "100"},
                           {"SPAWN_LIMITS_ACTIVE_PER_OWNER", "3"}});
-  std::vector<json> made;
-  for (int i = 0; i < 3; ++i) {
-    auto res = post_session("a todo list number " + std::to_string(i));
-    ASSERT_TRUE(res && res->status == 201) << (res ? res->body : message_of(res.error()));
-    made.push_back(parse_or_null(res->body));
-  }
+  auto made = post_sessions(3, "a todo list number ");
+  ASSERT_EQ(made.size(), 3u);
   auto fourth = post_session("a fourth one");
   expect_retry_after(fourth, 429, 1, 3600);
   EXPECT_NE(fourth->body.find("at most 3"), std::string::npos) << fourth->body;
@@ -142,17 +149,17 @@ TEST_F(spawnd_limits_functest, the_fourth_active_session_gets_429_until_one_ends
   auto tok1 = made[1]["manage_token"].get<std::string>();
   expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0), 401, "no token");
   expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0, {},
-                        {{"X-Manage-Token", std::string(64, 'a')}}),
+                             {{"X-Manage-Token", std::string(64, 'a')}}),
                403, "wrong token");
-  expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0, {}, {{"X-Manage-Token", tok1}}), 403,
-               "another session's token");
+  expect_error(daemon_->call("DELETE", "/api/v1/sessions/" + id0, {}, {{"X-Manage-Token", tok1}}),
+               403, "another session's token");
   expect_error(daemon_->call("POST", "/api/v1/sessions/" + id0 + "/extend", "{}",
-                        {{"X-Manage-Token", tok1}}),
+                             {{"X-Manage-Token", tok1}}),
                403, "another session's token on extend");
 
   // Once one of them is destroyed, there is room again.
   auto res = daemon_->call("DELETE", "/api/v1/sessions/" + id0, {},
-                      {{"X-Manage-Token", made[0]["manage_token"].get<std::string>()}});
+                           {{"X-Manage-Token", made[0]["manage_token"].get<std::string>()}});
   ASSERT_TRUE(res && res->status == 202) << (res ? res->body : message_of(res.error()));
   wait_state(id0, "destroyed");
   auto deadline = clock_type::now() + 10s;
