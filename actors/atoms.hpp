@@ -65,4 +65,16 @@ using nodes = caf::atom_constant<caf::atom("nodes")>;
 using revoke = caf::atom_constant<caf::atom("revoke")>;
 using restart = caf::atom_constant<caf::atom("restart")>;
 
+// The actor core (issue 12): one atom, one meaning.
+using addkey = caf::atom_constant<caf::atom("addkey")>;       // store: insert an API key
+using admlist = caf::atom_constant<caf::atom("admlist")>;     // manager: admin listing
+using artload = caf::atom_constant<caf::atom("artload")>;     // store: load an artifact
+using asleep = caf::atom_constant<caf::atom("asleep")>;       // edge -> session: paused
+using costitems = caf::atom_constant<caf::atom("costitems")>; // store: a session's items
+using endstream = caf::atom_constant<caf::atom("endstream")>; // -> event sink: no more
+using failed = caf::atom_constant<caf::atom("failed")>;       // -> event sink: an error
+using flush = caf::atom_constant<caf::atom("flush")>;         // session: next write
+using probed = caf::atom_constant<caf::atom("probed")>;       // session -> edge: probe bytes
+using respawn = caf::atom_constant<caf::atom("respawn")>;     // manager: restart a crash
+
 } // namespace spawn::atoms

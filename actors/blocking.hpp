@@ -1,42 +1,111 @@
 #pragma once
 
+#include <atomic>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/spawn_options.hpp>
-#include <caf/event_based_actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/duration.hpp>
+#include <caf/message.hpp>
 
 #include "actors/atoms.hpp"
 #include "core/error.hpp"
 
 namespace spawn {
 
-/// Runs `fn` (blocking I/O: libcurl, files, processes) on a detached actor of
-/// its own thread, never on a scheduler thread, and returns the handle of a
-/// request whose result is `fn`'s `caf::expected<T>`. The caller must attach
-/// `.then(ok, err)`; the worker quits after one call. An exception escaping
-/// `fn` (an adapter's bug, a library's surprise) becomes an `errc::internal`
-/// error for the caller, which retries the step like any other failure.
-template <class Self, class F>
-auto blocking_call(Self* self, caf::timespan timeout, F fn) {
-  auto worker = self->template spawn<caf::detached>(
-    [fn = std::move(fn)](caf::event_based_actor* w) mutable -> caf::behavior {
-      return {[w, fn](atoms::run) mutable {
-        using result_type = decltype(fn());
-        w->quit();
-        try {
-          return fn();
-        } catch (const std::exception& e) {
-          return result_type{
-            make_error(errc::internal, std::string{"an adapter threw: "} + e.what())};
-        } catch (...) {
-          return result_type{make_error(errc::internal, "an adapter threw an unknown exception")};
+/// A piece of blocking work (libcurl, files, processes, SQL): runs on a pool
+/// thread and returns the message to answer with (a value, or an error).
+using blocking_job = std::function<caf::message()>;
+
+} // namespace spawn
+
+// Jobs are closures: they never leave the process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(spawn::blocking_job)
+
+namespace caf {
+class actor_system;
+}
+
+namespace spawn {
+
+/// A fixed set of threads for blocking work, sized by configuration. Each
+/// thread is a detached worker actor; a call goes to the worker with the
+/// fewest jobs in hand, so one slow call (a hung LLM backend, a Docker engine
+/// that takes its time) delays nothing while another thread is free. The
+/// number of threads never grows with the number of calls or sessions.
+class blocking_pool {
+public:
+  blocking_pool() = default;
+
+  /// Spawns `n` workers. With `detached` false they run on the scheduler
+  /// (deterministic tests: the test coordinator runs the jobs in order).
+  blocking_pool(caf::actor_system& sys, int n, bool detached = true);
+
+  /// The worker for the next job (fewest in hand); counts the job as taken.
+  caf::actor pick() const;
+
+  /// Workers, for an orderly stop.
+  const std::vector<caf::actor>& workers() const {
+    return workers_;
+  }
+
+  /// Jobs taken and not yet finished, over all workers.
+  int in_flight() const;
+
+  explicit operator bool() const {
+    return !workers_.empty();
+  }
+
+  /// Wraps `fn` (returning `caf::expected<T>`) as a job answering `T` or the
+  /// error; an exception escaping `fn` (an adapter's bug, a library's
+  /// surprise) becomes an `errc::internal` error. `done` runs after `fn`.
+  template <class F>
+  static blocking_job wrap(F fn, std::shared_ptr<std::atomic<int>> load) {
+    return [fn = std::move(fn), load = std::move(load)]() mutable -> caf::message {
+      struct release {
+        std::shared_ptr<std::atomic<int>> load;
+        ~release() {
+          if (load)
+            --*load;
         }
-      }};
-    });
-  return self->request(worker, timeout, atoms::run::value);
+      } guard{load};
+      try {
+        auto result = fn();
+        if (!result)
+          return caf::make_message(std::move(result.error()));
+        return caf::make_message(std::move(*result));
+      } catch (const std::exception& e) {
+        return caf::make_message(
+          make_error(errc::internal, std::string{"an adapter threw: "} + e.what()));
+      } catch (...) {
+        return caf::make_message(
+          make_error(errc::internal, "an adapter threw an unknown exception"));
+      }
+    };
+  }
+
+  /// The load counter of `worker` (as returned by `pick`).
+  std::shared_ptr<std::atomic<int>> load_of(const caf::actor& worker) const;
+
+private:
+  std::vector<caf::actor> workers_;
+  std::vector<std::shared_ptr<std::atomic<int>>> load_;
+};
+
+/// Runs `fn` (blocking I/O, returning `caf::expected<T>`) on one of `pool`'s
+/// threads, never on a scheduler thread, and returns the handle of a request
+/// whose result is `T` or the error. The caller attaches `.then(ok, err)`
+/// (or `.await` to keep its own messages waiting until the answer).
+template <class Self, class Timeout, class F>
+auto blocking_call(Self* self, const blocking_pool& pool, Timeout timeout, F fn) {
+  auto worker = pool.pick();
+  return self->request(worker, timeout, atoms::run::value,
+                       blocking_pool::wrap(std::move(fn), pool.load_of(worker)));
 }
 
 } // namespace spawn

@@ -6,7 +6,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "core/error.hpp"
 
@@ -14,89 +13,113 @@ namespace spawn {
 
 namespace {
 
-using edge_ptr = caf::stateful_actor<edge_state>*;
+using edge_ptr = edge_actor_type::stateful_pointer<edge_state>;
 
 /// Received bytes below this per check are not a request: TCP keep-alive
 /// probes (66 bytes), ARP and neighbour discovery. The smallest request through
 /// Caddy (handshake, GET with its X-Forwarded headers) is well above it.
 constexpr int64_t min_request_bytes = 256;
 
+constexpr auto call_timeout = std::chrono::seconds{30};
+
 caf::timespan tick_interval(const spawn_config& cfg) {
   auto ms = std::clamp<int64_t>(cfg.edge_idle_timeout_seconds * 1000 / 4, 250, 5000);
   return std::chrono::milliseconds{ms};
 }
 
-caf::error put(edge_ptr self) {
+/// Puts the route as the state says (to the app, or to the activator).
+auto put(edge_ptr self) {
   auto& st = self->state;
-  return st.ctx.edge->put_route(st.session_id, st.upstream, st.sleeping);
+  return blocking_call(self, st.ctx.io, call_timeout,
+                       [caddy = st.ctx.edge, id = st.session_id, upstream = st.upstream,
+                        sleeping = st.sleeping]() -> caf::expected<bool> {
+                         if (auto err = caddy->put_route(id, upstream, sleeping))
+                           return err;
+                         return true;
+                       });
 }
 
-/// Blocking: the idle check of one tick.
-void check_idle(edge_ptr self) {
-  auto& st = self->state;
-  auto timeout_ms = st.ctx.cfg->edge_idle_timeout_seconds * 1000;
-  if (timeout_ms <= 0 || st.sleeping)
-    return;
-  auto rx = st.ctx.runtime->net_rx_bytes(st.container_id);
-  if (!rx)
-    return; // no counters (paused by hand, engine busy): try again next tick
-  auto now = now_ms();
-  auto delta = st.last_rx < 0 || *rx < st.last_rx ? min_request_bytes : *rx - st.last_rx;
-  st.last_rx = *rx;
-  auto probes = std::min(st.probe_rx, std::max<int64_t>(delta, 0));
-  st.probe_rx -= probes;
-  delta -= probes;
-  if (delta >= min_request_bytes) {
-    st.last_active = now;
-    return;
+/// Blocking: routes to the activator, then pauses; on a failed pause the
+/// route goes back to the app. A request in between waits at the activator
+/// instead of hanging on a frozen app.
+caf::expected<bool> put_to_sleep(std::shared_ptr<caddy_admin> caddy,
+                                 std::shared_ptr<container_runtime> runtime, std::string id,
+                                 std::string upstream, std::string container) {
+  if (auto err = caddy->put_route(id, upstream, true))
+    return make_error(errc::unavailable, "cannot route to the activator: " + message_of(err));
+  if (auto err = runtime->pause(container)) {
+    (void) caddy->put_route(id, upstream, false);
+    return make_error(code_of(err), "cannot pause its container: " + message_of(err));
   }
-  if (now - st.last_active < timeout_ms)
-    return;
-  // Route first, then pause: a request in between waits at the activator
-  // instead of hanging on a frozen app.
-  st.sleeping = true;
-  if (auto err = put(self)) {
-    st.sleeping = false;
-    spdlog::warn("session {}: cannot route to the activator ({}); staying awake", st.session_id,
-                 message_of(err));
-    return;
-  }
-  if (auto err = st.ctx.runtime->pause(st.container_id)) {
-    st.sleeping = false;
-    (void) put(self);
-    spdlog::warn("session {}: cannot pause its container ({})", st.session_id, message_of(err));
-    return;
-  }
-  self->send(st.session, atoms::idle::value, (now - st.last_active) / 1000);
+  return true;
 }
 
 /// Blocking: unpause and route back to the app; milliseconds it took.
-caf::expected<int64_t> wake_up(edge_ptr self) {
-  auto& st = self->state;
-  if (!st.sleeping)
-    return int64_t{0};
+caf::expected<int64_t> wake_up(std::shared_ptr<caddy_admin> caddy,
+                               std::shared_ptr<container_runtime> runtime, std::string id,
+                               std::string upstream, std::string container) {
   auto t0 = std::chrono::steady_clock::now();
-  if (auto err = st.ctx.runtime->unpause(st.container_id)) {
+  if (auto err = runtime->unpause(container)) {
     // Not paused (conflict) is fine; anything else is a failed wake.
     if (code_of(err) != errc::conflict)
       return err;
   }
-  st.sleeping = false;
-  if (auto err = put(self))
-    spdlog::warn("session {}: woken, but its route still goes through the activator ({})",
-                 st.session_id, message_of(err)); // the activator passes requests on
-  st.last_rx = -1;
-  st.last_active = now_ms();
+  if (auto err = caddy->put_route(id, upstream, false))
+    spdlog::warn("session {}: woken, but its route still goes through the activator ({})", id,
+                 message_of(err)); // the activator passes requests on
   return std::chrono::duration_cast<std::chrono::milliseconds>(
            std::chrono::steady_clock::now() - t0)
     .count();
 }
 
+/// The idle check of one tick, on the container's received bytes.
+void check_idle(edge_ptr self) {
+  auto& st = self->state;
+  auto timeout_ms = st.ctx.cfg->edge_idle_timeout_seconds * 1000;
+  if (timeout_ms <= 0 || st.sleeping)
+    return;
+  blocking_call(self, st.ctx.io, call_timeout,
+                [runtime = st.ctx.runtime, c = st.container_id] { return runtime->net_rx_bytes(c); })
+    .await(
+      [=](int64_t rx) {
+        auto& s = self->state;
+        auto now = now_ms();
+        auto delta = s.last_rx < 0 || rx < s.last_rx ? min_request_bytes : rx - s.last_rx;
+        s.last_rx = rx;
+        auto probes = std::min(s.probe_rx, std::max<int64_t>(delta, 0));
+        s.probe_rx -= probes;
+        delta -= probes;
+        if (delta >= min_request_bytes) {
+          s.last_active = now;
+          return;
+        }
+        if (now - s.last_active < timeout_ms)
+          return;
+        blocking_call(self, s.ctx.io, call_timeout,
+                      [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
+                       up = s.upstream, c = s.container_id] {
+                        return put_to_sleep(caddy, runtime, id, up, c);
+                      })
+          .await(
+            [=](bool) {
+              self->state.sleeping = true;
+              self->send(self->state.session, atoms::asleep::value,
+                         (now_ms() - self->state.last_active) / 1000);
+            },
+            [=](caf::error& err) {
+              spdlog::warn("session {}: staying awake ({})", self->state.session_id,
+                           message_of(err));
+            });
+      },
+      [](caf::error&) {}); // no counters (paused by hand, engine busy): next tick
+}
+
 } // namespace
 
-caf::behavior edge_actor(caf::stateful_actor<edge_state>* self, node_context ctx,
-                         caf::actor session, std::string session_id,
-                         std::string container_id, int host_port, bool sleeping) {
+edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
+                                          sleep_listener_actor session, std::string session_id,
+                                          std::string container_id, int host_port,
+                                          bool sleeping) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.session = std::move(session);
@@ -109,44 +132,73 @@ caf::behavior edge_actor(caf::stateful_actor<edge_state>* self, node_context ctx
     self->send(self, atoms::edgetick::value);
   return {
     [=](atoms::route) -> caf::result<bool> {
-      if (auto err = put(self))
-        return err;
-      return true;
+      auto rp = self->make_response_promise<bool>();
+      put(self).await([=](bool) mutable { rp.deliver(true); },
+                      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [=](atoms::reroute) {
-      if (auto err = put(self))
-        spdlog::warn("session {}: cannot restore its route ({})", self->state.session_id,
-                     message_of(err));
+      put(self).await([](bool) {},
+                      [=](caf::error& err) {
+                        spdlog::warn("session {}: cannot restore its route ({})",
+                                     self->state.session_id, message_of(err));
+                      });
     },
     [=](atoms::wake) -> caf::result<int64_t> {
-      auto took = wake_up(self);
-      if (!took)
-        return took.error();
-      return *took;
+      auto& s = self->state;
+      if (!s.sleeping)
+        return int64_t{0};
+      auto rp = self->make_response_promise<int64_t>();
+      blocking_call(self, s.ctx.io, call_timeout,
+                    [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
+                     up = s.upstream, c = s.container_id] {
+                      return wake_up(caddy, runtime, id, up, c);
+                    })
+        .await(
+          [=](int64_t took) mutable {
+            auto& e = self->state;
+            e.sleeping = false;
+            e.last_rx = -1;
+            e.last_active = now_ms();
+            rp.deliver(took);
+          },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
-    [=](atoms::idle, int64_t probe_bytes) { self->state.probe_rx += probe_bytes; },
+    [=](atoms::probed, int64_t probe_bytes) { self->state.probe_rx += probe_bytes; },
     [=](atoms::edgetick) {
       check_idle(self);
       self->delayed_send(self, tick_interval(*self->state.ctx.cfg), atoms::edgetick::value);
     },
     [=](atoms::destroy) -> caf::result<bool> {
-      auto err = self->state.ctx.edge->remove_route(self->state.session_id);
-      self->quit();
-      if (err)
-        return err;
-      return true;
+      auto rp = self->make_response_promise<bool>();
+      blocking_call(self, self->state.ctx.io, call_timeout,
+                    [caddy = self->state.ctx.edge, id = self->state.session_id] {
+                      return caf::expected<bool>{!caddy->remove_route(id)};
+                    })
+        .await(
+          [=](bool removed) mutable {
+            self->quit();
+            rp.deliver(removed);
+          },
+          [=](caf::error& err) mutable {
+            self->quit();
+            rp.deliver(std::move(err));
+          });
+      return rp;
     },
   };
 }
 
-caf::behavior edge_keeper(caf::event_based_actor* self, node_context ctx, caf::actor manager) {
+edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, node_context ctx,
+                                             session_directory_actor manager) {
   auto interval = std::chrono::milliseconds{ctx.cfg->edge_check_interval_ms};
   auto caddy = ctx.edge;
   self->send(self, atoms::edgetick::value);
   return {
     [=](atoms::edgetick) {
       self->delayed_send(self, interval, atoms::edgetick::value);
-      blocking_call(self, std::chrono::seconds{30}, [caddy] { return caddy->ensure_server(); })
+      blocking_call(self, ctx.io, call_timeout, [caddy] { return caddy->ensure_server(); })
         .then(
           [=](bool created) {
             if (created) {
@@ -160,7 +212,7 @@ caf::behavior edge_keeper(caf::event_based_actor* self, node_context ctx, caf::a
               .then(
                 [=](std::vector<std::string>& live) {
                   std::set<std::string> keep(live.begin(), live.end());
-                  blocking_call(self, std::chrono::seconds{60},
+                  blocking_call(self, ctx.io, std::chrono::seconds{60},
                                 [caddy, keep]() -> caf::expected<int> {
                                   auto routed = caddy->routed_sessions();
                                   if (!routed)

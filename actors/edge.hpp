@@ -2,7 +2,9 @@
 
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
 
 #include "actors/node_context.hpp"
 #include "core/session.hpp"
@@ -12,8 +14,8 @@ namespace spawn {
 struct edge_state {
   /// Ports and configuration (`ctx.edge` is set).
   node_context ctx;
-  /// The session this edge belongs to (receives `(atoms::idle, int64 seconds)`).
-  caf::actor session;
+  /// The session this edge belongs to (receives `(atoms::asleep, int64 seconds)`).
+  sleep_listener_actor session;
   /// The session, its container and where the app answers (127.0.0.1:<port>).
   std::string session_id, container_id, upstream;
   /// True while the app is paused and its route goes through the activator.
@@ -26,28 +28,32 @@ struct edge_state {
   static inline const char* name = "edge";
 };
 
-/// The edge child of a session (DESIGN §1): its route in Caddy and its sleep.
-/// Runs detached, so its blocking calls (admin API, Engine API) are serial:
-/// a route change never overtakes an earlier one.
+/// The edge child of a session (DESIGN §1, `edge_actor_type`): its route in
+/// Caddy and its sleep. Its blocking calls (admin API, Engine API) run on the
+/// node's I/O pool and the actor awaits each answer before its next message,
+/// so a route change never overtakes an earlier one.
 ///
 /// Messages: `(atoms::route) -> bool` puts the route (to the app, or through
 /// the activator while sleeping); `(atoms::reroute)` the same without answer
 /// (Caddy lost its config); `(atoms::wake) -> int64` unpauses the app and
 /// points the route back at it, answering how long that took in ms (0 when it
 /// was awake); `(atoms::destroy) -> bool` removes the route and quits;
-/// `(atoms::idle, int64 bytes)`: that many received bytes were a health probe.
-/// With `edge.idle_timeout_seconds` > 0 it samples the container's received
-/// bytes; once they have not grown for that long it points the route at the
-/// activator, pauses the container and tells the session `(atoms::idle, s)`.
-caf::behavior edge_actor(caf::stateful_actor<edge_state>* self, node_context ctx,
-                         caf::actor session, std::string session_id,
-                         std::string container_id, int host_port, bool sleeping);
+/// `(atoms::probed, int64 bytes)`: that many received bytes were a health
+/// probe; `(atoms::edgetick)` is its own idle check. With
+/// `edge.idle_timeout_seconds` > 0 it samples the container's received bytes;
+/// once they have not grown for that long it points the route at the
+/// activator, pauses the container and tells the session `(atoms::asleep, s)`.
+edge_actor_type::behavior_type
+edge_actor(edge_actor_type::stateful_pointer<edge_state> self, node_context ctx,
+           sleep_listener_actor session, std::string session_id, std::string container_id,
+           int host_port, bool sleeping);
 
-/// The node's keeper of its Caddy server: at start and every
-/// `edge.check_interval_ms` it makes sure the server is there (a restarted
-/// Caddy has lost it: then every live session is told to route again, through
-/// `(atoms::reroute)` to `manager`), and removes routes of sessions that are
-/// no longer live on this node (`(atoms::liveids)` from `manager`).
-caf::behavior edge_keeper(caf::event_based_actor* self, node_context ctx, caf::actor manager);
+/// The node's keeper of its Caddy server (`edge_keeper_actor`): at start and
+/// every `edge.check_interval_ms` it makes sure the server is there (a
+/// restarted Caddy has lost it: then every live session is told to route
+/// again, through `(atoms::reroute)` to `manager`), and removes routes of
+/// sessions that are no longer live on this node (`(atoms::liveids)`).
+edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, node_context ctx,
+                                             session_directory_actor manager);
 
 } // namespace spawn

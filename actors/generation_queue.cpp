@@ -3,14 +3,13 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/atoms.hpp"
 #include "core/metrics.hpp"
 
 namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<generation_queue_state>*;
+using self_ptr = generation_queue_actor::stateful_pointer<generation_queue_state>;
 
 void publish(self_ptr self) {
   auto& q = self->state.queue;
@@ -46,7 +45,7 @@ void leave(self_ptr self, const std::string& id) {
 
 } // namespace
 
-caf::behavior generation_queue(caf::stateful_actor<generation_queue_state>* self, int slots) {
+generation_queue_actor::behavior_type generation_queue(self_ptr self, int slots) {
   self->state.queue = work_queue{slots < 1 ? 1 : slots};
   self->set_down_handler([=](caf::down_msg& msg) {
     std::vector<std::string> gone;
@@ -58,7 +57,7 @@ caf::behavior generation_queue(caf::stateful_actor<generation_queue_state>* self
   });
   publish(self);
   return {
-    [=](atoms::genslot, const std::string& id, const caf::actor& session) {
+    [=](atoms::genslot, const std::string& id, const queue_listener_actor& session) {
       auto& st = self->state;
       auto known = st.sessions.count(id) > 0;
       auto pos = st.queue.enter(id);

@@ -5,13 +5,13 @@
 
 #include <caf/all.hpp>
 
-#include "actors/atoms.hpp"
-
 namespace spawn {
 
 namespace {
 
-void arm(caf::stateful_actor<lifetime_timer_state>* self) {
+using self_ptr = lifetime_timer_actor::stateful_pointer<lifetime_timer_state>;
+
+void arm(self_ptr self) {
   auto left = std::max<epoch_ms>(0, self->state.expires_at - now_ms());
   auto wait = std::chrono::milliseconds{std::min<epoch_ms>(left, 60000)};
   self->delayed_send(self, wait, atoms::timeout::value, self->state.generation);
@@ -19,8 +19,8 @@ void arm(caf::stateful_actor<lifetime_timer_state>* self) {
 
 } // namespace
 
-caf::behavior lifetime_timer(caf::stateful_actor<lifetime_timer_state>* self,
-                             caf::actor parent, epoch_ms expires_at) {
+lifetime_timer_actor::behavior_type lifetime_timer(self_ptr self, expiry_listener_actor parent,
+                                                   epoch_ms expires_at) {
   self->state.parent = std::move(parent);
   self->state.expires_at = expires_at;
   arm(self);
@@ -35,7 +35,7 @@ caf::behavior lifetime_timer(caf::stateful_actor<lifetime_timer_state>* self,
       }
       arm(self);
     },
-    [=](atoms::extend, epoch_ms new_expiry) {
+    [=](atoms::extend, int64_t new_expiry) {
       self->state.expires_at = new_expiry;
       ++self->state.generation;
       arm(self);

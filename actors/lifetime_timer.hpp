@@ -1,15 +1,15 @@
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
+#include "actors/actors.hpp"
 #include "core/session.hpp"
 
 namespace spawn {
 
 struct lifetime_timer_state {
   /// Who is told `atoms::expire` when the time is up.
-  caf::actor parent;
+  expiry_listener_actor parent;
   /// When the session expires (wall clock).
   epoch_ms expires_at = 0;
   /// Bumped at every re-arm, so a stale tick is ignored.
@@ -17,11 +17,13 @@ struct lifetime_timer_state {
   static inline const char* name = "lifetime_timer";
 };
 
-/// A session's destruction timer. Sends `atoms::expire` to its parent once
-/// `expires_at` has passed; `(atoms::extend, epoch_ms)` moves the deadline.
-/// Long waits are cut into ticks of at most a minute, so a changed wall clock
-/// is noticed.
-caf::behavior lifetime_timer(caf::stateful_actor<lifetime_timer_state>* self,
-                             caf::actor parent, epoch_ms expires_at);
+/// A session's destruction timer (`lifetime_timer_actor`). Sends
+/// `atoms::expire` to its parent once `expires_at` has passed;
+/// `(atoms::extend, epoch_ms)` moves the deadline; `(atoms::timeout, gen)` is
+/// its own tick. Long waits are cut into ticks of at most a minute, so a
+/// changed wall clock is noticed.
+lifetime_timer_actor::behavior_type
+lifetime_timer(lifetime_timer_actor::stateful_pointer<lifetime_timer_state> self,
+               expiry_listener_actor parent, epoch_ms expires_at);
 
 } // namespace spawn

@@ -4,6 +4,9 @@
 
 #include <caf/actor.hpp>
 
+#include "actors/actors.hpp"
+
+#include "actors/blocking.hpp"
 #include "actors/store_worker.hpp"
 #include "infra/caddy_admin.hpp"
 #include "core/api_keys.hpp"
@@ -18,13 +21,16 @@ namespace spawn {
 struct node_context {
   std::shared_ptr<const spawn_config> cfg;
   store_pool stores;
+  /// Threads for blocking adapter calls: Docker, Caddy, files, HTTP probes
+  /// (`pools.io_threads`), and for generation backends (`pools.generation_threads`).
+  blocking_pool io, llm;
   std::shared_ptr<container_runtime> runtime;
   std::shared_ptr<generator> gen;
-  caf::actor pool; ///< the warm pool (actors/warm_pool.hpp)
+  warm_pool_actor pool; ///< the warm pool (actors/warm_pool.hpp)
   std::shared_ptr<caddy_admin> edge; ///< Caddy in front of the apps; null: no edge
   /// Node-wide cap on concurrent generations (actors/generation_queue.hpp);
   /// none: sessions generate at once.
-  caf::actor gen_queue;
+  generation_queue_actor gen_queue;
   /// The API keys in force, shared with the HTTP front end; may be null.
   std::shared_ptr<api_key_index> keys;
 };

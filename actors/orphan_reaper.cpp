@@ -5,7 +5,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
@@ -15,7 +14,7 @@ namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<orphan_reaper_state>*;
+using self_ptr = orphan_reaper_actor::stateful_pointer<orphan_reaper_state>;
 
 constexpr const char* session_prefix = "spawnai-";
 
@@ -55,7 +54,7 @@ void judge(self_ptr self, container_info c, std::function<void(bool)> done) {
   auto id = c.name.substr(std::char_traits<char>::length(session_prefix));
   auto reap = [=](std::string why) {
     auto runtime = self->state.ctx.runtime;
-    blocking_call(self, std::chrono::seconds{60}, [runtime, c] { return remove_orphan(runtime, c); })
+    blocking_call(self, self->state.ctx.io, std::chrono::seconds{60}, [runtime, c] { return remove_orphan(runtime, c); })
       .then(
         [=](bool) {
           ++self->state.reaped;
@@ -91,7 +90,7 @@ void scan(self_ptr self, std::function<void(uint64_t)> rp) {
   }
   st.scanning = true;
   auto runtime = st.ctx.runtime;
-  blocking_call(self, std::chrono::seconds{60},
+  blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
                 [runtime, node = st.ctx.cfg->node_id] { return session_containers(runtime, node); })
     .then(
       [=](std::vector<container_info>& found) mutable {
@@ -120,15 +119,15 @@ void scan(self_ptr self, std::function<void(uint64_t)> rp) {
 
 } // namespace
 
-caf::behavior orphan_reaper(caf::stateful_actor<orphan_reaper_state>* self, node_context ctx,
-                            caf::actor manager) {
+orphan_reaper_actor::behavior_type orphan_reaper(self_ptr self, node_context ctx,
+                                                 session_directory_actor manager) {
   self->state.ctx = std::move(ctx);
   self->state.manager = std::move(manager);
   return {
     [=](atoms::sweep) -> caf::result<uint64_t> {
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<uint64_t>();
       scan(self, [rp](uint64_t n) mutable { rp.deliver(n); });
-      return caf::delegated<uint64_t>{};
+      return rp;
     },
     [=](atoms::timeout) {
       auto interval = self->state.ctx.cfg->orphan_scan_interval_ms;
@@ -137,7 +136,7 @@ caf::behavior orphan_reaper(caf::stateful_actor<orphan_reaper_state>* self, node
       scan(self, [](uint64_t) {});
       self->delayed_send(self, std::chrono::milliseconds{interval}, atoms::timeout::value);
     },
-    [=](atoms::stats) { return self->state.reaped; },
+    [=](atoms::stats) -> caf::result<uint64_t> { return self->state.reaped; },
   };
 }
 

@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "core/error.hpp"
 #include "infra/app_slot.hpp"
@@ -14,8 +13,9 @@ std::string loopback_url(int host_port) {
   return "http://127.0.0.1:" + std::to_string(host_port) + "/";
 }
 
-caf::behavior provisioner(caf::stateful_actor<provisioner_state>* self, node_context ctx,
-                          std::string session_id) {
+provisioner_actor::behavior_type
+provisioner(provisioner_actor::stateful_pointer<provisioner_state> self, node_context ctx,
+            std::string session_id) {
   self->state.ctx = std::move(ctx);
   self->state.session_id = std::move(session_id);
   return {
@@ -33,7 +33,7 @@ caf::behavior provisioner(caf::stateful_actor<provisioner_state>* self, node_con
             // A warm container gets the session's name, so it can be found by it.
             auto runtime = self->state.ctx.runtime;
             auto name = "spawnai-" + self->state.session_id;
-            blocking_call(self, std::chrono::seconds{30},
+            blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
                           [runtime, lease, name]() -> caf::expected<container_lease> {
                             auto copy = lease;
                             auto err = runtime->rename(lease.container.id, name);
@@ -57,12 +57,13 @@ caf::behavior provisioner(caf::stateful_actor<provisioner_state>* self, node_con
         const container_lease& lease) -> caf::result<std::string> {
       auto rp = self->make_response_promise<std::string>();
       auto timeout_ms = self->state.ctx.cfg->app_ready_timeout_ms;
-      blocking_call(self, std::chrono::milliseconds{timeout_ms + 10000},
-                    [app, type, lease, timeout_ms]() -> caf::expected<std::string> {
+      auto runtime = self->state.ctx.runtime;
+      blocking_call(self, self->state.ctx.io, std::chrono::milliseconds{timeout_ms + 10000},
+                    [runtime, app, type, lease, timeout_ms]() -> caf::expected<std::string> {
                       if (auto err = write_slot(lease.slot_dir, app, type))
                         return err;
                       auto url = loopback_url(lease.container.host_port);
-                      auto waited = wait_until_answers(url, static_cast<long>(timeout_ms));
+                      auto waited = runtime->wait_ready(url, static_cast<long>(timeout_ms));
                       if (!waited)
                         return waited.error();
                       return url;

@@ -2,9 +2,11 @@
 
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/actors.hpp"
+
+#include "core/messages.hpp"
 #include "actors/node_context.hpp"
 
 namespace spawn {
@@ -17,15 +19,16 @@ struct provisioner_state {
   static inline const char* name = "provisioner";
 };
 
-/// A session's provisioning child.
+/// A session's provisioning child (`provisioner_actor`).
 ///
 /// `(atoms::acquire, tier) -> container_lease`: a container from the warm pool
 /// (renamed after the session) or a cold one.
 /// `(atoms::deploy, generated_app, app_type, container_lease) -> std::string`:
 /// hands the files to the container and answers the app's URL once the app
-/// answers HTTP. Blocking steps run on detached helpers.
-caf::behavior provisioner(caf::stateful_actor<provisioner_state>* self, node_context ctx,
-                          std::string session_id);
+/// answers HTTP. Blocking steps run on the node's I/O pool.
+provisioner_actor::behavior_type
+provisioner(provisioner_actor::stateful_pointer<provisioner_state> self, node_context ctx,
+            std::string session_id);
 
 /// The loopback URL of an app published on `host_port`.
 std::string loopback_url(int host_port);

@@ -6,7 +6,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/session_generation.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
@@ -17,62 +16,79 @@ using namespace session_steps;
 
 namespace {
 
+/// A monitored actor went down: a subscriber, or a child. A crashed child
+/// fails its outstanding call once (its request's error, if it comes too, is
+/// dropped by the call's number).
 void on_down(session_self self, const caf::down_msg& msg) {
   auto& st = self->state;
   auto& subs = st.subscribers;
   auto sub = std::find_if(subs.begin(), subs.end(),
-                          [&](const caf::actor& a) { return a.address() == msg.source; });
+                          [&](const event_sink_actor& a) { return a.address() == msg.source; });
   if (sub != subs.end()) {
     subs.erase(sub);
     return;
   }
   auto crashed = msg.reason && msg.reason != caf::exit_reason::user_shutdown;
-  // A crashed child: its outstanding request (if any) is failed here, once.
-  if (st.provisioner && msg.source == st.provisioner.address()) {
-    st.provisioner = caf::actor{};
-    if (!crashed)
-      return;
-    spdlog::warn("session {}: its provisioner crashed ({})", st.record.id,
-                 caf::to_string(msg.reason));
-    if (st.acquire_call) {
-      st.acquire_call = 0;
-      st.acquiring = false;
-      if (st.finish_pending)
-        finish_destroy(self);
-      else
-        child_failed(self, "provisioning", msg.reason);
-    }
-    if (st.deploy_call) {
-      st.deploy_call = 0;
-      st.deploying = false;
-      child_failed(self, "deploying", msg.reason);
-    }
-  } else if (st.generator && msg.source == st.generator.address()) {
-    st.generator = caf::actor{};
-    if (!crashed)
-      return;
-    spdlog::warn("session {}: its generation worker crashed ({})", st.record.id,
-                 caf::to_string(msg.reason));
-    if (st.worker_call) {
-      st.worker_call = 0;
-      st.generating = false;
-      accounting::generation_done(self, "failed");
-      child_failed(self, "generation", msg.reason);
-    }
-  } else if (st.edge && msg.source == st.edge.address()) {
+  auto is = [&](const auto& child) { return child && child.address() == msg.source; };
+  if (is(st.edge)) {
     edge_down(self, crashed);
-  } else if (st.timer && msg.source == st.timer.address()) {
-    st.timer = caf::actor{};
+    return;
+  }
+  if (is(st.timer)) {
+    st.timer = lifetime_timer_actor{};
     if (crashed && !winding_down(self))
       arm_timer(self);
+    return;
   }
+  const char* which = is(st.provisioner) ? "provisioner"
+                      : is(st.generator) ? "generation worker"
+                                         : nullptr;
+  if (!which)
+    return;
+  if (is(st.provisioner))
+    st.provisioner = provisioner_actor{};
+  else
+    st.generator = generation_worker_actor{};
+  if (!crashed)
+    return;
+  spdlog::warn("session {}: its {} crashed ({})", st.record.id, which,
+               caf::to_string(msg.reason));
+  fail_calls_of(self, msg.source, msg.reason);
 }
 
+caf::result<session_record> extend(session_self self, int64_t seconds) {
+  auto& s = self->state;
+  if (s.record.state != phase::running && s.record.state != phase::sleeping)
+    return make_error(errc::conflict, "only a running session can be extended (it is "
+                                        + std::string{to_string(s.record.state)} + ")");
+  auto cap = now_ms() + s.ctx.cfg->max_ttl_seconds * 1000;
+  s.record.expires_at = std::min(cap, s.record.expires_at + seconds * 1000);
+  if (s.timer)
+    self->send(s.timer, atoms::extend::value, s.record.expires_at);
+  auto rp = self->make_response_promise<session_record>();
+  event_record ev;
+  ev.message = "Extended; now expires at " + iso8601(s.record.expires_at);
+  persist(self, ev, true, [=]() mutable { rp.deliver(self->state.visible); });
+  return rp;
+}
+
+void subscribe(session_self self, const event_sink_actor& sub) {
+  auto& s = self->state;
+  event_record snapshot;
+  snapshot.session_id = s.record.id;
+  snapshot.at = now_ms();
+  snapshot.phase = std::string{to_string(s.visible.state)};
+  self->send(sub, atoms::event::value, s.visible, snapshot);
+  for (auto& ev : s.events)
+    self->send(sub, atoms::event::value, s.visible, ev);
+  s.subscribers.push_back(sub);
+  self->monitor(sub);
+}
 
 } // namespace
 
-caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_context ctx,
-                            session_record record, bool adopted) {
+session_actor_type::behavior_type session_actor(session_self self, node_context ctx,
+                                                session_record record, bool adopted) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.record = std::move(record);
@@ -109,70 +125,49 @@ caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_conte
   }
   return {
     [=](atoms::start) { begin(self); },
-    [=](atoms::get) { return self->state.visible; },
-    [=](atoms::subscribe, const caf::actor& sub) {
-      auto& s = self->state;
-      event_record snapshot;
-      snapshot.session_id = s.record.id;
-      snapshot.at = now_ms();
-      snapshot.phase = std::string{to_string(s.visible.state)};
-      self->send(sub, atoms::event::value, s.visible, snapshot);
-      for (auto& ev : s.events)
-        self->send(sub, atoms::event::value, s.visible, ev);
-      s.subscribers.push_back(sub);
-      self->monitor(sub);
-    },
+    [=](atoms::get) -> caf::result<session_record> { return self->state.visible; },
+    [=](atoms::subscribe, const event_sink_actor& sub) { subscribe(self, sub); },
     [=](atoms::destroy) -> caf::result<session_record> {
       auto rp = self->make_response_promise<session_record>();
       begin_destroy(self, "Destroyed on request",
                     [=]() mutable { rp.deliver(self->state.visible); });
       return rp;
     },
-    [=](atoms::expire) { begin_destroy(self, "Expired: its time is up"); },
     [=](atoms::health) { check_health(self); },
     [=](atoms::adopt) -> caf::result<bool> {
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<bool>();
       await_settled(self, rp);
-      return caf::delegated<bool>{};
-    },
-    [=](atoms::extend, int64_t seconds) -> caf::result<session_record> {
-      auto& s = self->state;
-      if (s.record.state != phase::running && s.record.state != phase::sleeping)
-        return make_error(errc::conflict, "only a running session can be extended (it is "
-                                            + std::string{to_string(s.record.state)} + ")");
-      auto cap = now_ms() + s.ctx.cfg->max_ttl_seconds * 1000;
-      s.record.expires_at = std::min(cap, s.record.expires_at + seconds * 1000);
-      if (s.timer)
-        self->send(s.timer, atoms::extend::value, s.record.expires_at);
-      auto rp = self->make_response_promise<session_record>();
-      event_record ev;
-      ev.message = "Extended; now expires at " + iso8601(s.record.expires_at);
-      persist(self, ev, true, [=]() mutable { rp.deliver(self->state.visible); });
       return rp;
     },
-    [=](atoms::retry, const std::string& step) {
-      if (step == "destroying")
+    [=](atoms::extend, int64_t seconds) { return extend(self, seconds); },
+    [=](atoms::retry, session_step step) {
+      if (step == session_step::destroying)
         clean_up(self);
       else
         retry(self, step);
     },
-    [=](atoms::idle, int64_t idle_seconds) { went_idle(self, idle_seconds); },
     [=](atoms::wake) -> caf::result<int64_t> { return wake(self); },
     [=](atoms::reroute) { reroute(self); },
-    [=](atoms::save, event_record& ev, bool transition, int attempt) {
-      persist(self, std::move(ev), transition, [] {}, attempt);
+    [=](atoms::flush) {
+      if (self->state.write == write_phase::backing_off)
+        write_next(self);
     },
+    // accounting and the admin API (actors/session_accounting.hpp)
+    [=](atoms::introspect) -> caf::result<std::string> { return accounting::describe(self); },
+    [=](atoms::accrue, uint64_t gen) { accounting::accrue(self, gen); },
+    // from the generation worker
     [=](atoms::progress, const std::string& step) {
       on_generation_progress(self, step, generation_hooks_of(self));
     },
     [=](atoms::usage, const token_usage& u) {
       on_generation_usage(self, u, generation_hooks_of(self));
     },
-    // accounting and the admin API (actors/session_accounting.hpp)
-    [=](atoms::introspect) { return accounting::describe(self); },
+    // from the generation queue
     [=](atoms::gengrant) { accounting::on_granted(self); },
     [=](atoms::genqueued, int position) { accounting::on_queue_moved(self, position); },
-    [=](atoms::accrue, uint64_t gen) { accounting::accrue(self, gen); },
+    // from the lifetime timer and the edge
+    [=](atoms::expire) { begin_destroy(self, "Expired: its time is up"); },
+    [=](atoms::asleep, int64_t idle_seconds) { went_idle(self, idle_seconds); },
   };
 }
 

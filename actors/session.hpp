@@ -1,17 +1,55 @@
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/actors.hpp"
 #include "actors/node_context.hpp"
 #include "actors/session_accounting.hpp"
+#include "core/messages.hpp"
 
 namespace spawn {
+
+/// The one outstanding call of a step to a child (or to a pool thread).
+struct pending_call {
+  uint64_t id = 0;        ///< this call's number; answers of older calls are dropped
+  caf::actor_addr child;  ///< who was asked: its crash fails the call
+  epoch_ms started_at = 0;
+  /// Runs once if the call fails by the child's crash (its answer never comes).
+  std::function<void(const caf::error&)> on_crash;
+};
+
+/// One write of the session's log waiting its turn in the write queue.
+struct pending_write {
+  session_record snapshot; ///< the record as it was when the step was taken
+  event_record event;
+  bool transition = false; ///< the record is saved with the event
+  std::function<void()> then; ///< runs once, after the write succeeded
+};
+
+/// Where the write queue stands.
+enum class write_phase { idle, writing, backing_off };
+
+/// What the session does besides its pipeline.
+enum class session_mode {
+  normal,
+  repairing, ///< redeploying a running app into a fresh container
+};
+
+/// Where destruction stands.
+enum class teardown_phase {
+  none,
+  removing,      ///< the container and slot are being removed
+  awaiting_lease, ///< removed; a container still being acquired is removed when it comes
+  finishing,     ///< `destroyed` is being persisted
+};
 
 struct session_state {
   /// Ports and configuration.
@@ -22,39 +60,43 @@ struct session_state {
   session_record visible;
   /// The session's log, as persisted, oldest first.
   std::vector<event_record> events;
-  /// Who receives `(atoms::event, session_record, event_record)` on each step.
-  std::vector<caf::actor> subscribers;
-  /// Children: provisioning, generation and the lifetime timer.
-  caf::actor provisioner, generator, timer;
-  /// The edge child (route in Caddy, idle and wake) once the app runs, when
-  /// the node has an edge.
-  caf::actor edge;
+  /// Who receives every persisted event.
+  std::vector<event_sink_actor> subscribers;
+  /// Children: provisioning, generation, the lifetime timer and (once the app
+  /// runs, when the node has an edge) its route.
+  provisioner_actor provisioner;
+  generation_worker_actor generator;
+  lifetime_timer_actor timer;
+  edge_actor_type edge;
   /// The container this session runs in, once acquired.
   std::optional<container_lease> lease;
   /// The generated app, once generated.
   std::optional<generated_app> app;
-  /// Failed attempts per phase ("provisioning", "generation", "deploying", ...).
-  std::map<std::string, int> attempts;
-  /// Requests outstanding to the children.
-  bool acquiring = false, generating = false, deploying = false;
-  /// The outstanding request to each child, by number (0: none). A crashed
-  /// child both fails its request and sends a down message; whichever comes
-  /// first handles the failure, the other finds its number gone (one retry).
-  uint64_t acquire_call = 0, deploy_call = 0, worker_call = 0, calls = 0;
-  /// Destruction is done but for a container still being acquired.
-  bool finish_pending = false;
+  /// Failed attempts per step, and waits for a dependency that is away.
+  std::map<session_step, int> attempts, waits;
+  /// The outstanding call of each step (at most one per step).
+  std::map<session_step, pending_call> calls;
+  /// Numbers calls; 0 is never used.
+  uint64_t last_call = 0;
+  /// The log's writes, in order; the head is written (or waits to be retried).
+  std::deque<pending_write> writes;
+  write_phase write = write_phase::idle;
+  /// Failed tries of the head write.
+  int write_attempt = 0;
+  session_mode mode = session_mode::normal;
+  teardown_phase teardown = teardown_phase::none;
   /// When the current run of the pipeline started (for time-to-app).
   epoch_ms pipeline_started = 0;
-  /// Redeploying a running app into a fresh container (its own vanished).
-  bool repairing = false;
-  /// A health check is in flight; the periodic check is armed.
-  bool checking = false, health_armed = false;
+  /// When the armed health check is due (0: none armed).
+  epoch_ms health_due = 0;
+  /// The number of the health check or container restart in flight (0: none).
+  uint64_t health_call = 0;
   /// When the app first failed a health check in a row (0: healthy).
   epoch_ms unhealthy_since = 0;
   /// Adoption: the actor has checked reality and taken its decision.
   bool settled = false;
   /// Who waits for that decision (the manager's bounded recovery).
-  std::vector<caf::response_promise> settle_waiters;
+  std::vector<caf::typed_response_promise<bool>> settle_waiters;
   /// Generation (issue 5): the app came from the prompt cache; when the last
   /// token count was shown; how many progress events were shown.
   bool from_cache = false;
@@ -65,21 +107,29 @@ struct session_state {
   static inline const char* name = "session";
 };
 
-/// One session: owns its state machine (core/session_fsm.hpp), persists every
-/// transition before announcing it, and drives its children: a provisioner, a
-/// generation worker and a lifetime timer. A failing child is retried with
-/// exponential backoff `sessions.max_attempts` times, then the session fails
-/// and cleans up (its container is removed).
+using session_pointer = session_actor_type::stateful_pointer<session_state>;
+
+/// One session (`session_actor_type`, actors/actors.hpp): owns its state
+/// machine (core/session_fsm.hpp), persists every step through its ordered
+/// write queue before announcing it, and drives its children: a provisioner,
+/// a generation worker, a lifetime timer and its edge. A failing child is
+/// retried with exponential backoff `sessions.max_attempts` times, then the
+/// session fails and cleans up (its container is removed).
 ///
-/// Messages: `(atoms::get) -> session_record`; `(atoms::subscribe, actor)`;
-/// `(atoms::destroy) -> session_record`; `(atoms::adopt) -> bool` once an
-/// adopted session has checked reality; `(atoms::health)` runs a health check; `(atoms::extend, int64 seconds) ->
-/// session_record`; `(atoms::expire)` from the timer. The actor quits once the
-/// session is `destroyed` and that is persisted.
+/// Messages: `(get) -> session_record`; `(subscribe, event_sink)`;
+/// `(destroy) -> session_record` once `destroying` is stored; `(adopt) ->
+/// bool` once an adopted session has checked reality; `(extend, seconds) ->
+/// session_record`; `(wake) -> int64` (ms it took); `(reroute)` (Caddy lost
+/// its routes); `(introspect) -> string` (JSON). From its children and
+/// services: `(expire)` (timer), `(asleep, s)` (edge), `(progress, text)` and
+/// `(usage, token_usage)` (generation worker), `(gengrant)` and `(genqueued,
+/// position)` (generation queue). Its own: `(start)`, `(retry, step)`,
+/// `(flush)` (next write), `(health)`, `(accrue, gen)`. The actor quits once
+/// the session is `destroyed` and that is stored.
 ///
 /// With `adopted`, the record comes from the store (restart, sweep): the actor
 /// checks reality first and continues, destroys or fails the session.
-caf::behavior session_actor(caf::stateful_actor<session_state>* self, node_context ctx,
-                            session_record record, bool adopted);
+session_actor_type::behavior_type session_actor(session_pointer self, node_context ctx,
+                                                session_record record, bool adopted);
 
 } // namespace spawn

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/session.hpp"
 #include "actors/session_steps.hpp"
 #include "core/cost_model.hpp"
@@ -126,7 +125,7 @@ bool may_generate(self_ptr self, std::function<void()> then) {
   a.gen_asked = true;
   a.queued_since = now_ms();
   self->request(st.ctx.gen_queue, std::chrono::seconds{10}, atoms::genslot::value, st.record.id,
-                caf::actor_cast<caf::actor>(self))
+                caf::actor_cast<queue_listener_actor>(self))
     .then(
       [=](int pos) {
         auto& acct = self->state.acct;
@@ -262,7 +261,7 @@ std::string describe(self_ptr self) {
   auto& rec = st.record;
   json attempts = json::object();
   for (auto& [step, n] : st.attempts)
-    attempts[step] = n;
+    attempts[to_string(step)] = n;
   json container = nullptr;
   if (st.lease)
     container = {{"id", st.lease->container.id},
@@ -280,10 +279,12 @@ std::string describe(self_ptr self) {
               {"since", time_json(a.phase_since)},
               {"message", rec.message},
               {"pending",
-               {{"acquiring", st.acquiring},
-                {"generating", st.generating},
-                {"deploying", st.deploying},
-                {"finish_pending", st.finish_pending},
+               {{"acquiring", st.calls.count(session_step::provisioning) > 0},
+                {"generating", st.calls.count(session_step::generation) > 0},
+                {"deploying", st.calls.count(session_step::deploying) > 0},
+                {"routing", st.calls.count(session_step::edge) > 0},
+                {"writes_queued", st.writes.size()},
+                {"finish_pending", st.teardown == teardown_phase::awaiting_lease},
                 {"generation_slot", a.gen_slot},
                 {"waiting_for_generation_slot", a.gen_asked && !a.gen_slot}}},
               {"queue_position", a.queue_position > 0 ? json(a.queue_position) : json(nullptr)},

@@ -7,7 +7,9 @@
 #include <functional>
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
 
 #include "core/metrics.hpp"
 #include "core/session.hpp"
@@ -40,7 +42,7 @@ struct session_accounting {
 
 namespace accounting {
 
-using self_ptr = caf::stateful_actor<session_state>*;
+using self_ptr = session_actor_type::stateful_pointer<session_state>;
 
 /// The actor starts (created or adopted): gauges, phase clock, cost accrual.
 void on_start(self_ptr self);

@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/edge.hpp"
 #include "actors/session_steps.hpp"
@@ -13,11 +12,11 @@ namespace spawn::session_steps {
 
 namespace {
 
-caf::actor spawn_edge(session_self self) {
+edge_actor_type spawn_edge(session_self self) {
   auto& st = self->state;
   if (!st.edge && st.ctx.edge && st.lease)
-    st.edge = self->spawn<caf::monitored + caf::detached>(
-      edge_actor, st.ctx, caf::actor_cast<caf::actor>(self), st.record.id,
+    st.edge = self->spawn<caf::monitored>(
+      edge_actor, st.ctx, caf::actor_cast<sleep_listener_actor>(self), st.record.id,
       st.lease->container.id, st.lease->container.host_port,
       st.record.state == phase::sleeping);
   return st.edge;
@@ -26,9 +25,9 @@ caf::actor spawn_edge(session_self self) {
 void drop_edge(session_self self) {
   auto& st = self->state;
   if (st.edge) {
-    self->demonitor(st.edge);
+    self->demonitor(st.edge.address());
     self->send_exit(st.edge, caf::exit_reason::user_shutdown);
-    st.edge = caf::actor{};
+    st.edge = edge_actor_type{};
   }
 }
 
@@ -42,9 +41,12 @@ std::string edge_url(session_self self) {
 void route_then_run(session_self self) {
   if (winding_down(self))
     return;
-  self->request(spawn_edge(self), std::chrono::seconds{30}, atoms::route::value)
-    .then([=](bool) { running_at(self, edge_url(self)); },
-          [=](caf::error& err) { child_failed(self, "edge", err); });
+  auto edge = spawn_edge(self);
+  call_child<bool>(
+    self, session_step::edge, edge, std::chrono::seconds{30},
+    [=](bool) { running_at(self, edge_url(self)); },
+    [=](const caf::error& err) { child_failed(self, session_step::edge, err); },
+    atoms::route::value);
 }
 
 void edge_follow(session_self self) {
@@ -59,14 +61,14 @@ void unroute(session_self self) {
   auto& st = self->state;
   if (st.edge) {
     auto edge = st.edge;
-    self->demonitor(edge);
-    st.edge = caf::actor{};
+    self->demonitor(edge.address());
+    st.edge = edge_actor_type{};
     self->request(edge, std::chrono::seconds{20}, atoms::destroy::value)
       .then([](bool) {}, [=](caf::error&) { self->send_exit(edge, caf::exit_reason::kill); });
   } else if (st.ctx.edge) {
     auto caddy = st.ctx.edge;
     auto id = st.record.id;
-    blocking_call(self, std::chrono::seconds{20},
+    blocking_call(self, self->state.ctx.io, std::chrono::seconds{20},
                   [caddy, id]() -> caf::expected<bool> { return !caddy->remove_route(id); })
       .then([](bool) {}, [](caf::error&) {});
   }
@@ -74,7 +76,10 @@ void unroute(session_self self) {
 
 void edge_down(session_self self, bool crashed) {
   auto& st = self->state;
-  st.edge = caf::actor{};
+  auto gone = st.edge.address();
+  st.edge = edge_actor_type{};
+  if (crashed)
+    fail_calls_of(self, gone, caf::make_error(caf::sec::runtime_error, "the edge child crashed"));
   if (crashed && !winding_down(self)
       && (st.record.state == phase::running || st.record.state == phase::sleeping))
     edge_follow(self);

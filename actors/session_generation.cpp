@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
+#include "actors/session_steps.hpp"
 #include "core/error.hpp"
 #include "infra/prompt_cache.hpp"
 
@@ -18,7 +18,10 @@ namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<session_state>*;
+using self_ptr = session_pointer;
+using session_steps::call_child;
+using session_steps::pending;
+constexpr auto gen = session_step::generation;
 
 bool winding_down(self_ptr self) {
   auto s = self->state.record.state;
@@ -32,37 +35,27 @@ std::string label(const std::string& backend, const std::string& model) {
 void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
   auto& st = self->state;
   h.ensure_children();
-  st.generating = true;
-  auto call = st.worker_call = ++st.calls;
   auto timeout = std::chrono::milliseconds{st.ctx.cfg->generation.timeout_ms};
-  self->request(st.generator, timeout, atoms::run::value, req)
-    .then(
-      [=](generated_app& app) {
-        self->state.worker_call = 0;
-        h.done(std::move(app));
-      },
-      [=](caf::error& err) {
-        auto& s = self->state;
-        if (s.worker_call != call)
-          return; // already handled as the worker's crash
-        s.worker_call = 0;
-        s.generating = false;
-        if (err == caf::sec::request_timeout && s.generator) {
-          // The worker is stuck in its backend: a retry gets a fresh one
-          // (the stuck thread ends when its call returns; its answer is dropped).
-          spdlog::warn("session {}: generation timed out; replacing its worker",
-                       s.record.id);
-          self->demonitor(s.generator);
-          self->send_exit(s.generator, caf::exit_reason::kill);
-          s.generator = caf::actor{};
-        }
-        if (winding_down(self))
-          return;
-        if (code_of(err) == errc::budget_exceeded)
-          h.fail("generation stopped: " + message_of(err));
-        else
-          h.failed(err);
-      });
+  call_child<generated_app>(
+    self, gen, st.generator, timeout, [=](generated_app& app) { h.done(std::move(app)); },
+    [=](const caf::error& err) {
+      auto& s = self->state;
+      if (err == caf::sec::request_timeout && s.generator) {
+        // The backend call is stuck on its pool thread: a retry gets a fresh
+        // worker and another thread (the stuck call's answer is dropped).
+        spdlog::warn("session {}: generation timed out; replacing its worker", s.record.id);
+        self->demonitor(s.generator.address());
+        self->send_exit(s.generator, caf::exit_reason::kill);
+        s.generator = generation_worker_actor{};
+      }
+      if (winding_down(self))
+        return;
+      if (code_of(err) == errc::budget_exceeded)
+        h.fail("generation stopped: " + message_of(err));
+      else
+        h.failed(err);
+    },
+    atoms::run::value, req, caf::actor_cast<generation_listener_actor>(self));
 }
 
 /// Looks for the request's answer in the prompt cache, backend by backend in
@@ -78,12 +71,10 @@ void lookup_cache(self_ptr self, generation_request req,
   }
   auto key = prompt_cache_key(req, links[i].first, links[i].second);
   auto since = now_ms() - ttl * 1000;
-  st.generating = true;
-  self->request(st.ctx.stores.for_key(st.record.id), std::chrono::seconds{30},
-                atoms::cached::value, key, since)
-    .then(
+  auto store = st.ctx.stores.for_key(st.record.id);
+  call_child<generated_app>(
+    self, gen, store, std::chrono::seconds{30},
       [=](generated_app& app) {
-        self->state.generating = false;
         if (winding_down(self))
           return;
         self->state.from_cache = true;
@@ -93,15 +84,15 @@ void lookup_cache(self_ptr self, generation_request req,
                          + " min; reusing those files (no model call)");
         h.done(std::move(app));
       },
-      [=](caf::error& err) {
-        self->state.generating = false;
+      [=](const caf::error& err) {
         if (winding_down(self))
           return;
         auto miss = code_of(err) == errc::not_found;
         if (!miss) // the cache is an optimisation: go on without it
           h.emit("warn", "Prompt cache unavailable (" + message_of(err) + ")");
         lookup_cache(self, req, links, miss ? i + 1 : links.size(), h);
-      });
+      },
+    atoms::cached::value, key, since);
 }
 
 } // namespace
@@ -141,12 +132,10 @@ void start_generation(self_ptr self, generation_hooks h) {
     return;
   }
   auto since = now_ms() - g.owner_budget_window_hours * 3600 * 1000;
-  st.generating = true;
-  self->request(st.ctx.stores.for_key(st.record.id), std::chrono::seconds{30},
-                atoms::tokens::value, st.record.owner, since)
-    .then(
+  auto store = st.ctx.stores.for_key(st.record.id);
+  call_child<int64_t>(
+    self, gen, store, std::chrono::seconds{30},
       [=](int64_t owner_used) mutable {
-        self->state.generating = false;
         if (winding_down(self))
           return;
         auto& gen = self->state.ctx.cfg->generation;
@@ -163,19 +152,19 @@ void start_generation(self_ptr self, generation_hooks h) {
                                                 : owner_left;
         lookup_cache(self, req, links, 0, h);
       },
-      [=](caf::error& err) mutable {
-        self->state.generating = false;
+      [=](const caf::error& err) mutable {
         if (winding_down(self))
           return;
         h.emit("warn", "Owner token usage unavailable (" + message_of(err)
                          + "); only the session's budget applies");
         lookup_cache(self, req, links, 0, h);
-      });
+      },
+    atoms::tokens::value, st.record.owner, since);
 }
 
 void on_generation_progress(self_ptr self, const std::string& step, const generation_hooks& h) {
   auto& st = self->state;
-  if (winding_down(self) || !st.generating)
+  if (winding_down(self) || !pending(self, gen))
     return;
   auto now = now_ms();
   bool tokens = step.find("tokens received") != std::string::npos;

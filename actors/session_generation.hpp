@@ -3,7 +3,6 @@
 #include <functional>
 #include <string>
 
-#include <caf/stateful_actor.hpp>
 
 #include "actors/session.hpp"
 #include "infra/generator.hpp"
@@ -31,20 +30,20 @@ struct generation_hooks {
 /// cache, no model call), otherwise asks the generation worker with what is
 /// left of the budget and `generation.timeout_ms`. A `budget_exceeded`
 /// answer fails the session without retrying.
-void start_generation(caf::stateful_actor<session_state>* self, generation_hooks hooks);
+void start_generation(session_pointer self, generation_hooks hooks);
 
 /// A step reported by the worker becomes an event: token counts at most once
 /// per `generation.progress_interval_ms`, at most 200 progress events.
-void on_generation_progress(caf::stateful_actor<session_state>* self, const std::string& step,
+void on_generation_progress(session_pointer self, const std::string& step,
                             const generation_hooks& hooks);
 
 /// A model call's tokens and cost: added to the record, announced as an event.
-void on_generation_usage(caf::stateful_actor<session_state>* self, const token_usage& u,
+void on_generation_usage(session_pointer self, const token_usage& u,
                          const generation_hooks& hooks);
 
 /// The prompt cache key `app` is to be filed under ("" : not cacheable: the
 /// template generator, an app that came from the cache, the cache off).
-std::string generation_cache_key(caf::stateful_actor<session_state>* self,
+std::string generation_cache_key(session_pointer self,
                                  const generated_app& app);
 
 /// The request a session makes of its generator: prompt, type, site details.
@@ -53,7 +52,7 @@ generation_request generation_request_of(const session_record& rec);
 namespace session_steps {
 
 /// The hooks of the session's own steps (defined in session_pipeline.cpp).
-generation_hooks generation_hooks_of(caf::stateful_actor<session_state>* self);
+generation_hooks generation_hooks_of(session_pointer self);
 
 } // namespace session_steps
 

@@ -5,27 +5,12 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 #include "infra/http_client.hpp"
 
 namespace spawn {
-
-/// What one health check found.
-struct health_report {
-  std::string state;  ///< the engine's state, or "missing"
-  int host_port = 0;  ///< the published port now (changes after a restart)
-  bool answers = false;
-  std::string detail; ///< why it is unhealthy
-  int64_t probe_rx = 0; ///< bytes the probe itself sent the app (not user traffic)
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, health_report& x) {
-  return f(x.state, x.host_port, x.answers, x.detail, x.probe_rx);
-}
 
 namespace session_steps {
 
@@ -86,8 +71,9 @@ caf::expected<int> restart_container(std::shared_ptr<container_runtime> runtime,
 
 bool checkable(session_self self) {
   auto s = self->state.record.state;
-  return (s == phase::running || s == phase::sleeping) && !self->state.repairing
-         && !self->state.deploying && !self->state.acquiring;
+  return (s == phase::running || s == phase::sleeping)
+         && self->state.mode == session_mode::normal && !pending(self, session_step::deploying)
+         && !pending(self, session_step::provisioning);
 }
 
 void on_report(session_self self, const health_report& r) {
@@ -99,7 +85,7 @@ void on_report(session_self self, const health_report& r) {
     return;
   }
   if (r.probe_rx > 0 && st.edge)
-    self->send(st.edge, atoms::idle::value, r.probe_rx);
+    self->send(st.edge, atoms::probed::value, r.probe_rx);
   if (r.host_port > 0 && r.host_port != st.record.host_port)
     move_upstream(self, r.host_port, "its container's port changed to "
                                         + std::to_string(r.host_port));
@@ -122,17 +108,19 @@ void on_report(session_self self, const health_report& r) {
   emit(self, "warn", "Health check failed: " + r.detail + "; restarting the container");
   auto runtime = st.ctx.runtime;
   auto id = st.record.container_id;
-  st.checking = true;
-  blocking_call(self, std::chrono::seconds{30},
+  auto call = st.health_call = ++st.last_call;
+  blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
                 [runtime, id] { return restart_container(runtime, id); })
     .then(
       [=](int port) {
-        self->state.checking = false;
+        if (self->state.health_call == call)
+          self->state.health_call = 0;
         if (checkable(self) && port > 0 && port != self->state.record.host_port)
           move_upstream(self, port, "Restarted; its port is now " + std::to_string(port));
       },
       [=](caf::error& err) {
-        self->state.checking = false;
+        if (self->state.health_call == call)
+          self->state.health_call = 0;
         if (checkable(self))
           emit(self, "warn", "The container could not be restarted: " + message_of(err));
       });
@@ -142,34 +130,36 @@ void on_report(session_self self, const health_report& r) {
 
 void arm_health(session_self self) {
   auto& st = self->state;
-  if (st.health_armed || st.ctx.cfg->health_interval_ms <= 0)
+  if (st.health_due != 0 || st.ctx.cfg->health_interval_ms <= 0)
     return;
-  st.health_armed = true;
+  st.health_due = now_ms() + st.ctx.cfg->health_interval_ms;
   self->delayed_send(self, ms(st.ctx.cfg->health_interval_ms), atoms::health::value);
 }
 
 void check_health(session_self self) {
   auto& st = self->state;
-  st.health_armed = false;
+  st.health_due = 0;
   if (winding_down(self))
     return;
   arm_health(self);
-  if (st.checking || !checkable(self) || st.record.container_id.empty())
+  if (st.health_call != 0 || !checkable(self) || st.record.container_id.empty())
     return;
-  st.checking = true;
+  auto call = st.health_call = ++st.last_call;
   auto runtime = st.ctx.runtime;
   auto id = st.record.container_id;
   auto timeout = st.ctx.cfg->health_probe_timeout_ms;
   bool count_rx = st.edge && st.ctx.cfg->edge_idle_timeout_seconds > 0;
-  blocking_call(self, ms(timeout + 30000),
+  blocking_call(self, self->state.ctx.io, ms(timeout + 30000),
                 [runtime, id, timeout, count_rx] { return probe(runtime, id, timeout, count_rx); })
     .then(
       [=](health_report& r) {
-        self->state.checking = false;
+        if (self->state.health_call == call)
+          self->state.health_call = 0;
         on_report(self, r);
       },
       [=](caf::error& err) {
-        self->state.checking = false;
+        if (self->state.health_call == call)
+          self->state.health_call = 0;
         spdlog::warn("session {}: health check without verdict ({})", self->state.record.id,
                      message_of(err));
       });

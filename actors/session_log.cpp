@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/atoms.hpp"
-#include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 
@@ -16,33 +15,52 @@ static void announce(session_self self, const session_record& snapshot, const ev
     self->send(sub, atoms::event::value, snapshot, ev);
 }
 
-/// Persists `ev` (with the record as it is now) and, once stored, makes it
-/// visible and announces it; then runs `then`. A failed write is retried with
-/// backoff: nothing is announced that is not stored.
-void persist(session_self self, event_record ev, bool transition, step_fn then, int attempt) {
+void persist(session_self self, event_record ev, bool transition, step_fn then) {
   auto& st = self->state;
   ev.session_id = st.record.id;
   ev.phase = std::string{to_string(st.record.state)};
-  auto snapshot = st.record;
+  st.writes.push_back(pending_write{st.record, std::move(ev), transition, std::move(then)});
+  if (st.write == write_phase::idle)
+    write_next(self);
+}
+
+void write_next(session_self self) {
+  auto& st = self->state;
+  if (st.writes.empty()) {
+    st.write = write_phase::idle;
+    return;
+  }
+  st.write = write_phase::writing;
+  auto& head = st.writes.front();
   auto worker = st.ctx.stores.for_key(st.record.id);
-  auto on_saved = [=](event_record& saved) mutable {
-    self->state.visible = snapshot;
-    self->state.events.push_back(saved);
-    announce(self, snapshot, saved);
-    if (then)
-      then();
+  auto on_saved = [=](event_record& saved) {
+    auto& s = self->state;
+    auto done = std::move(s.writes.front());
+    s.writes.pop_front();
+    s.write_attempt = 0;
+    s.write = write_phase::idle;
+    s.visible = done.snapshot;
+    s.events.push_back(saved);
+    announce(self, done.snapshot, saved);
+    if (done.then)
+      done.then(); // may queue more writes, or quit the actor
+    if (self->state.write == write_phase::idle && !self->state.writes.empty())
+      write_next(self);
   };
-  auto on_error = [=](caf::error& err) mutable {
+  auto on_error = [=](caf::error& err) {
+    auto& s = self->state;
+    auto attempt = s.write_attempt++;
     auto delay = std::min<int64_t>(5000, 200LL << std::min(attempt, 5));
-    spdlog::warn("session {}: cannot persist '{}' ({}); retrying in {} ms", snapshot.id,
-                 ev.message, message_of(err), delay);
-    self->delayed_send(self, ms(delay), atoms::save::value, ev, transition, attempt + 1);
+    spdlog::warn("session {}: cannot persist '{}' ({}); retrying in {} ms", s.record.id,
+                 s.writes.front().event.message, message_of(err), delay);
+    s.write = write_phase::backing_off;
+    self->delayed_send(self, ms(delay), atoms::flush::value);
   };
-  if (transition)
-    self->request(worker, std::chrono::seconds{30}, atoms::save::value, snapshot, ev)
+  if (head.transition)
+    self->request(worker, std::chrono::seconds{30}, atoms::save::value, head.snapshot, head.event)
       .then(on_saved, on_error);
   else
-    self->request(worker, std::chrono::seconds{30}, atoms::append::value, ev)
+    self->request(worker, std::chrono::seconds{30}, atoms::append::value, head.event)
       .then(on_saved, on_error);
 }
 

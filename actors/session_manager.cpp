@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/orphan_reaper.hpp"
 #include "actors/relay.hpp"
@@ -20,11 +19,11 @@ namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<session_manager_state>*;
+using self_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
 constexpr auto store_timeout = std::chrono::seconds{30};
 
-caf::actor adopt(self_ptr self, session_record rec, bool adopted) {
+session_actor_type adopt(self_ptr self, session_record rec, bool adopted) {
   auto& st = self->state;
   auto id = rec.id;
   if (!st.owners.count(id)) {
@@ -41,13 +40,11 @@ caf::actor adopt(self_ptr self, session_record rec, bool adopted) {
 template <class F, class E>
 void with_record(self_ptr self, const std::string& id, F f, E on_error) {
   auto i = self->state.sessions.find(id);
-  const caf::actor& dest = i != self->state.sessions.end()
-                             ? i->second
-                             : self->state.ctx.stores.for_key(id);
   if (i != self->state.sessions.end())
-    self->request(dest, store_timeout, atoms::get::value).then(f, on_error);
+    self->request(i->second, store_timeout, atoms::get::value).then(f, on_error);
   else
-    self->request(dest, store_timeout, atoms::get::value, id).then(f, on_error);
+    self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+      .then(f, on_error);
 }
 
 caf::error check_token(const session_record& rec, const std::string& token) {
@@ -61,8 +58,8 @@ caf::error check_token(const session_record& rec, const std::string& token) {
 using record_promise = caf::typed_response_promise<session_record>;
 
 /// Asks `dest` and completes `rp` with its answer.
-template <class... Ts>
-void forward(self_ptr self, const caf::actor& dest, record_promise rp, Ts... xs) {
+template <class Handle, class... Ts>
+void forward(self_ptr self, const Handle& dest, record_promise rp, Ts... xs) {
   self->request(dest, store_timeout, xs...)
     .then([=](session_record& r) mutable { rp.deliver(std::move(r)); },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
@@ -207,7 +204,8 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
           spdlog::warn("cannot restart session {} yet (attempt {}): {}", id, attempt + 1,
                        message_of(err));
         auto delay = std::chrono::milliseconds{std::min(2000, 250 << std::min(attempt, 3))};
-        self->delayed_send(self, delay, atoms::restart::value, id, old, reason, attempt + 1);
+        self->delayed_send(self, delay, atoms::respawn::value, id, uint64_t{old}, reason,
+                           attempt + 1);
       });
 }
 
@@ -242,8 +240,7 @@ void destroy_session(self_ptr self, session_record& rec, record_promise& rp) {
 
 } // namespace
 
-caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
-                              node_context ctx) {
+session_manager_actor::behavior_type session_manager(self_ptr self, node_context ctx) {
   self->state.ctx = std::move(ctx);
   {
     auto& cfg = *self->state.ctx.cfg;
@@ -260,7 +257,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
     self->quit(msg.reason);
   });
   self->state.reaper = self->spawn(orphan_reaper, self->state.ctx,
-                                   caf::actor_cast<caf::actor>(self));
+                                   caf::actor_cast<session_directory_actor>(self));
   self->send(self, atoms::adopt::value);
   self->send(self, atoms::sweep::value);
   return {
@@ -326,7 +323,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
     },
     [=](atoms::files, const std::string& id) {
       return relay<generated_app>(self, self->state.ctx.stores.for_key(id),
-                                  atoms::artifact::value, id);
+                                  atoms::artload::value, id);
     },
     [=](atoms::destroy, const std::string& id, const std::string& token) {
       return for_owner(self, id, token,
@@ -342,7 +339,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
           forward(self, i->second, rp, atoms::extend::value, seconds);
       });
     },
-    [=](atoms::subscribe, const std::string& id, const caf::actor& sub) {
+    [=](atoms::subscribe, const std::string& id, const event_sink_actor& sub) {
       auto i = self->state.sessions.find(id);
       if (i != self->state.sessions.end()) {
         self->send(i->second, atoms::subscribe::value, sub);
@@ -363,11 +360,11 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                   self->send(sub, atoms::event::value, rec, snapshot);
                   for (auto& ev : evs)
                     self->send(sub, atoms::event::value, rec, ev);
-                  self->send(sub, atoms::destroy::value); // nothing more will come
+                  self->send(sub, atoms::endstream::value); // nothing more will come
                 },
-                [=](caf::error& err) { self->send(sub, err); });
+                [=](caf::error& err) { self->send(sub, atoms::failed::value, err); });
           },
-          [=](caf::error& err) { self->send(sub, err); });
+          [=](caf::error& err) { self->send(sub, atoms::failed::value, err); });
     },
     [=](atoms::ready) -> caf::result<std::string> {
       auto rp = self->make_response_promise<std::string>();
@@ -376,7 +373,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       self->request(self->state.ctx.stores.any(), std::chrono::seconds{5}, atoms::ping::value)
         .then(
           [=](bool db) mutable {
-            blocking_call(self, std::chrono::seconds{5},
+            blocking_call(self, self->state.ctx.io, std::chrono::seconds{5},
                           [runtime]() -> caf::expected<bool> { return runtime->ping(); })
               .then(
                 [=](bool docker) mutable {
@@ -436,23 +433,29 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
     [=](atoms::introspect, const std::string& id) { return manager_admin::introspect(self, id); },
     [=](atoms::restart, const std::string& id) -> caf::result<std::string> {
       auto i = self->state.sessions.find(id);
-      if (i == self->state.sessions.end())
-        return make_error(errc::conflict, "no live actor holds session " + id
-                                            + " on this node (ended, or held elsewhere)");
+      if (i == self->state.sessions.end()) {
+        // 404 for a session that does not exist, 409 for one no actor holds here.
+        auto rp = self->make_response_promise<std::string>();
+        self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+          .then(
+            [=](session_record&) mutable {
+              rp.deliver(make_error(errc::conflict, "no live actor holds session " + id
+                                                      + " on this node (ended, or held elsewhere)"));
+            },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
+      }
       auto rp = self->make_response_promise<std::string>();
       self->state.restarts[id].push_back(rp);
       spdlog::warn("session {}: its actor is restarted by an admin", id);
       self->send_exit(i->second, make_error(errc::internal, "restarted by an admin"));
       return rp;
     },
-    [=](atoms::restart, const std::string& id, caf::actor_id old, caf::error& reason,
-        int attempt) {
+    [=](atoms::respawn, const std::string& id, uint64_t old, caf::error& reason, int attempt) {
       if (!self->state.sessions.count(id))
         respawn(self, id, old, reason, attempt);
     },
-    [=](atoms::list, const session_filter& f, atoms::introspect) {
-      return manager_admin::list_live(self, f);
-    },
+    [=](atoms::admlist, const session_filter& f) { return manager_admin::list_live(self, f); },
     [=](atoms::nodes) {
       return relay<std::vector<node_record>>(self, self->state.ctx.stores.any(),
                                              atoms::nodes::value);

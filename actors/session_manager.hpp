@@ -4,9 +4,12 @@
 #include <optional>
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/actors.hpp"
+
+#include "core/messages.hpp"
 #include "actors/node_context.hpp"
 #include "core/admission.hpp"
 
@@ -16,7 +19,7 @@ struct session_manager_state {
   /// Ports and configuration.
   node_context ctx;
   /// The live session actors of this node by session id.
-  std::map<std::string, caf::actor> sessions;
+  std::map<std::string, session_actor_type> sessions;
   /// True once the sessions left by an earlier run have been adopted and each
   /// has checked reality (what `readyz` waits for).
   bool recovered = false;
@@ -26,7 +29,7 @@ struct session_manager_state {
   int adopting = 0;
   epoch_ms recovery_started = 0;
   /// Removes containers no live session owns (actors/orphan_reaper.hpp).
-  caf::actor reaper;
+  orphan_reaper_actor reaper;
   /// Sessions created since start.
   uint64_t created = 0;
   /// Limits on creation (rate per client, live per owner, live per node).
@@ -40,30 +43,33 @@ struct session_manager_state {
   static inline const char* name = "session_manager";
 };
 
-/// The root supervisor of a node's sessions.
+/// The root supervisor of a node's sessions (`session_manager_actor`, the
+/// interface the HTTP front end and, with the cluster, other nodes use).
 ///
-/// `(atoms::create, create_request) -> created_session` persists the new session
-/// and spawns its actor. `(atoms::get, id) -> session_record` asks the live actor
-/// or, for a finished session, the store. `(atoms::destroy, id, token)` and
-/// `(atoms::extend, id, token, seconds)` check the manage token first
-/// (`errc::conflict` never, `errc::not_found`, or an `errc::invalid_input` error
-/// with message "forbidden"). `(atoms::subscribe, id, actor)` streams the
-/// session's events to `actor`. At start it adopts this node's unfinished
-/// sessions; a periodic sweep destroys expired sessions nobody holds; a session
-/// actor that crashes is respawned from its persisted state.
+/// `(create, create_request) -> created_session` persists the new session and
+/// spawns its actor. `(get, id) -> session_record` asks the live actor or, for
+/// a finished session, the store; `(list, filter)`, `(events, id, after,
+/// limit)` and `(files, id)` read the store. `(destroy, id, token)` and
+/// `(extend, id, token, seconds)` check the manage token first
+/// (`errc::unauthorized`, `errc::forbidden`, `errc::not_found`).
+/// `(subscribe, id, sink)` streams the session's events to `sink`. At start it
+/// adopts this node's unfinished sessions (`(adopt)`, retried while the store
+/// is away); a periodic `(sweep)` destroys expired sessions nobody holds,
+/// heartbeats this node's row in `nodes` and reloads the API keys; a session
+/// actor that crashes is respawned from its persisted state (`(respawn, id,
+/// old actor, reason, attempt)`, retried while the store is away).
 ///
 /// Creation is refused by the limits of `admission` (429/503 errors carrying
-/// their retry delay). The sweep also heartbeats this node's row in `nodes` and
-/// reloads the API keys. Admin messages: `(atoms::introspect, id) -> string`
-/// (the live actor's own account of itself, JSON), `(atoms::force, id) ->
-/// session_record` (destroy without the manage token), `(atoms::nodes)`,
-/// `(atoms::keys, owner) -> string` (a new key, shown once), `(atoms::revoke,
-/// key id)`, `(atoms::list, filter, atoms::introspect)` (sessions, live ones as
-/// their actors see them), `(atoms::stats) -> string`, `(atoms::restart, id)
-/// -> string` (the live actor is made to crash and is respawned from the
-/// store, as any crashed session actor; answers JSON with both actor ids once
-/// the new one has checked reality).
-caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
-                              node_context ctx);
+/// their retry delay). Edge: `(wake, id) -> ms`, `(reroute)`, `(liveids)`.
+/// Admin: `(introspect, id) -> string` (the live actor's own account, JSON),
+/// `(force, id) -> session_record` (destroy without the manage token),
+/// `(nodes)`, `(keys, owner) -> string` (a new key, shown once), `(revoke, key
+/// id)`, `(admlist, filter)` (sessions, live ones as their actors see them),
+/// `(stats) -> string`, `(restart, id) -> string` (the live actor is made to
+/// crash and is respawned from the store; answers JSON with both actor ids
+/// once the new one has checked reality; 404 when no session has that id).
+session_manager_actor::behavior_type
+session_manager(session_manager_actor::stateful_pointer<session_manager_state> self,
+                node_context ctx);
 
 } // namespace spawn

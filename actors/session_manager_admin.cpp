@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
 
@@ -134,7 +133,7 @@ caf::result<std::string> create_key(self_ptr self, const std::string& owner) {
   rec.owner = owner;
   rec.key_hash = sha256_hex(key);
   rec.created_at = now_ms();
-  self->request(self->state.ctx.stores.any(), ask_timeout, atoms::keys::value, rec)
+  self->request(self->state.ctx.stores.any(), ask_timeout, atoms::addkey::value, rec)
     .then(
       [=](bool) mutable {
         if (auto keys = self->state.ctx.keys)

@@ -4,14 +4,14 @@
 
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "actors/messages.hpp"
+#include "core/messages.hpp"
 #include "actors/session_manager.hpp"
 
 namespace spawn::manager_admin {
 
-using self_ptr = caf::stateful_actor<session_manager_state>*;
+using self_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
 /// Upserts this node's row in `nodes` and reloads the API keys (each sweep).
 void heartbeat(self_ptr self);

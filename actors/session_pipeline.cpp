@@ -5,7 +5,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/generation_worker.hpp"
 #include "actors/lifetime_timer.hpp"
@@ -27,22 +26,25 @@ void ensure_children(session_self self) {
   if (!st.provisioner)
     st.provisioner = self->spawn<caf::monitored>(provisioner, st.ctx, st.record.id);
   if (!st.generator)
-    st.generator = self->spawn<caf::monitored + caf::detached>(generation_worker, st.ctx.gen);
+    st.generator = self->spawn<caf::monitored>(generation_worker, st.ctx.gen, st.ctx.llm);
 }
 
 /// Stops the children; a provisioner still acquiring a container is kept, so
 /// that container reaches this session and is removed instead of leaking.
 void stop_children(session_self self) {
   auto& st = self->state;
-  for (auto* child : {&st.provisioner, &st.generator, &st.timer, &st.edge}) {
-    if (child == &st.provisioner && st.acquiring)
-      continue;
-    if (*child) {
-      self->demonitor(*child);
-      self->send_exit(*child, caf::exit_reason::user_shutdown);
-      *child = caf::actor{};
+  auto stop = [&](auto& child) {
+    if (child) {
+      self->demonitor(child.address());
+      self->send_exit(child, caf::exit_reason::user_shutdown);
+      child = std::decay_t<decltype(child)>{};
     }
-  }
+  };
+  if (!pending(self, session_step::provisioning))
+    stop(st.provisioner);
+  stop(st.generator);
+  stop(st.timer);
+  stop(st.edge);
 }
 
 void maybe_advance(session_self self) {
@@ -52,25 +54,29 @@ void maybe_advance(session_self self) {
             st.app ? "Container ready; the app is already generated" : "Container ready; generating the app");
   if (st.record.state == phase::generating && st.app)
     advance(self, session_event::generated, "Deploying the app into its container");
-  if (st.record.state == phase::deploying && st.app && st.lease && !st.deploying)
+  auto deploying = pending(self, session_step::deploying);
+  if (st.record.state == phase::deploying && st.app && st.lease && !deploying)
     request_deploy(self);
-  if ((st.record.state == phase::running || st.record.state == phase::sleeping) && st.repairing
-      && st.app && st.lease && !st.deploying)
+  if ((st.record.state == phase::running || st.record.state == phase::sleeping)
+      && st.mode == session_mode::repairing && st.app && st.lease && !deploying)
     request_deploy(self);
 }
 
 
+/// The acquisition ended while the session is being destroyed: the
+/// destruction finishes once its own removal is done.
+static void acquisition_ended(session_self self) {
+  if (self->state.teardown == teardown_phase::awaiting_lease)
+    finish_destroy(self);
+}
+
 static void on_lease(session_self self, container_lease lease) {
   auto& st = self->state;
-  st.acquiring = false;
   if (winding_down(self)) {
     // Arrived after a destroy: remove it, then let the destruction finish.
     auto runtime = st.ctx.runtime;
-    auto done = [=] {
-      if (self->state.finish_pending)
-        finish_destroy(self);
-    };
-    blocking_call(self, std::chrono::seconds{30}, [runtime, lease]() -> caf::expected<bool> {
+    auto done = [=] { acquisition_ended(self); };
+    blocking_call(self, self->state.ctx.io, std::chrono::seconds{30}, [runtime, lease]() -> caf::expected<bool> {
       runtime->remove(lease.container.id);
       remove_slot(lease.slot_dir);
       return true;
@@ -90,35 +96,25 @@ static void on_lease(session_self self, container_lease lease) {
 void request_acquire(session_self self) {
   auto& st = self->state;
   ensure_children(self);
-  st.acquiring = true;
-  auto call = st.acquire_call = ++st.calls;
-  auto tier = st.record.tier;
-  self->request(st.provisioner, ms(st.ctx.cfg->phase_timeout_ms), atoms::acquire::value, tier)
-    .then(
-      [=](container_lease& lease) {
-        self->state.acquire_call = 0;
-        on_lease(self, std::move(lease));
-      },
-      [=](caf::error& err) {
-        if (self->state.acquire_call != call)
-          return; // already handled as the provisioner's crash
-        self->state.acquire_call = 0;
-        self->state.acquiring = false;
-        if (self->state.finish_pending)
-          finish_destroy(self);
-        else
-          child_failed(self, "provisioning", err);
-      });
+  call_child<container_lease>(
+    self, session_step::provisioning, st.provisioner, ms(st.ctx.cfg->phase_timeout_ms),
+    [=](container_lease& lease) { on_lease(self, std::move(lease)); },
+    [=](const caf::error& err) {
+      if (self->state.teardown == teardown_phase::awaiting_lease)
+        finish_destroy(self);
+      else
+        child_failed(self, session_step::provisioning, err);
+    },
+    atoms::acquire::value, st.record.tier);
 }
 
 static void on_app(session_self self, generated_app app) {
   auto& st = self->state;
-  st.generating = false;
   accounting::generation_done(self, winding_down(self) ? "" : "ok");
   if (winding_down(self))
     return;
   if (auto err = validate_app(app)) {
-    child_failed(self, "generation", err);
+    child_failed(self, session_step::generation, err);
     return;
   }
   auto worker = st.ctx.stores.for_key(st.record.id);
@@ -144,7 +140,7 @@ generation_hooks generation_hooks_of(session_self self) {
   h.fail = [self](std::string reason) { fail(self, std::move(reason)); };
   h.failed = [self](const caf::error& err) {
     accounting::generation_done(self, "failed");
-    child_failed(self, "generation", err);
+    child_failed(self, session_step::generation, err);
   };
   h.done = [self](generated_app app) { on_app(self, std::move(app)); };
   h.ensure_children = [self] { ensure_children(self); };
@@ -162,16 +158,16 @@ void arm_timer(session_self self) {
   auto& st = self->state;
   if (st.timer)
     self->send_exit(st.timer, caf::exit_reason::user_shutdown);
-  st.timer = self->spawn<caf::monitored>(lifetime_timer, caf::actor_cast<caf::actor>(self),
+  st.timer = self->spawn<caf::monitored>(lifetime_timer,
+                                         caf::actor_cast<expiry_listener_actor>(self),
                                          st.record.expires_at);
 }
 
 static void on_deployed(session_self self, std::string url) {
   auto& st = self->state;
-  st.deploying = false;
   if (winding_down(self))
     return;
-  if (st.repairing) {
+  if (st.mode == session_mode::repairing) {
     repaired(self, std::move(url));
     return;
   }
@@ -199,22 +195,12 @@ void running_at(session_self self, std::string url) {
 void request_deploy(session_self self) {
   auto& st = self->state;
   ensure_children(self);
-  st.deploying = true;
-  auto call = st.deploy_call = ++st.calls;
   auto timeout = ms(st.ctx.cfg->app_ready_timeout_ms + 15000);
-  self->request(st.provisioner, timeout, atoms::deploy::value, *st.app, st.record.type, *st.lease)
-    .then(
-      [=](std::string& url) {
-        self->state.deploy_call = 0;
-        on_deployed(self, std::move(url));
-      },
-      [=](caf::error& err) {
-        if (self->state.deploy_call != call)
-          return; // already handled as the provisioner's crash
-        self->state.deploy_call = 0;
-        self->state.deploying = false;
-        child_failed(self, "deploying", err);
-      });
+  call_child<std::string>(
+    self, session_step::deploying, st.provisioner, timeout,
+    [=](std::string& url) { on_deployed(self, std::move(url)); },
+    [=](const caf::error& err) { child_failed(self, session_step::deploying, err); },
+    atoms::deploy::value, *st.app, st.record.type, *st.lease);
 }
 
 void fail(session_self self, std::string reason) {
@@ -226,22 +212,22 @@ void fail(session_self self, std::string reason) {
   begin_destroy(self, "Cleaning up after the failure");
 }
 
-void retry(session_self self, const std::string& step) {
+void retry(session_self self, session_step step) {
   auto& st = self->state;
   if (winding_down(self))
     return;
-  if (step == "provisioning") {
+  if (step == session_step::provisioning) {
     request_acquire(self);
-  } else if (step == "generation") {
+  } else if (step == session_step::generation) {
     request_generate(self);
-  } else if (step == "edge") {
+  } else if (step == session_step::edge) {
     route_then_run(self);
-  } else if (step == "deploying") {
+  } else if (step == session_step::deploying) {
     // The container may be the problem: deploy into a fresh one.
     if (st.lease) {
       auto runtime = st.ctx.runtime;
       auto old = *st.lease;
-      blocking_call(self, std::chrono::seconds{30}, [runtime, old]() -> caf::expected<bool> {
+      blocking_call(self, self->state.ctx.io, std::chrono::seconds{30}, [runtime, old]() -> caf::expected<bool> {
         runtime->remove(old.container.id);
         remove_slot(old.slot_dir);
         return true;
@@ -252,17 +238,18 @@ void retry(session_self self, const std::string& step) {
   }
 }
 
-void child_failed(session_self self, const std::string& step, const caf::error& err) {
+void child_failed(session_self self, session_step step, const caf::error& err) {
   auto& st = self->state;
   if (winding_down(self))
     return;
+  auto name = std::string{to_string(step)};
   // A dependency that is away (the Docker engine restarting, say) is waited
   // for longer than a step that failed on its own: up to a phase timeout.
   if (code_of(err) == errc::unavailable) {
-    auto waited = ++st.attempts[step + ".unavailable"];
+    auto waited = ++st.waits[step];
     auto delay = std::min<int64_t>(5000, st.ctx.cfg->retry_backoff_ms << std::min(waited, 4));
     if (int64_t{waited} * delay < st.ctx.cfg->phase_timeout_ms) {
-      emit(self, "warn", step + " is waiting: " + message_of(err) + "; trying again in "
+      emit(self, "warn", name + " is waiting: " + message_of(err) + "; trying again in "
                            + std::to_string(delay) + " ms");
       self->delayed_send(self, ms(delay), atoms::retry::value, step);
       return;
@@ -271,12 +258,12 @@ void child_failed(session_self self, const std::string& step, const caf::error& 
   auto n = ++st.attempts[step];
   auto max = st.ctx.cfg->max_attempts;
   if (n >= max) {
-    fail(self, step + " failed after " + std::to_string(n) + " attempts: " + message_of(err));
+    fail(self, name + " failed after " + std::to_string(n) + " attempts: " + message_of(err));
     return;
   }
   auto delay = st.ctx.cfg->retry_backoff_ms << (n - 1);
   emit(self, "warn",
-       step + " failed (" + message_of(err) + "); retry " + std::to_string(n + 1) + " of "
+       name + " failed (" + message_of(err) + "); retry " + std::to_string(n + 1) + " of "
          + std::to_string(max) + " in " + std::to_string(delay) + " ms");
   self->delayed_send(self, ms(delay), atoms::retry::value, step);
 }

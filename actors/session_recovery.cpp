@@ -4,7 +4,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
@@ -80,7 +79,7 @@ void rebuild(session_self self, std::string why) {
       return;
     }
     auto worker = self->state.ctx.stores.for_key(self->state.record.id);
-    self->request(worker, std::chrono::seconds{30}, atoms::artifact::value, self->state.record.id)
+    self->request(worker, std::chrono::seconds{30}, atoms::artload::value, self->state.record.id)
       .then(
         [=](generated_app& app) {
           self->state.app = std::move(app);
@@ -88,8 +87,8 @@ void rebuild(session_self self, std::string why) {
           with_app();
         },
         [=](caf::error& err) {
-          if (self->state.repairing) { // running: its code is what the user saw
-            self->state.repairing = false;
+          if (self->state.mode == session_mode::repairing) { // running: its code is what the user saw
+            self->state.mode = session_mode::normal;
             fail(self, why + " and its files cannot be loaded (" + message_of(err) + ")");
             return;
           }
@@ -97,7 +96,7 @@ void rebuild(session_self self, std::string why) {
           with_app();
         });
   };
-  blocking_call(self, std::chrono::seconds{60},
+  blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
                 [runtime, old_id, name = "spawnai-" + st.record.id] {
                   return discard_container(runtime, old_id, name);
                 })
@@ -113,9 +112,9 @@ void rebuild(session_self self, std::string why) {
 
 void redeploy(session_self self, std::string why) {
   auto& st = self->state;
-  if (st.repairing || winding_down(self))
+  if (st.mode == session_mode::repairing || winding_down(self))
     return;
-  st.repairing = true;
+  st.mode = session_mode::repairing;
   st.unhealthy_since = 0;
   spdlog::warn("session {}: {}; redeploying", st.record.id, why);
   rebuild(self, "Its container is gone: " + why);
@@ -123,7 +122,7 @@ void redeploy(session_self self, std::string why) {
 
 void repaired(session_self self, std::string url) {
   auto& st = self->state;
-  st.repairing = false;
+  st.mode = session_mode::normal;
   st.record.app_url = st.ctx.edge ? edge_url(self) : std::move(url);
   edge_follow(self);
   auto took = now_ms() - st.pipeline_started;
@@ -191,7 +190,7 @@ void resume(session_self self) {
       break;
   }
   auto runtime = st.ctx.runtime;
-  blocking_call(self, std::chrono::seconds{30},
+  blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
                 [runtime, id = rec.container_id] { return find_container(runtime, id); })
     .then(
       [=](container_lease& lease) {
@@ -231,7 +230,7 @@ void resume(session_self self) {
       });
 }
 
-void await_settled(session_self self, caf::response_promise rp) {
+void await_settled(session_self self, caf::typed_response_promise<bool> rp) {
   if (self->state.settled)
     rp.deliver(true);
   else

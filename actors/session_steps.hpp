@@ -3,7 +3,7 @@
 #include <functional>
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/session.hpp"
 #include "core/session_fsm.hpp"
@@ -14,7 +14,7 @@
 /// runs inside the session actor, on its own thread of control.
 namespace spawn::session_steps {
 
-using session_self = caf::stateful_actor<session_state>*;
+using session_self = session_pointer;
 
 /// What runs once a step is persisted.
 using step_fn = std::function<void()>;
@@ -23,14 +23,53 @@ inline caf::timespan ms(int64_t n) {
   return std::chrono::milliseconds{n};
 }
 
+// --- calls to children (session_calls.cpp) -------------------------------------
+
+/// True while `step` has a call outstanding.
+bool pending(session_self self, session_step step);
+
+/// Ends the outstanding call `id` of `step`: true when it was still the
+/// outstanding one (its answer is to be handled), false when it was handled
+/// already (by the child's crash, or a newer call replaced it).
+bool take_call(session_self self, session_step step, uint64_t id);
+
+/// Registers a new call of `step` to `child`: `on_crash` runs instead of the
+/// answer when the child dies first. Returns the call's number.
+uint64_t open_call(session_self self, session_step step, const caf::actor_addr& child,
+                   std::function<void(const caf::error&)> on_crash);
+
+/// A child went down: each call outstanding to it fails once, by `reason`.
+/// False when no call was outstanding to it.
+bool fail_calls_of(session_self self, const caf::actor_addr& child, const caf::error& reason);
+
+/// Asks `child` for `step` and handles its answer, error, crash or timeout
+/// exactly once: `ok(T&)` on an answer, `fail(error)` otherwise.
+template <class T, class Handle, class Ok, class Fail, class... Ts>
+void call_child(session_self self, session_step step, const Handle& child,
+                caf::timespan timeout, Ok ok, Fail fail, Ts... xs) {
+  auto id = open_call(self, step, child.address(), fail);
+  self->request(child, timeout, xs...)
+    .then(
+      [=](T& x) mutable {
+        if (take_call(self, step, id))
+          ok(x);
+      },
+      [=](caf::error& err) mutable {
+        if (take_call(self, step, id))
+          fail(err);
+      });
+}
+
 // --- the log (session_log.cpp) ------------------------------------------------
 
-/// Persists `ev` (with the record as it is now; `transition` also saves the
-/// record) and, once stored, makes it visible, announces it to subscribers and
-/// runs `then`. A failed write is retried with backoff: nothing is announced
-/// that is not stored.
-void persist(session_self self, event_record ev, bool transition, step_fn then,
-             int attempt = 0);
+/// Queues `ev` (with the record as it is now; `transition` also saves the
+/// record). Writes go out one at a time, in order; each is retried with
+/// backoff until it is stored, then made visible, announced to subscribers,
+/// and its `then` runs, once. Nothing is announced that is not stored.
+void persist(session_self self, event_record ev, bool transition, step_fn then);
+
+/// Writes the head of the queue (again, after a backoff).
+void write_next(session_self self);
 
 /// Appends a log line to the session's events (persisted, then announced).
 void emit(session_self self, std::string level, std::string message);
@@ -56,9 +95,9 @@ void maybe_advance(session_self self);
 /// (Re)starts the lifetime timer at the record's expiry.
 void arm_timer(session_self self);
 /// A child's step failed: retry with backoff, or fail the session.
-void child_failed(session_self self, const std::string& step, const caf::error& err);
-/// Runs a step again after its backoff ("provisioning", "generation", "deploying").
-void retry(session_self self, const std::string& step);
+void child_failed(session_self self, session_step step, const caf::error& err);
+/// Runs a step again after its backoff.
+void retry(session_self self, session_step step);
 /// Fails the session with `reason` and starts its destruction.
 void fail(session_self self, std::string reason);
 
@@ -79,7 +118,7 @@ void finish_destroy(session_self self);
 /// its stored artifact; a running one whose container vanished is redeployed.
 void resume(session_self self);
 /// Answers `rp` once an adopted session has taken its decision.
-void await_settled(session_self self, caf::response_promise rp);
+void await_settled(session_self self, caf::typed_response_promise<bool> rp);
 /// Redeploys a running session into a fresh container from its stored files.
 void redeploy(session_self self, std::string why);
 /// The redeployment answered at `url`: persists it, the session runs again.

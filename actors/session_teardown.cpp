@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
@@ -36,11 +35,11 @@ void finish_destroy(session_self self) {
   rec.destroyed_at = now_ms();
   accounting::finalize(self); // the final bill: actual cost and cost items
   accounting::on_container(self, false);
-  st.finish_pending = false;
+  st.teardown = teardown_phase::finishing;
   stop_children(self);
   advance(self, session_event::destroyed, "Destroyed: the container is gone", [self] {
     for (auto& sub : self->state.subscribers)
-      self->demonitor(sub);
+      self->demonitor(sub.address());
     self->quit();
   });
 }
@@ -52,17 +51,18 @@ void clean_up(session_self self) {
   if (id.empty()) // never leased, or the lease was lost: go by the session's name
     id = "spawnai-" + st.record.id;
   auto slot = st.lease ? st.lease->slot_dir : std::string{};
-  blocking_call(self, std::chrono::seconds{60},
+  st.teardown = teardown_phase::removing;
+  blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
                 [runtime, id, slot] { return remove_resources(runtime, id, slot); })
     .then(
       [=](bool) {
-        if (self->state.acquiring)
-          self->state.finish_pending = true; // on_lease finishes
+        if (pending(self, session_step::provisioning))
+          self->state.teardown = teardown_phase::awaiting_lease; // on_lease finishes
         else
           finish_destroy(self);
       },
           [=](caf::error& err) {
-            auto n = ++self->state.attempts["destroying"];
+            auto n = ++self->state.attempts[session_step::destroying];
             if (n >= self->state.ctx.cfg->max_attempts) {
               emit(self, "warn", "The container could not be removed (" + message_of(err)
                                    + "); the orphan reaper will remove it");
@@ -70,7 +70,7 @@ void clean_up(session_self self) {
               return;
             }
             self->delayed_send(self, ms(self->state.ctx.cfg->retry_backoff_ms << n),
-                               atoms::retry::value, std::string{"destroying"});
+                               atoms::retry::value, session_step::destroying);
           });
 }
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
+#include "actors/actors.hpp"
 #include "persistence/store.hpp"
 
 namespace spawn {
@@ -23,11 +23,14 @@ struct store_worker_state {
   static inline const char* name = "store_worker";
 };
 
-/// A detached actor that serves the store port over messages, so SQL never
-/// runs on a scheduler thread. Every handler answers with the port's result
-/// (an error value when the database fails).
-caf::behavior store_worker(caf::stateful_actor<store_worker_state>* self,
-                           store_factory make);
+/// A detached actor that serves the store port over messages (interface
+/// `store_worker_actor` in actors/actors.hpp), so SQL never runs on a
+/// scheduler thread. Every handler answers with the port's result (an error
+/// value when the database fails). `(artifact, id, version, app, cache_key)`
+/// stores an app (filed under the prompt cache key unless it is empty);
+/// `(artload, id)` loads the newest one.
+store_worker_actor::behavior_type
+store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, store_factory make);
 
 /// A fixed set of store workers. Calls about one session always go to the same
 /// worker, so that session's writes keep their order.
@@ -35,21 +38,22 @@ class store_pool {
 public:
   store_pool() = default;
 
-  /// Spawns `n` detached workers.
-  store_pool(caf::actor_system& sys, const store_factory& make, int n);
+  /// Spawns `n` workers (detached threads; on the scheduler when `detached` is
+  /// false, for deterministic tests).
+  store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached = true);
 
   /// The worker that owns writes for `key` (a session id).
-  const caf::actor& for_key(const std::string& key) const;
+  const store_worker_actor& for_key(const std::string& key) const;
 
   /// Any worker, round-robin (for reads that span sessions).
-  const caf::actor& any() const;
+  const store_worker_actor& any() const;
 
-  const std::vector<caf::actor>& workers() const {
+  const std::vector<store_worker_actor>& workers() const {
     return workers_;
   }
 
 private:
-  std::vector<caf::actor> workers_;
+  std::vector<store_worker_actor> workers_;
   std::shared_ptr<std::atomic<size_t>> next_ = std::make_shared<std::atomic<size_t>>(0);
 };
 

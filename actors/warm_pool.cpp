@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/atoms.hpp"
 #include "actors/blocking.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
@@ -14,33 +13,10 @@ namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<warm_pool_state>*;
+using self_ptr = warm_pool_actor::stateful_pointer<warm_pool_state>;
 
 constexpr auto start_timeout = std::chrono::seconds{60};
 constexpr auto retry_delay = std::chrono::seconds{2};
-
-/// Blocking: creates a slot and starts one runtime container on it.
-caf::expected<container_lease> start_container(const node_context& ctx, const std::string& tier,
-                                               const std::string& name, bool warm,
-                                               const std::string& session_id) {
-  auto slot = slots_root(*ctx.cfg) + "/" + name;
-  if (auto err = make_slot(slot))
-    return err;
-  auto spec = app_container_spec(*ctx.cfg, tier, slot);
-  spec.name = name;
-  spec.labels["spawnai.slot"] = slot;
-  if (!session_id.empty())
-    spec.labels["spawnai.session"] = session_id;
-  auto info = ctx.runtime->run(spec);
-  if (!info && !session_id.empty() && code_of(info.error()) == errc::conflict
-      && !free_container_name(*ctx.runtime, name))
-    info = ctx.runtime->run(spec);
-  if (!info) {
-    remove_slot(slot);
-    return info.error();
-  }
-  return container_lease{*info, slot, warm};
-}
 
 void refill(self_ptr self);
 
@@ -68,7 +44,7 @@ void remove_during_drain(self_ptr self, std::vector<container_lease> leases) {
     self->state.removed += n;
     maybe_drained(self);
   };
-  blocking_call(self, start_timeout, [runtime, leases]() -> caf::expected<bool> {
+  blocking_call(self, self->state.ctx.io, start_timeout, [runtime, leases]() -> caf::expected<bool> {
     for (auto& lease : leases) {
       runtime->remove(lease.container.id);
       remove_slot(lease.slot_dir);
@@ -81,7 +57,7 @@ void start_one(self_ptr self, const std::string& tier) {
   auto& st = self->state;
   ++st.starting[tier];
   auto name = std::string{warm_name_prefix} + new_manage_token().substr(0, 10);
-  blocking_call(self, start_timeout,
+  blocking_call(self, self->state.ctx.io, start_timeout,
                 [ctx = st.ctx, tier, name] { return start_container(ctx, tier, name, true, ""); })
     .then(
       [=](container_lease& lease) {
@@ -134,9 +110,66 @@ caf::expected<int> remove_stale_warm(const node_context& ctx) {
   return removed;
 }
 
+/// Blocking: the container the engine holds under `name` when it is the
+/// session's own (its label says so), started if it is not running.
+caf::expected<container_info> own_container(container_runtime& runtime, const std::string& name,
+                                            const std::string& session_id) {
+  auto info = runtime.inspect(name);
+  if (!info)
+    return info.error();
+  auto label = info->labels.find("spawnai.session");
+  if (label == info->labels.end() || label->second != session_id)
+    return make_error(errc::conflict, "container " + name + " belongs to someone else");
+  if (info->state == "running")
+    return info;
+  if (auto err = runtime.restart(info->id))
+    return err;
+  return runtime.inspect(info->id);
+}
+
 } // namespace
 
-caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context ctx) {
+caf::expected<container_lease> start_container(const node_context& ctx, const std::string& tier,
+                                               const std::string& name, bool warm,
+                                               const std::string& session_id) {
+  auto slot = slots_root(*ctx.cfg) + "/" + name;
+  if (auto err = make_slot(slot))
+    return err;
+  auto spec = app_container_spec(*ctx.cfg, tier, slot);
+  spec.name = name;
+  spec.labels["spawnai.slot"] = slot;
+  if (!session_id.empty())
+    spec.labels["spawnai.session"] = session_id;
+  auto info = ctx.runtime->run(spec);
+  if (!info && !session_id.empty()) {
+    auto code = code_of(info.error());
+    // A create that timed out on this side may have succeeded on the engine,
+    // and a retry then meets the name taken: that container is this
+    // session's own (same name, same label, same slot), so it is adopted
+    // rather than fought over.
+    if (code == errc::conflict || code == errc::timeout) {
+      if (auto own = own_container(*ctx.runtime, name, session_id)) {
+        spdlog::info("adopting container {} the engine made for session {}", name, session_id);
+        info = std::move(own);
+      } else if (code_of(own.error()) == errc::conflict && code == errc::conflict
+                 && !free_container_name(*ctx.runtime, name)) {
+        info = ctx.runtime->run(spec);
+      } else if (code_of(own.error()) == errc::not_found) {
+        info = ctx.runtime->run(spec); // the create never reached the engine
+      }
+    }
+  }
+  if (!info) {
+    // After a timeout the engine may still make the container, bound to this
+    // slot: the slot stays for it (the session's cleanup removes both).
+    if (session_id.empty() || code_of(info.error()) != errc::timeout)
+      remove_slot(slot);
+    return info.error();
+  }
+  return container_lease{*info, slot, warm};
+}
+
+warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
   self->state.ctx = std::move(ctx);
   for (auto& [type, conf] : self->state.ctx.cfg->app_types) {
     auto& tiers = self->state.tiers;
@@ -146,7 +179,7 @@ caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context
   self->send(self, atoms::start::value);
   return {
     [=](atoms::start) {
-      blocking_call(self, start_timeout, [ctx = self->state.ctx] { return remove_stale_warm(ctx); })
+      blocking_call(self, self->state.ctx.io, start_timeout, [ctx = self->state.ctx] { return remove_stale_warm(ctx); })
         .then(
           [=](int removed) {
             if (removed > 0)
@@ -173,7 +206,7 @@ caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context
       ++self->state.cold_starts;
       auto rp = self->make_response_promise<container_lease>();
       auto name = "spawnai-" + session_id;
-      blocking_call(self, start_timeout,
+      blocking_call(self, self->state.ctx.io, start_timeout,
                     [ctx = self->state.ctx, tier, name, session_id] {
                       return start_container(ctx, tier, name, false, session_id);
                     })
@@ -197,7 +230,7 @@ caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context
       maybe_drained(self);
       return rp;
     },
-    [=](atoms::stats) {
+    [=](atoms::stats) -> caf::result<std::string> {
       nlohmann::json j;
       for (auto& tier : self->state.tiers)
         j["tiers"][tier] = {{"ready", self->state.ready[tier].size()},

@@ -4,10 +4,12 @@
 #include <map>
 #include <string>
 
-#include <caf/response_promise.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/actors.hpp"
+
+#include "core/messages.hpp"
 #include "actors/node_context.hpp"
 
 namespace spawn {
@@ -24,7 +26,7 @@ struct warm_pool_state {
   /// Set by a graceful stop: no refills; late arrivals are removed.
   bool draining = false;
   /// Who waits for the drain to finish (containers still starting, removals).
-  std::vector<caf::response_promise> drain_waiters;
+  std::vector<caf::typed_response_promise<int>> drain_waiters;
   /// Blocking removals still running during a drain, and containers removed.
   int removing = 0, removed = 0;
   /// Leases handed out since start, warm and cold.
@@ -33,16 +35,27 @@ struct warm_pool_state {
 };
 
 /// Keeps `runtime.warm_pool_size` started, empty runtime containers per tier
-/// (seed 000: a warm pool) and hands one to each session.
+/// (seed 000: a warm pool) and hands one to each session (`warm_pool_actor`).
 ///
 /// `(atoms::acquire, tier, session_id) -> container_lease`: a warm container
 /// when one is ready (instant), else a cold start labelled with the session.
+/// A cold start is idempotent: when the engine made the session's container
+/// although the call failed (a create that answered after the client gave
+/// up), the container holding the session's name and label is adopted.
 /// The pool refills in the background after every hand-out; at start it
 /// removes the unclaimed warm containers an earlier run left behind.
 /// `(atoms::release) -> int` removes the idle containers and stops refilling
 /// (graceful stop); answers how many went.
 /// `(atoms::stats) -> std::string` (JSON) counts ready, starting, hits, misses.
-caf::behavior warm_pool(caf::stateful_actor<warm_pool_state>* self, node_context ctx);
+warm_pool_actor::behavior_type
+warm_pool(warm_pool_actor::stateful_pointer<warm_pool_state> self, node_context ctx);
+
+/// Blocking: starts a runtime container of `tier` named `name` on a fresh
+/// slot, labelled with `session_id` (when not empty); adopts the session's own
+/// container when the engine already made it.
+caf::expected<container_lease> start_container(const node_context& ctx, const std::string& tier,
+                                               const std::string& name, bool warm,
+                                               const std::string& session_id);
 
 /// Name prefix of unclaimed warm containers; claimed ones are renamed to
 /// `spawnai-<session id>`.

@@ -11,6 +11,7 @@
 //   load: wrk (2 threads, 32 connections, S seconds) through Caddy, and the
 //         same wrk straight at the app's loopback port.
 
+#include "build_paths.hpp"
 #include "tests/functional/spawnd_process.cpp"
 
 #include <algorithm>

@@ -14,6 +14,7 @@
 
 // The bench target links spawn_core only; the test helper that runs spawnd is
 // compiled in here rather than duplicated.
+#include "build_paths.hpp"
 #include "tests/functional/spawnd_process.cpp"
 
 #include <algorithm>

@@ -10,7 +10,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "build_paths.hpp"
 #include "actors/atoms.hpp"
+#include "actors/blocking.hpp"
 #include "actors/edge.hpp"
 #include "actors/generation_queue.hpp"
 #include "actors/node_context.hpp"
@@ -18,6 +20,7 @@
 #include "actors/store_worker.hpp"
 #include "actors/warm_pool.hpp"
 #include "core/error.hpp"
+#include "core/messages.hpp"
 #include "http/server.hpp"
 #include "infra/config.hpp"
 #include "infra/docker_engine.hpp"
@@ -112,13 +115,20 @@ int main(int argc, char** argv) {
   }
 
   caf::actor_system_config sys_cfg;
+  spawn::register_message_types(sys_cfg);
   caf::actor_system sys{sys_cfg};
   spawn::node_context ctx;
   ctx.cfg = cfg;
   auto dsn = cfg->database_url;
   ctx.stores = spawn::store_pool{
     sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
-  ctx.runtime = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
+  ctx.io = spawn::blocking_pool{sys, cfg->io_threads};
+  ctx.llm = spawn::blocking_pool{sys, cfg->generation_threads};
+  {
+    auto engine = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
+    engine->set_call_timeout(static_cast<long>(cfg->docker_timeout_ms));
+    ctx.runtime = engine;
+  }
   ctx.gen = *gen;
   auto edge = spawn::edge_settings_of(*cfg);
   if (!edge.admin_url.empty())
@@ -135,9 +145,10 @@ int main(int argc, char** argv) {
       spdlog::warn("cannot load the API keys yet: {}", spawn::message_of(keys.error()));
   }
   auto manager = sys.spawn(spawn::session_manager, ctx);
-  caf::actor keeper;
+  spawn::edge_keeper_actor keeper;
   if (ctx.edge) {
-    keeper = sys.spawn(spawn::edge_keeper, ctx, manager);
+    keeper = sys.spawn(spawn::edge_keeper, ctx,
+                       caf::actor_cast<spawn::session_directory_actor>(manager));
     spdlog::info("edge: Caddy at {} (server '{}' on {}); apps at {}", edge.admin_url, edge.server,
                  edge.listen, spawn::edge_app_url(edge, "<id>"));
   } else {
@@ -153,6 +164,9 @@ int main(int argc, char** argv) {
     caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
     for (auto& w : ctx.stores.workers())
       caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    for (auto* pool : {&ctx.io, &ctx.llm})
+      for (auto& w : pool->workers())
+        caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
     return 1;
   }
   spdlog::info("node {} serving; apps run from image {}; warm pool {} per tier", cfg->node_id,
@@ -180,5 +194,8 @@ int main(int argc, char** argv) {
   caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
   for (auto& w : ctx.stores.workers())
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  for (auto* pool : {&ctx.io, &ctx.llm})
+    for (auto& w : pool->workers())
+      caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   return 0;
 }

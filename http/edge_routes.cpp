@@ -40,7 +40,7 @@ std::string host_session(const request_handle_t& req, const edge_settings& s) {
 }
 
 /// Looks `id` up and answers with its page (also when there is no such session).
-void answer_with_page(caf::actor_system& sys, const caf::actor& manager,
+void answer_with_page(caf::actor_system& sys, const session_manager_actor& manager,
                       const request_handle_t& req, const std::string& id, bool failed,
                       int64_t retention, const std::string& web) {
   sys.spawn([=](caf::event_based_actor* self) {
@@ -134,7 +134,7 @@ std::string render_page(const edge_page& page) {
   return html;
 }
 
-void add_edge_routes(tracked_router& r, caf::actor_system& sys, caf::actor manager,
+void add_edge_routes(tracked_router& r, caf::actor_system& sys, session_manager_actor manager,
                      std::shared_ptr<const spawn_config> cfg, std::string base_url) {
   auto settings = edge_settings_of(*cfg);
   auto retention = cfg->edge_expired_retention_seconds;

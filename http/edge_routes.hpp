@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include <caf/actor.hpp>
+#include "actors/actors.hpp"
 #include <caf/actor_system.hpp>
 
 #include "core/session.hpp"
@@ -37,7 +37,7 @@ std::string render_page(const edge_page& page);
 /// `GET /edge/v1/ask?domain=` (on-demand TLS: 200 only for a live session's
 /// host), `GET /edge/v1/wake` (the activator: wakes the Host's app, 204), and
 /// `GET /edge/v1/host` (the pages above, by Host header).
-void add_edge_routes(tracked_router& router, caf::actor_system& sys, caf::actor manager,
+void add_edge_routes(tracked_router& router, caf::actor_system& sys, session_manager_actor manager,
                      std::shared_ptr<const spawn_config> cfg, std::string base_url);
 
 } // namespace spawn

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "core/messages.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "core/tokens.hpp"
@@ -158,7 +158,7 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
         reply_json(rq, restinio::status_ok(),
                    json{{"sessions", arr}, {"limit", limit}, {"offset", offset}}.dump());
       },
-      atoms::list::value, *f, atoms::introspect::value);
+      atoms::admlist::value, *f);
     return accepted();
   });
 

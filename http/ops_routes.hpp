@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include <caf/actor.hpp>
+#include "actors/actors.hpp"
 #include <caf/actor_system.hpp>
 
 #include "core/api_keys.hpp"
@@ -15,7 +15,7 @@ namespace spawn {
 /// What the operator routes need from the server.
 struct ops_env {
   caf::actor_system* sys = nullptr;
-  caf::actor manager;
+  session_manager_actor manager;
   std::shared_ptr<const spawn_config> cfg;
   std::string base_url;
   std::shared_ptr<api_key_index> keys;

@@ -28,8 +28,8 @@ void reply_error(const restinio::request_handle_t& req, const caf::error& err);
 /// Asks `dest` with `xs...` from a short-lived actor and completes the HTTP
 /// request from its answer: `on_ok(req, T&)` or a JSON error. Never blocks the
 /// calling (RESTinio) thread.
-template <class T, class OnOk, class... Ts>
-void ask(caf::actor_system& sys, const caf::actor& dest, restinio::request_handle_t req,
+template <class T, class Handle, class OnOk, class... Ts>
+void ask(caf::actor_system& sys, const Handle& dest, restinio::request_handle_t req,
          OnOk on_ok, Ts... xs) {
   sys.spawn([=](caf::event_based_actor* self) {
     self->request(dest, std::chrono::seconds{35}, xs...)

@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/atoms.hpp"
-#include "actors/messages.hpp"
+#include "core/messages.hpp"
 #include "core/tokens.hpp"
 #include "http/edge_routes.hpp"
 #include "http/auth.hpp"
@@ -28,13 +28,13 @@ using params_t = restinio::router::route_params_t;
 
 struct api_server::impl {
   caf::actor_system& sys;
-  caf::actor manager;
+  session_manager_actor manager;
   std::shared_ptr<const spawn_config> cfg;
   std::string base_url;
   std::shared_ptr<api_key_index> keys;
   restinio::running_server_handle_t<http_traits> server;
 
-  impl(caf::actor_system& s, caf::actor m, std::shared_ptr<const spawn_config> c,
+  impl(caf::actor_system& s, session_manager_actor m, std::shared_ptr<const spawn_config> c,
        std::shared_ptr<api_key_index> k)
     : sys(s), manager(std::move(m)), cfg(std::move(c)), keys(std::move(k)) {
   }
@@ -176,7 +176,7 @@ struct api_server::impl {
       return;
     }
     http_finished(req, 101);
-    auto holder = std::make_shared<caf::actor>();
+    auto holder = std::make_shared<event_sink_actor>();
     auto ws = rws::upgrade<http_traits>(
       *req, rws::activation_t::delayed,
       [holder](rws::ws_handle_t wsh, rws::message_handle_t m) {
@@ -278,7 +278,7 @@ struct api_server::impl {
   }
 };
 
-api_server::api_server(caf::actor_system& sys, caf::actor manager,
+api_server::api_server(caf::actor_system& sys, session_manager_actor manager,
                        std::shared_ptr<const spawn_config> cfg,
                        std::shared_ptr<api_key_index> keys)
   : impl_(std::make_unique<impl>(sys, std::move(manager), std::move(cfg), std::move(keys))) {

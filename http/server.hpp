@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include <caf/actor.hpp>
+#include "actors/actors.hpp"
 #include <caf/actor_system.hpp>
 #include <caf/error.hpp>
 
@@ -19,7 +19,7 @@ class api_server {
 public:
   /// `keys`: the API keys in force (shared with the session manager); null
   /// when only anonymous callers exist.
-  api_server(caf::actor_system& sys, caf::actor manager, std::shared_ptr<const spawn_config> cfg,
+  api_server(caf::actor_system& sys, session_manager_actor manager, std::shared_ptr<const spawn_config> cfg,
              std::shared_ptr<api_key_index> keys = nullptr);
   ~api_server();
 

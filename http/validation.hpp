@@ -5,7 +5,7 @@
 
 #include <caf/expected.hpp>
 
-#include "actors/messages.hpp"
+#include "core/messages.hpp"
 #include "infra/config.hpp"
 
 namespace spawn {

@@ -2,7 +2,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/atoms.hpp"
 #include "core/error.hpp"
 #include "core/session.hpp"
 #include "http/json_codec.hpp"
@@ -11,7 +10,7 @@ namespace spawn {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<ws_stream_state>*;
+using self_ptr = event_sink_actor::stateful_pointer<ws_stream_state>;
 
 void send_text(self_ptr self, const std::string& text) {
   if (self->state.ws)
@@ -29,8 +28,8 @@ void close(self_ptr self) {
 
 } // namespace
 
-caf::behavior ws_stream(caf::stateful_actor<ws_stream_state>* self, rws::ws_handle_t ws,
-                        std::string base_url) {
+event_sink_actor::behavior_type ws_stream(self_ptr self, rws::ws_handle_t ws,
+                                          std::string base_url) {
   self->state.ws = std::move(ws);
   self->state.base_url = std::move(base_url);
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -47,8 +46,8 @@ caf::behavior ws_stream(caf::stateful_actor<ws_stream_state>* self, rws::ws_hand
       if (ev.seq > 0 && ev.phase == "destroyed")
         close(self);
     },
-    [=](atoms::destroy) { close(self); },
-    [=](const caf::error& err) {
+    [=](atoms::endstream) { close(self); },
+    [=](atoms::failed, const caf::error& err) {
       nlohmann::json msg{{"type", "error"},
                          {"error", {{"code", to_string(code_of(err))}, {"message", message_of(err)}}}};
       send_text(self, msg.dump());

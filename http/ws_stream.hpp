@@ -2,7 +2,9 @@
 
 #include <string>
 
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/actors.hpp"
 
 #include "http/traits.hpp"
 
@@ -16,12 +18,14 @@ struct ws_stream_state {
   static inline const char* name = "ws_stream";
 };
 
-/// One WebSocket subscriber of a session. Turns every `(atoms::event,
-/// session_record, event_record)` into a text frame `{"type": "event",
-/// "session": {...}, "event": {...}}` (seq 0: a snapshot) and closes the socket
-/// after the `destroyed` event, on `(atoms::destroy)`, or after a `caf::error`
-/// (sent as `{"type": "error", "error": {...}}`). Exits when the client closes.
-caf::behavior ws_stream(caf::stateful_actor<ws_stream_state>* self, rws::ws_handle_t ws,
-                        std::string base_url);
+/// One WebSocket subscriber of a session (an `event_sink_actor`). Turns every
+/// `(atoms::event, session_record, event_record)` into a text frame `{"type":
+/// "event", "session": {...}, "event": {...}}` (seq 0: a snapshot) and closes
+/// the socket after the `destroyed` event, on `(atoms::endstream)`, or after
+/// `(atoms::failed, error)` (sent as `{"type": "error", "error": {...}}`).
+/// Exits when the client closes.
+event_sink_actor::behavior_type
+ws_stream(event_sink_actor::stateful_pointer<ws_stream_state> self, rws::ws_handle_t ws,
+          std::string base_url);
 
 } // namespace spawn

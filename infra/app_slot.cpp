@@ -1,5 +1,7 @@
 #include "infra/app_slot.hpp"
 
+#include "infra/container_runtime.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -84,6 +86,10 @@ caf::error remove_slot(const std::string& slot_dir) {
   if (ec)
     return make_error(errc::io_error, "cannot remove " + slot_dir + ": " + ec.message());
   return {};
+}
+
+caf::expected<long> container_runtime::wait_ready(const std::string& url, long timeout_ms) {
+  return wait_until_answers(url, timeout_ms);
 }
 
 caf::expected<long> wait_until_answers(const std::string& url, long timeout_ms) {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -17,66 +18,369 @@ using nlohmann::json;
 
 namespace {
 
-// Every key spawnd knows. Seed 002 gives the lifetimes and the tiers' prices.
-constexpr const char* defaults_json = R"({
-  "http": {"address": "127.0.0.1", "port": 8080, "threads": 2, "public_url": "",
-           "web_root": "", "max_body_bytes": 65536},
-  "sessions": {
-    "max_prompt_chars": 2000, "min_ttl_seconds": 30, "max_ttl_seconds": 259200,
-    "sweep_interval_ms": 15000, "phase_timeout_ms": 60000, "max_attempts": 3,
-    "retry_backoff_ms": 500,
-    "app_types": {
-      "webapp": {"default_ttl_seconds": 7200, "tier": "small"},
-      "script": {"default_ttl_seconds": 7200, "tier": "small"},
-      "api": {"default_ttl_seconds": 86400, "tier": "medium"},
-      "site": {"default_ttl_seconds": 259200, "tier": "large"}
-    }
-  },
-  "tiers": {
-    "small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
-    "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
-    "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}
-  },
-  "node": {"id": "node-1", "state_dir": ""},
-  "database": {"url": "", "workers": 3},
-  "runtime": {"docker_socket": "/var/run/docker.sock",
-              "image": "spawnai/runtime-node:1", "network": "",
-              "warm_pool_size": 2, "app_ready_timeout_ms": 20000},
-  "generation": {
-    "backend": "template", "chain": [], "attempts_per_backend": 2,
-    "retry_backoff_ms": 1000, "max_retry_wait_ms": 30000, "timeout_ms": 600000,
-    "progress_interval_ms": 1000, "session_token_budget": 200000,
-    "owner_token_budget": 2000000, "owner_budget_window_hours": 24,
-    "cache_ttl_seconds": 3600,
-    "anthropic": {"base_url": "https://api.anthropic.com", "model": "claude-sonnet-4-5",
-                  "api_key_file": "", "max_tokens": 16000, "temperature": 0.2,
-                  "api_version": "2023-06-01", "connect_timeout_ms": 10000,
-                  "idle_timeout_ms": 60000, "timeout_ms": 300000,
-                  "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0},
-    "openai": {"base_url": "http://127.0.0.1:11434", "model": "qwen2.5-coder:7b",
-               "api_key_file": "", "max_tokens": 8192, "temperature": 0.2,
-               "include_usage": true, "connect_timeout_ms": 5000,
-               "idle_timeout_ms": 120000, "timeout_ms": 600000,
-               "input_usd_per_mtok": 0.0, "output_usd_per_mtok": 0.0},
-    "command": {"argv": ["claude", "-p"], "step_timeout_ms": 300000, "sandbox": true,
-                "pass_env": ["ANTHROPIC_API_KEY"]}
-  },
-  "health": {"interval_ms": 30000, "grace_ms": 60000, "probe_timeout_ms": 2000},
-  "recovery": {"parallelism": 8, "orphan_scan_interval_ms": 60000},
-  "edge": {"caddy_admin": "", "server": "spawnai", "listen": "127.0.0.1:8081",
-           "apps_domain": "localhost", "public_port": 0, "tls": false, "acme_ca": "",
-           "acme_ca_root": "", "spawnd_upstream": "", "idle_timeout_seconds": 0,
-           "expired_retention_seconds": 86400, "check_interval_ms": 5000},
-  "auth": {"api_keys_required": false, "admin_token_file": ""},
-  "limits": {"creations_per_window": 5, "creation_window_seconds": 900,
-             "active_per_owner": 3, "max_sessions": 100, "max_generations": 4},
-  "costs": {"expected_generation_usd": 0.0, "accrual_interval_ms": 15000,
-            "overrun_ratio": 1.5},
-  "log": {"level": "info", "format": "text"}
-})";
-
 caf::error bad(const std::string& key, const std::string& why) {
   return make_error(errc::invalid_input, "config key '" + key + "': " + why);
+}
+
+// --- the table: every key spawnd knows, written once -----------------------------
+
+/// One configuration key: its dotted name, default, what it means, and how a
+/// JSON value is checked and stored. The defaults, the JSON file's accepted
+/// keys, the `SPAWN_*` overrides, the validation and `--help` all come from
+/// this table.
+struct key_spec {
+  std::string name;
+  json def;
+  std::string help;
+  std::string bounds; ///< for --help, e.g. "1..64"
+  std::function<caf::error(const json&, spawn_config&)> bind;
+};
+
+template <class Field>
+key_spec integer(std::string name, int64_t def, int64_t lo, int64_t hi, std::string help,
+                 Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help),
+          std::to_string(lo) + ".." + std::to_string(hi),
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_number_integer())
+              return bad(key, "must be an integer");
+            auto x = v.get<int64_t>();
+            if (x < lo || x > hi)
+              return bad(key, "must be between " + std::to_string(lo) + " and "
+                                + std::to_string(hi));
+            auto& out = field(c);
+            out = static_cast<std::decay_t<decltype(out)>>(x);
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec number(std::string name, double def, double lo, double hi, std::string help,
+                Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), json(lo).dump() + ".." + json(hi).dump(),
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_number())
+              return bad(key, "must be a number");
+            auto x = v.get<double>();
+            if (!(x >= lo && x <= hi))
+              return bad(key, "must be between " + json(lo).dump() + " and " + json(hi).dump());
+            field(c) = x;
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec text(std::string name, std::string def, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), "text",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_string())
+              return bad(key, std::string{"expected string, got "} + v.type_name());
+            field(c) = v.get<std::string>();
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec flag(std::string name, bool def, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), "true|false",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_boolean())
+              return bad(key, std::string{"expected boolean, got "} + v.type_name());
+            field(c) = v.get<bool>();
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec strings(std::string name, json def, bool non_empty, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), std::move(def), std::move(help), "list of text",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_array())
+              return bad(key, "must be an array of non-empty strings");
+            std::vector<std::string> out;
+            for (auto& x : v) {
+              if (!x.is_string() || x.get<std::string>().empty())
+                return bad(key, "must be an array of non-empty strings");
+              out.push_back(x.get<std::string>());
+            }
+            if (non_empty && out.empty())
+              return bad(key, "must name a program");
+            field(c) = std::move(out);
+            return {};
+          }};
+}
+
+/// The keys of one LLM server block (generation.anthropic, generation.openai).
+template <class Block>
+void llm_keys(std::vector<key_spec>& t, const std::string& p, const json& d, Block block) {
+  t.push_back(text(p + ".base_url", d["base_url"], "the server's base URL (http:// or https://)",
+                   [=](spawn_config& c) -> auto& { return block(c).base_url; }));
+  t.push_back(text(p + ".model", d["model"], "model name",
+                   [=](spawn_config& c) -> auto& { return block(c).model; }));
+  t.push_back(text(p + ".api_key_file", "", "file holding the API key (else the environment)",
+                   [=](spawn_config& c) -> auto& { return block(c).api_key_file; }));
+  t.push_back(integer(p + ".max_tokens", d["max_tokens"], 1, 1000000, "output tokens per call",
+                      [=](spawn_config& c) -> auto& { return block(c).max_tokens; }));
+  t.push_back(number(p + ".temperature", 0.2, 0, 2, "sampling temperature",
+                     [=](spawn_config& c) -> auto& { return block(c).temperature; }));
+  t.push_back(integer(p + ".connect_timeout_ms", d["connect_timeout_ms"], 100, 600000,
+                      "connection timeout",
+                      [=](spawn_config& c) -> auto& { return block(c).connect_timeout_ms; }));
+  t.push_back(integer(p + ".idle_timeout_ms", d["idle_timeout_ms"], 100, 3600000,
+                      "longest silence of a stream",
+                      [=](spawn_config& c) -> auto& { return block(c).idle_timeout_ms; }));
+  t.push_back(integer(p + ".timeout_ms", d["timeout_ms"], 100, 7200000, "one whole call",
+                      [=](spawn_config& c) -> auto& { return block(c).timeout_ms; }));
+  t.push_back(number(p + ".input_usd_per_mtok", d["input_usd"], 0, 10000,
+                     "price of a million input tokens",
+                     [=](spawn_config& c) -> auto& { return block(c).input_usd_per_mtok; }));
+  t.push_back(number(p + ".output_usd_per_mtok", d["output_usd"], 0, 10000,
+                     "price of a million output tokens",
+                     [=](spawn_config& c) -> auto& { return block(c).output_usd_per_mtok; }));
+}
+
+/// `tiers` and `sessions.app_types`: maps whose entries are free.
+caf::error bind_tiers(const json& v, spawn_config& c) {
+  if (!v.is_object())
+    return bad("tiers", "must be an object");
+  c.tiers.clear();
+  for (auto& [name, t] : v.items()) {
+    auto key = "tiers." + name;
+    if (!t.is_object() || !t.value("cpus", json{}).is_number()
+        || !t.value("hourly_usd", json{}).is_number() || !t.value("memory_mb", json{}).is_number_integer()
+        || !t.value("pids", json{}).is_number_integer())
+      return bad(key, "needs numbers cpus, memory_mb, pids, hourly_usd");
+    tier_config tc;
+    tc.cpus = t["cpus"];
+    tc.hourly_usd = t["hourly_usd"];
+    tc.memory_mb = t["memory_mb"];
+    tc.pids = t["pids"];
+    if (tc.cpus <= 0 || tc.hourly_usd < 0 || tc.memory_mb < 16 || tc.memory_mb > (1 << 20)
+        || tc.pids < 8 || tc.pids > (1 << 16))
+      return bad(key, "cpus must be > 0, hourly_usd >= 0, memory_mb 16..1048576, pids 8..65536");
+    c.tiers[name] = tc;
+  }
+  return {};
+}
+
+caf::error bind_app_types(const json& v, spawn_config& c) {
+  if (!v.is_object())
+    return bad("sessions.app_types", "must be an object");
+  c.app_types.clear();
+  for (auto& [name, a] : v.items()) {
+    auto key = "sessions.app_types." + name;
+    if (!parse_app_type(name))
+      return bad(key, "unknown app type");
+    if (!a.is_object() || !a.value("tier", json{}).is_string()
+        || !a.value("default_ttl_seconds", json{}).is_number_integer())
+      return bad(key, "needs default_ttl_seconds and tier");
+    app_type_config ac;
+    ac.default_ttl_seconds = a["default_ttl_seconds"];
+    if (ac.default_ttl_seconds < 1 || ac.default_ttl_seconds > 31536000)
+      return bad(key + ".default_ttl_seconds", "must be between 1 and 31536000");
+    ac.tier = a["tier"];
+    c.app_types[name] = ac;
+  }
+  return {};
+}
+
+const std::vector<key_spec>& table() {
+  static const std::vector<key_spec> t = [] {
+    std::vector<key_spec> t;
+    auto add = [&](key_spec k) { t.push_back(std::move(k)); };
+#define SPAWN_FIELD(member) [](spawn_config & c) -> auto& { return c.member; }
+    // http
+    add(text("http.address", "127.0.0.1", "address the API listens on", SPAWN_FIELD(http_address)));
+    add(integer("http.port", 8080, 0, 65535, "port of the API and web UI", SPAWN_FIELD(http_port)));
+    add(integer("http.threads", 2, 1, 64, "RESTinio threads", SPAWN_FIELD(http_threads)));
+    add(text("http.public_url", "", "how users reach spawnd; derived when empty",
+             SPAWN_FIELD(public_url)));
+    add(text("http.web_root", "", "folder of the web UI; empty: the source tree's web/",
+             SPAWN_FIELD(web_root)));
+    add(integer("http.max_body_bytes", 65536, 1024, 16 << 20, "largest request body",
+                SPAWN_FIELD(max_body_bytes)));
+    // sessions
+    add(integer("sessions.max_prompt_chars", 2000, 1, 100000, "longest prompt",
+                SPAWN_FIELD(max_prompt_chars)));
+    add(integer("sessions.min_ttl_seconds", 30, 1, 86400, "shortest lifetime a request may ask",
+                SPAWN_FIELD(min_ttl_seconds)));
+    add(integer("sessions.max_ttl_seconds", 259200, 1, 31536000, "longest lifetime, extensions included",
+                SPAWN_FIELD(max_ttl_seconds)));
+    add(integer("sessions.sweep_interval_ms", 15000, 100, 3600000,
+                "expiry sweep, node heartbeat, key reload", SPAWN_FIELD(sweep_interval_ms)));
+    add(integer("sessions.phase_timeout_ms", 60000, 100, 3600000,
+                "longest provisioning; how long a missing dependency is waited for",
+                SPAWN_FIELD(phase_timeout_ms)));
+    add(integer("sessions.max_attempts", 3, 1, 20, "tries of a failing step",
+                SPAWN_FIELD(max_attempts)));
+    add(integer("sessions.retry_backoff_ms", 500, 1, 600000, "first retry delay (doubles)",
+                SPAWN_FIELD(retry_backoff_ms)));
+    add({"sessions.app_types",
+         json::parse(R"({"webapp": {"default_ttl_seconds": 7200, "tier": "small"},
+                         "script": {"default_ttl_seconds": 7200, "tier": "small"},
+                         "api": {"default_ttl_seconds": 86400, "tier": "medium"},
+                         "site": {"default_ttl_seconds": 259200, "tier": "large"}})"),
+         "per app type: default lifetime and tier", "object", bind_app_types});
+    add({"tiers",
+         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
+                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
+                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}})"),
+         "resource tiers (seed 002): limits and hourly price", "object", bind_tiers});
+    // node, database, pools
+    add(text("node.id", "node-1", "this node's id", SPAWN_FIELD(node_id)));
+    add(text("node.state_dir", "", "slots live under <state_dir>/slots (empty: /var/lib/spawnai)",
+             SPAWN_FIELD(state_dir)));
+    add(text("database.url", "", "PostgreSQL connection string", SPAWN_FIELD(database_url)));
+    add(integer("database.workers", 3, 1, 32, "store worker threads (one connection each)",
+                SPAWN_FIELD(store_workers)));
+    add(integer("pools.io_threads", 8, 1, 64,
+                "threads for Docker, Caddy, files and HTTP probes", SPAWN_FIELD(io_threads)));
+    add(integer("pools.generation_threads", 4, 1, 64, "threads for generation backends",
+                SPAWN_FIELD(generation_threads)));
+    // runtime
+    add(text("runtime.docker_socket", "/var/run/docker.sock", "the Docker engine's API socket",
+             SPAWN_FIELD(docker_socket)));
+    add(text("runtime.image", "spawnai/runtime-node:1", "image of app containers",
+             SPAWN_FIELD(runtime_image)));
+    add(text("runtime.network", "", "bridge of app containers (empty: the engine's default)",
+             SPAWN_FIELD(docker_network)));
+    add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
+                SPAWN_FIELD(warm_pool_size)));
+    add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,
+                "how long a deployed app may take to answer", SPAWN_FIELD(app_ready_timeout_ms)));
+    add(integer("runtime.docker_timeout_ms", 30000, 100, 600000,
+                "one Engine API call (a start has a minute)", SPAWN_FIELD(docker_timeout_ms)));
+    // generation
+    add(text("generation.backend", "template", "template, anthropic, openai or command",
+             SPAWN_FIELD(generator)));
+    add(strings("generation.chain", json::array(), false,
+                "backends tried in order; empty: [generation.backend]",
+                SPAWN_FIELD(generation.chain)));
+    add(integer("generation.attempts_per_backend", 2, 1, 10, "tries per backend",
+                SPAWN_FIELD(generation.attempts_per_backend)));
+    add(integer("generation.retry_backoff_ms", 1000, 1, 600000, "first retry delay",
+                SPAWN_FIELD(generation.retry_backoff_ms)));
+    add(integer("generation.max_retry_wait_ms", 30000, 0, 600000, "longest wait a server may ask",
+                SPAWN_FIELD(generation.max_retry_wait_ms)));
+    add(integer("generation.timeout_ms", 600000, 1000, 7200000,
+                "a whole generation, fallbacks included", SPAWN_FIELD(generation.timeout_ms)));
+    add(integer("generation.progress_interval_ms", 1000, 0, 600000,
+                "at most one token-count event this often",
+                SPAWN_FIELD(generation.progress_interval_ms)));
+    add(integer("generation.session_token_budget", 200000, 0, 1000000000,
+                "tokens per session (0: no limit)", SPAWN_FIELD(generation.session_token_budget)));
+    add(integer("generation.owner_token_budget", 2000000, 0, 100000000000LL,
+                "tokens per owner and window (0: no limit)",
+                SPAWN_FIELD(generation.owner_token_budget)));
+    add(integer("generation.owner_budget_window_hours", 24, 1, 8760, "the owner budget's window",
+                SPAWN_FIELD(generation.owner_budget_window_hours)));
+    add(integer("generation.cache_ttl_seconds", 3600, 0, 2592000,
+                "prompt cache lifetime (0: no cache)", SPAWN_FIELD(generation.cache_ttl_seconds)));
+    llm_keys(t, "generation.anthropic",
+             {{"base_url", "https://api.anthropic.com"}, {"model", "claude-sonnet-4-5"},
+              {"max_tokens", 16000}, {"connect_timeout_ms", 10000}, {"idle_timeout_ms", 60000},
+              {"timeout_ms", 300000}, {"input_usd", 3.0}, {"output_usd", 15.0}},
+             [](spawn_config& c) -> auto& { return c.generation.anthropic; });
+    add(text("generation.anthropic.api_version", "2023-06-01", "anthropic-version header",
+             SPAWN_FIELD(generation.anthropic.api_version)));
+    llm_keys(t, "generation.openai",
+             {{"base_url", "http://127.0.0.1:11434"}, {"model", "qwen2.5-coder:7b"},
+              {"max_tokens", 8192}, {"connect_timeout_ms", 5000}, {"idle_timeout_ms", 120000},
+              {"timeout_ms", 600000}, {"input_usd", 0.0}, {"output_usd", 0.0}},
+             [](spawn_config& c) -> auto& { return c.generation.openai; });
+    add(flag("generation.openai.include_usage", true, "ask for usage in the stream",
+             SPAWN_FIELD(generation.openai.include_usage)));
+    add(strings("generation.command.argv", json::array({"claude", "-p"}), true,
+                "the coding CLI; the step's instruction is appended",
+                SPAWN_FIELD(generation.command.argv)));
+    add(integer("generation.command.step_timeout_ms", 300000, 100, 7200000, "one CLI step",
+                SPAWN_FIELD(generation.command.step_timeout_ms)));
+    add(flag("generation.command.sandbox", true, "run the CLI under bubblewrap",
+             SPAWN_FIELD(generation.command.sandbox)));
+    add(strings("generation.command.pass_env", json::array({"ANTHROPIC_API_KEY"}), false,
+                "variables handed to the CLI", SPAWN_FIELD(generation.command.pass_env)));
+    // health, recovery
+    add(integer("health.interval_ms", 30000, 0, 3600000, "health checks of running apps (0: off)",
+                SPAWN_FIELD(health_interval_ms)));
+    add(integer("health.grace_ms", 60000, 0, 3600000, "unhealthy this long: the session fails",
+                SPAWN_FIELD(health_grace_ms)));
+    add(integer("health.probe_timeout_ms", 2000, 50, 60000, "one HTTP probe",
+                SPAWN_FIELD(health_probe_timeout_ms)));
+    add(integer("recovery.parallelism", 8, 1, 256, "adoptions at once at start-up",
+                SPAWN_FIELD(recovery_parallelism)));
+    add(integer("recovery.orphan_scan_interval_ms", 60000, 0, 86400000,
+                "orphan container scans (0: only after recovery)",
+                SPAWN_FIELD(orphan_scan_interval_ms)));
+    // edge
+    add(text("edge.caddy_admin", "", "Caddy's admin API (http://...); empty: no edge",
+             SPAWN_FIELD(edge_caddy_admin)));
+    add(text("edge.server", "spawnai", "this node's server in Caddy", SPAWN_FIELD(edge_server)));
+    add(text("edge.listen", "127.0.0.1:8081", "where that server listens", SPAWN_FIELD(edge_listen)));
+    add(text("edge.apps_domain", "localhost", "apps at <id>.<apps_domain>",
+             SPAWN_FIELD(edge_apps_domain)));
+    add(integer("edge.public_port", 0, 0, 65535, "port in app URLs (0: the listen port)",
+                SPAWN_FIELD(edge_public_port)));
+    add(flag("edge.tls", false, "HTTPS with ACME certificates", SPAWN_FIELD(edge_tls)));
+    add(text("edge.acme_ca", "", "ACME directory (https://...); empty: Caddy's default CAs",
+             SPAWN_FIELD(edge_acme_ca)));
+    add(text("edge.acme_ca_root", "", "PEM file trusted for the ACME server",
+             SPAWN_FIELD(edge_acme_ca_root)));
+    add(text("edge.spawnd_upstream", "", "how Caddy reaches spawnd (host:port); empty: http address",
+             SPAWN_FIELD(edge_spawnd_upstream)));
+    add(integer("edge.idle_timeout_seconds", 0, 0, 31536000, "pause apps idle this long (0: never)",
+                SPAWN_FIELD(edge_idle_timeout_seconds)));
+    add(integer("edge.expired_retention_seconds", 86400, 0, 31536000,
+                "how long the 410 page shows", SPAWN_FIELD(edge_expired_retention_seconds)));
+    add(integer("edge.check_interval_ms", 5000, 100, 3600000,
+                "Caddy restart check and orphan routes", SPAWN_FIELD(edge_check_interval_ms)));
+    // auth, limits, costs, log
+    add(flag("auth.api_keys_required", false, "refuse anonymous callers",
+             SPAWN_FIELD(api_keys_required)));
+    add(text("auth.admin_token_file", "", "file holding the admin token (or SPAWN_ADMIN_TOKEN)",
+             SPAWN_FIELD(admin_token_file)));
+    add(integer("limits.creations_per_window", 5, 1, 1000000, "creations per client and window",
+                SPAWN_FIELD(creations_per_window)));
+    add(integer("limits.creation_window_seconds", 900, 1, 86400, "the creation window",
+                SPAWN_FIELD(creation_window_seconds)));
+    add(integer("limits.active_per_owner", 3, 1, 1000000, "live sessions per owner",
+                SPAWN_FIELD(active_per_owner)));
+    add(integer("limits.max_sessions", 100, 1, 1000000, "live sessions on this node",
+                SPAWN_FIELD(max_sessions)));
+    add(integer("limits.max_generations", 4, 1, 10000, "generations at once; more wait",
+                SPAWN_FIELD(max_generations)));
+    add(number("costs.expected_generation_usd", 0.0, 0, 1000,
+               "expected generation cost per session", SPAWN_FIELD(expected_generation_usd)));
+    add(integer("costs.accrual_interval_ms", 15000, 100, 3600000,
+                "how often live sessions accrue their cost", SPAWN_FIELD(cost_interval_ms)));
+    add(number("costs.overrun_ratio", 1.5, 1, 100, "warn when actual > ratio x estimate",
+               SPAWN_FIELD(cost_overrun_ratio)));
+    add(text("log.level", "info", "trace, debug, info, warn, error", SPAWN_FIELD(log_level)));
+    add(text("log.format", "text", "text or json", SPAWN_FIELD(log_format)));
+#undef SPAWN_FIELD
+    return t;
+  }();
+  return t;
+}
+
+/// The defaults as one nested JSON object, built from the table.
+json defaults() {
+  json out = json::object();
+  for (auto& k : table()) {
+    json* at = &out;
+    std::stringstream ss{k.name};
+    std::vector<std::string> parts;
+    for (std::string p; std::getline(ss, p, '.');)
+      parts.push_back(p);
+    for (size_t i = 0; i + 1 < parts.size(); ++i)
+      at = &(*at)[parts[i]];
+    (*at)[parts.back()] = k.def;
+  }
+  return out;
 }
 
 // Overlays `src` on `dst`; keys must exist in `dst` with the same JSON kind,
@@ -109,15 +413,15 @@ caf::error overlay(json& dst, const json& src, const std::string& prefix, bool f
   return {};
 }
 
-void flatten(const json& j, const std::string& prefix,
-             std::vector<std::pair<std::string, const json*>>& out) {
-  for (auto& [key, value] : j.items()) {
-    auto name = prefix.empty() ? key : prefix + "." + key;
-    if (value.is_object())
-      flatten(value, name, out);
-    else
-      out.emplace_back(name, &value);
+const json* find_key(const json& j, const std::string& dotted) {
+  const json* at = &j;
+  std::stringstream ss{dotted};
+  for (std::string p; std::getline(ss, p, '.');) {
+    if (!at->is_object() || !at->contains(p))
+      return nullptr;
+    at = &(*at)[p];
   }
+  return at;
 }
 
 std::string env_name(const std::string& key) {
@@ -128,18 +432,18 @@ std::string env_name(const std::string& key) {
 }
 
 caf::error apply_env(json& cfg) {
-  std::vector<std::pair<std::string, const json*>> keys;
-  flatten(cfg, "", keys);
-  for (auto& [key, value] : keys) {
-    const char* raw = std::getenv(env_name(key).c_str());
+  for (auto& k : table()) {
+    if (k.def.is_object())
+      continue; // free maps are set in the file only
+    const char* raw = std::getenv(env_name(k.name).c_str());
     if (!raw)
       continue;
     json parsed;
-    if (value->is_string()) {
+    if (k.def.is_string()) {
       parsed = std::string{raw};
     } else {
       parsed = json::parse(raw, nullptr, false);
-      if (parsed.is_discarded() && value->is_array()) { // "anthropic,template"
+      if (parsed.is_discarded() && k.def.is_array()) { // "anthropic,template"
         parsed = json::array();
         std::stringstream items{raw};
         for (std::string item; std::getline(items, item, ',');)
@@ -147,12 +451,11 @@ caf::error apply_env(json& cfg) {
             parsed.push_back(item);
       }
       if (parsed.is_discarded())
-        return bad(key, std::string{"environment value '"} + raw + "' is not valid");
+        return bad(k.name, std::string{"environment value '"} + raw + "' is not valid");
     }
     json patch = parsed;
-    // Rebuild the nested path of the key and overlay it.
     std::vector<std::string> parts;
-    std::stringstream ss{key};
+    std::stringstream ss{k.name};
     for (std::string part; std::getline(ss, part, '.');)
       parts.push_back(part);
     for (auto it = parts.rbegin(); it != parts.rend(); ++it)
@@ -163,110 +466,8 @@ caf::error apply_env(json& cfg) {
   return {};
 }
 
-template <class T>
-caf::error read_int(const json& j, const std::string& key, T& out, int64_t lo, int64_t hi) {
-  if (!j.is_number_integer())
-    return bad(key, "must be an integer");
-  auto v = j.get<int64_t>();
-  if (v < lo || v > hi)
-    return bad(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-  out = static_cast<T>(v);
-  return {};
-}
-
 bool is_backend_name(const std::string& n) {
   return n == "template" || n == "anthropic" || n == "openai" || n == "command";
-}
-
-caf::error read_number(const json& j, const std::string& key, double& out, double lo, double hi) {
-  if (!j.is_number())
-    return bad(key, "must be a number");
-  auto v = j.get<double>();
-  if (!(v >= lo && v <= hi))
-    return bad(key, "must be between " + json(lo).dump() + " and " + json(hi).dump());
-  out = v;
-  return {};
-}
-
-caf::error read_strings(const json& j, const std::string& key, std::vector<std::string>& out) {
-  out.clear();
-  for (auto& x : j) {
-    if (!x.is_string() || x.get<std::string>().empty())
-      return bad(key, "must be an array of non-empty strings");
-    out.push_back(x.get<std::string>());
-  }
-  return {};
-}
-
-caf::error bind_llm(const json& j, const std::string& key, llm_backend_config& c) {
-  caf::error err;
-  auto integer = [&](const char* k, int64_t& out, int64_t lo, int64_t hi) {
-    if (!err)
-      err = read_int(j[k], key + "." + k, out, lo, hi);
-  };
-  auto number = [&](const char* k, double& out, double lo, double hi) {
-    if (!err)
-      err = read_number(j[k], key + "." + k, out, lo, hi);
-  };
-  c.base_url = j["base_url"];
-  c.model = j["model"];
-  c.api_key_file = j["api_key_file"];
-  if (c.base_url.rfind("http://", 0) != 0 && c.base_url.rfind("https://", 0) != 0)
-    return bad(key + ".base_url", "must start with http:// or https://");
-  if (c.model.empty())
-    return bad(key + ".model", "must not be empty");
-  integer("max_tokens", c.max_tokens, 1, 1000000);
-  number("temperature", c.temperature, 0, 2);
-  integer("connect_timeout_ms", c.connect_timeout_ms, 100, 600000);
-  integer("idle_timeout_ms", c.idle_timeout_ms, 100, 3600000);
-  integer("timeout_ms", c.timeout_ms, 100, 7200000);
-  number("input_usd_per_mtok", c.input_usd_per_mtok, 0, 10000);
-  number("output_usd_per_mtok", c.output_usd_per_mtok, 0, 10000);
-  if (j.contains("api_version"))
-    c.api_version = j["api_version"];
-  if (j.contains("include_usage"))
-    c.include_usage = j["include_usage"];
-  return err;
-}
-
-/// The generation block (issue 5): chain, retries, budgets, cache, backends.
-caf::error bind_generation(const json& g, generation_config& c) {
-  caf::error err;
-  auto integer = [&](const char* k, auto& out, int64_t lo, int64_t hi) {
-    if (!err)
-      err = read_int(g[k], std::string{"generation."} + k, out, lo, hi);
-  };
-  if (auto e = read_strings(g["chain"], "generation.chain", c.chain))
-    return e;
-  for (auto& name : c.chain)
-    if (!is_backend_name(name))
-      return bad("generation.chain", "unknown backend '" + name
-                                       + "' (template, anthropic, openai or command)");
-  integer("attempts_per_backend", c.attempts_per_backend, 1, 10);
-  integer("retry_backoff_ms", c.retry_backoff_ms, 1, 600000);
-  integer("max_retry_wait_ms", c.max_retry_wait_ms, 0, 600000);
-  integer("timeout_ms", c.timeout_ms, 1000, 7200000);
-  integer("progress_interval_ms", c.progress_interval_ms, 0, 600000);
-  integer("session_token_budget", c.session_token_budget, 0, 1000000000);
-  integer("owner_token_budget", c.owner_token_budget, 0, 100000000000LL);
-  integer("owner_budget_window_hours", c.owner_budget_window_hours, 1, 8760);
-  integer("cache_ttl_seconds", c.cache_ttl_seconds, 0, 2592000);
-  if (err)
-    return err;
-  if (auto e = bind_llm(g["anthropic"], "generation.anthropic", c.anthropic))
-    return e;
-  if (auto e = bind_llm(g["openai"], "generation.openai", c.openai))
-    return e;
-  auto& cmd = g["command"];
-  if (auto e = read_strings(cmd["argv"], "generation.command.argv", c.command.argv))
-    return e;
-  if (c.command.argv.empty())
-    return bad("generation.command.argv", "must name a program");
-  if (auto e = read_int(cmd["step_timeout_ms"], "generation.command.step_timeout_ms",
-                        c.command.step_timeout_ms, 100, 7200000))
-    return e;
-  c.command.sandbox = cmd["sandbox"];
-  return read_strings(cmd["pass_env"], "generation.command.pass_env", c.command.pass_env);
 }
 
 /// The edge keys end up in Caddy's JSON config and in URLs: only plain names.
@@ -297,133 +498,47 @@ caf::error check_edge(const spawn_config& c) {
   return {};
 }
 
-caf::expected<spawn_config> bind_config(const json& j) {
-  spawn_config c;
-  caf::error err;
-  auto integer = [&](const json& v, const char* key, auto& out, int64_t lo, int64_t hi) {
-    if (!err)
-      err = read_int(v, key, out, lo, hi);
-  };
-  auto& http = j["http"];
-  c.http_address = http["address"];
-  integer(http["port"], "http.port", c.http_port, 0, 65535);
-  integer(http["threads"], "http.threads", c.http_threads, 1, 64);
-  c.public_url = http["public_url"];
-  c.web_root = http["web_root"];
-  integer(http["max_body_bytes"], "http.max_body_bytes", c.max_body_bytes, 1024, 16 << 20);
-  auto& s = j["sessions"];
-  integer(s["max_prompt_chars"], "sessions.max_prompt_chars", c.max_prompt_chars, 1, 100000);
-  integer(s["min_ttl_seconds"], "sessions.min_ttl_seconds", c.min_ttl_seconds, 1, 86400);
-  integer(s["max_ttl_seconds"], "sessions.max_ttl_seconds", c.max_ttl_seconds, 1, 31536000);
-  integer(s["sweep_interval_ms"], "sessions.sweep_interval_ms", c.sweep_interval_ms, 100, 3600000);
-  integer(s["phase_timeout_ms"], "sessions.phase_timeout_ms", c.phase_timeout_ms, 100, 3600000);
-  integer(s["max_attempts"], "sessions.max_attempts", c.max_attempts, 1, 20);
-  integer(s["retry_backoff_ms"], "sessions.retry_backoff_ms", c.retry_backoff_ms, 1, 600000);
-  for (auto& [name, t] : j["tiers"].items()) {
-    tier_config tc;
-    auto key = "tiers." + name;
-    if (!t.is_object() || !t.value("cpus", json{}).is_number()
-        || !t.value("hourly_usd", json{}).is_number())
-      return bad(key, "needs numbers cpus, memory_mb, pids, hourly_usd");
-    tc.cpus = t["cpus"];
-    tc.hourly_usd = t["hourly_usd"];
-    integer(t.value("memory_mb", json{}), (key + ".memory_mb").c_str(), tc.memory_mb, 16, 1 << 20);
-    integer(t.value("pids", json{}), (key + ".pids").c_str(), tc.pids, 8, 1 << 16);
-    if (tc.cpus <= 0 || tc.hourly_usd < 0)
-      return bad(key, "cpus must be > 0 and hourly_usd >= 0");
-    c.tiers[name] = tc;
-  }
-  for (auto& [name, a] : s["app_types"].items()) {
-    auto key = "sessions.app_types." + name;
-    if (!parse_app_type(name))
-      return bad(key, "unknown app type");
-    if (!a.is_object() || !a.value("tier", json{}).is_string())
-      return bad(key, "needs default_ttl_seconds and tier");
-    app_type_config ac;
-    integer(a.value("default_ttl_seconds", json{}), (key + ".default_ttl_seconds").c_str(),
-            ac.default_ttl_seconds, 1, 31536000);
-    ac.tier = a["tier"];
-    if (!c.tiers.count(ac.tier))
-      return bad(key + ".tier", "no tier named '" + ac.tier + "'");
-    c.app_types[name] = ac;
-  }
-  auto& node = j["node"];
-  c.node_id = node["id"];
-  c.state_dir = node["state_dir"];
-  c.database_url = j["database"]["url"];
-  integer(j["database"]["workers"], "database.workers", c.store_workers, 1, 32);
-  auto& rt = j["runtime"];
-  c.docker_socket = rt["docker_socket"];
-  c.runtime_image = rt["image"];
-  c.docker_network = rt["network"];
-  integer(rt["warm_pool_size"], "runtime.warm_pool_size", c.warm_pool_size, 0, 64);
-  integer(rt["app_ready_timeout_ms"], "runtime.app_ready_timeout_ms", c.app_ready_timeout_ms,
-          100, 600000);
-  auto& health = j["health"];
-  integer(health["interval_ms"], "health.interval_ms", c.health_interval_ms, 0, 3600000);
-  integer(health["grace_ms"], "health.grace_ms", c.health_grace_ms, 0, 3600000);
-  integer(health["probe_timeout_ms"], "health.probe_timeout_ms", c.health_probe_timeout_ms, 50,
-          60000);
-  auto& recovery = j["recovery"];
-  integer(recovery["parallelism"], "recovery.parallelism", c.recovery_parallelism, 1, 256);
-  integer(recovery["orphan_scan_interval_ms"], "recovery.orphan_scan_interval_ms",
-          c.orphan_scan_interval_ms, 0, 86400000);
-  c.generator = j["generation"]["backend"];
-  if (auto gerr = bind_generation(j["generation"], c.generation); gerr && !err)
-    err = gerr;
-  auto& edge = j["edge"];
-  c.edge_caddy_admin = edge["caddy_admin"];
-  c.edge_server = edge["server"];
-  c.edge_listen = edge["listen"];
-  c.edge_apps_domain = edge["apps_domain"];
-  integer(edge["public_port"], "edge.public_port", c.edge_public_port, 0, 65535);
-  c.edge_tls = edge["tls"];
-  c.edge_acme_ca = edge["acme_ca"];
-  c.edge_acme_ca_root = edge["acme_ca_root"];
-  c.edge_spawnd_upstream = edge["spawnd_upstream"];
-  integer(edge["idle_timeout_seconds"], "edge.idle_timeout_seconds",
-          c.edge_idle_timeout_seconds, 0, 31536000);
-  integer(edge["expired_retention_seconds"], "edge.expired_retention_seconds",
-          c.edge_expired_retention_seconds, 0, 31536000);
-  integer(edge["check_interval_ms"], "edge.check_interval_ms", c.edge_check_interval_ms, 100,
-          3600000);
-  auto& auth = j["auth"];
-  c.api_keys_required = auth["api_keys_required"];
-  c.admin_token_file = auth["admin_token_file"];
-  auto& lim = j["limits"];
-  integer(lim["creations_per_window"], "limits.creations_per_window", c.creations_per_window,
-          1, 1000000);
-  integer(lim["creation_window_seconds"], "limits.creation_window_seconds",
-          c.creation_window_seconds, 1, 86400);
-  integer(lim["active_per_owner"], "limits.active_per_owner", c.active_per_owner, 1, 1000000);
-  integer(lim["max_sessions"], "limits.max_sessions", c.max_sessions, 1, 1000000);
-  integer(lim["max_generations"], "limits.max_generations", c.max_generations, 1, 10000);
-  auto& costs = j["costs"];
-  c.expected_generation_usd = costs["expected_generation_usd"];
-  integer(costs["accrual_interval_ms"], "costs.accrual_interval_ms", c.cost_interval_ms, 100,
-          3600000);
-  c.cost_overrun_ratio = costs["overrun_ratio"];
-  if (!err && (c.expected_generation_usd < 0 || c.expected_generation_usd > 1000))
-    return bad("costs.expected_generation_usd", "must be between 0 and 1000");
-  if (!err && (c.cost_overrun_ratio < 1 || c.cost_overrun_ratio > 100))
-    return bad("costs.overrun_ratio", "must be between 1 and 100");
-  c.log_level = j["log"]["level"];
-  c.log_format = j["log"]["format"];
-  if (err)
-    return err;
+/// The rules that span keys.
+caf::error check_config(spawn_config& c) {
   if (c.min_ttl_seconds > c.max_ttl_seconds)
     return bad("sessions.min_ttl_seconds", "must not exceed sessions.max_ttl_seconds");
+  for (auto& [name, a] : c.app_types)
+    if (!c.tiers.count(a.tier))
+      return bad("sessions.app_types." + name + ".tier", "no tier named '" + a.tier + "'");
   if (c.log_format != "text" && c.log_format != "json")
     return bad("log.format", "must be 'text' or 'json'");
   if (!is_backend_name(c.generator))
     return bad("generation.backend", "unknown backend '" + c.generator
                                        + "' (template, anthropic, openai or command)");
+  for (auto& name : c.generation.chain)
+    if (!is_backend_name(name))
+      return bad("generation.chain", "unknown backend '" + name
+                                       + "' (template, anthropic, openai or command)");
   if (c.generation.chain.empty())
     c.generation.chain = {c.generator};
+  for (auto* llm : {&c.generation.anthropic, &c.generation.openai}) {
+    auto key = std::string{"generation."} + (llm == &c.generation.anthropic ? "anthropic" : "openai");
+    if (llm->base_url.rfind("http://", 0) != 0 && llm->base_url.rfind("https://", 0) != 0)
+      return bad(key + ".base_url", "must start with http:// or https://");
+    if (llm->model.empty())
+      return bad(key + ".model", "must not be empty");
+  }
   if (auto e = check_edge(c))
     return e;
   if (c.node_id.empty())
     return bad("node.id", "must not be empty");
+  return {};
+}
+
+caf::expected<spawn_config> bind_config(const json& j) {
+  spawn_config c;
+  for (auto& k : table()) {
+    auto v = find_key(j, k.name);
+    if (auto err = k.bind(v ? *v : k.def, c))
+      return err;
+  }
+  if (auto err = check_config(c))
+    return err;
   return c;
 }
 
@@ -457,7 +572,7 @@ caf::expected<json> parse_overlay(const std::string& text) {
   auto user = json::parse(text, nullptr, false);
   if (user.is_discarded())
     return make_error(errc::invalid_input, "configuration is not valid JSON");
-  auto cfg = json::parse(defaults_json);
+  auto cfg = defaults();
   if (auto err = overlay(cfg, user, "", false))
     return err;
   return cfg;
@@ -466,7 +581,7 @@ caf::expected<json> parse_overlay(const std::string& text) {
 } // namespace
 
 std::string config_defaults() {
-  return json::parse(defaults_json).dump(2);
+  return defaults().dump(2);
 }
 
 caf::expected<spawn_config> parse_config(const std::string& json_text) {
@@ -500,13 +615,15 @@ caf::expected<spawn_config> load_config(const std::string& path) {
 }
 
 std::string describe_config_keys() {
-  auto cfg = json::parse(defaults_json);
-  std::vector<std::pair<std::string, const json*>> keys;
-  flatten(cfg, "", keys);
   std::string out;
-  for (auto& [key, value] : keys)
-    out += "  " + key + std::string(key.size() < 44 ? 44 - key.size() : 1, ' ')
-           + env_name(key) + " (default " + value->dump() + ")\n";
+  for (auto& k : table()) {
+    auto pad = [](const std::string& x, size_t w) {
+      return x + std::string(x.size() < w ? w - x.size() : 1, ' ');
+    };
+    out += "  " + pad(k.name, 40) + pad(k.def.is_object() ? "(file only)" : env_name(k.name), 44)
+           + k.help + " [" + k.bounds + "; default "
+           + (k.def.is_object() ? std::string{"see configs/"} : k.def.dump()) + "]\n";
+  }
   return out;
 }
 

@@ -92,11 +92,15 @@ struct spawn_config {
   // database
   std::string database_url;
   int store_workers = 3;
+  /// Fixed thread pools for blocking adapter calls (actors/blocking.hpp).
+  int io_threads = 8;
+  int generation_threads = 4;
   // runtime
   std::string docker_socket = "/var/run/docker.sock";
   std::string runtime_image = "spawnai/runtime-node:1";
   std::string docker_network;        ///< empty: the engine's default bridge
   int warm_pool_size = 2;
+  int64_t docker_timeout_ms = 30000; ///< one Engine API call (a start has a minute)
   int64_t app_ready_timeout_ms = 20000;
   // health checks of running apps (0: off) and the grace before failing one
   int64_t health_interval_ms = 30000;

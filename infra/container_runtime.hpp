@@ -9,6 +9,7 @@
 #include <caf/expected.hpp>
 
 #include "core/error.hpp"
+#include "core/records.hpp"
 
 namespace spawn {
 
@@ -25,16 +26,6 @@ struct container_spec {
   std::string user = "65534:65534";
   std::string network;                       ///< empty: the engine's default bridge
   std::vector<std::string> env;              ///< "KEY=value"
-};
-
-/// What the engine says about a container.
-struct container_info {
-  std::string id;
-  std::string name;                          ///< without the leading '/'
-  std::string image;
-  std::string state;                         ///< running, paused, exited, ...
-  std::map<std::string, std::string> labels;
-  int host_port = 0;                         ///< loopback port of container_port
 };
 
 /// Port: a container engine. Blocking; called from worker actors only.
@@ -65,6 +56,11 @@ public:
   /// Restarts a container (stopped or hung) with a short grace period; its
   /// published host port may change: inspect it afterwards.
   virtual caf::error restart(const std::string& id) = 0;
+
+  /// Blocks until the app published at `url` answers HTTP (any status) or
+  /// `timeout_ms` passed; answers the milliseconds it took. The default asks
+  /// over HTTP (infra/app_slot.hpp).
+  virtual caf::expected<long> wait_ready(const std::string& url, long timeout_ms);
 
   /// Bytes the container has received on all its networks (idle detection).
   /// Engines that cannot tell return an error.

@@ -197,7 +197,7 @@ caf::expected<http_response> docker_engine::call(const std::string& method,
   req.method = method;
   req.url = "http://localhost" + api_prefix_ + path;
   req.unix_socket = socket_path_;
-  req.timeout_ms = timeout_ms;
+  req.timeout_ms = timeout_ms < 0 ? call_timeout_ms_ : timeout_ms;
   if (!body.empty() || method == "POST")
     req.headers.emplace_back("Content-Type", "application/json");
   req.body = std::move(body);
@@ -226,7 +226,7 @@ bool docker_engine::ping() {
 }
 
 caf::expected<bool> docker_engine::image_exists(const std::string& image) {
-  auto resp = call_ok("GET", "/images/" + url_encode(image, "/:@") + "/json", {}, 30000, 404);
+  auto resp = call_ok("GET", "/images/" + url_encode(image, "/:@") + "/json", {}, -1, 404);
   if (!resp)
     return std::move(resp.error());
   return resp->status == 200;
@@ -269,7 +269,7 @@ caf::expected<container_info> docker_engine::run(const container_spec& spec) {
 
 caf::error docker_engine::remove(const std::string& id) {
   auto resp = call_ok("DELETE", "/containers/" + url_encode(id) + "?force=true&v=true", {},
-                      30000, 404);
+                      -1, 404);
   return resp ? caf::error{} : std::move(resp.error());
 }
 

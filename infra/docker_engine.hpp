@@ -27,6 +27,12 @@ public:
   explicit docker_engine(std::string socket_path = "/var/run/docker.sock",
                          std::string api_prefix = "/v1.41");
 
+  /// How long an Engine API call may take unless it says otherwise
+  /// (`runtime.docker_timeout_ms`); a start has a minute.
+  void set_call_timeout(long ms) {
+    call_timeout_ms_ = ms;
+  }
+
   bool ping() override;
 
   caf::expected<bool> image_exists(const std::string& image) override;
@@ -58,13 +64,15 @@ public:
   static std::string create_body(const container_spec& spec);
 
 private:
+  long call_timeout_ms_ = 30000;
+
   /// One Engine API call; `path` starts after the version prefix.
   caf::expected<http_response> call(const std::string& method, const std::string& path,
-                                    std::string body = {}, long timeout_ms = 30000) const;
+                                    std::string body = {}, long timeout_ms = -1) const;
 
   /// Like `call`, then turns any status outside 2xx (and `ok_also`) into an error.
   caf::expected<http_response> call_ok(const std::string& method, const std::string& path,
-                                       std::string body = {}, long timeout_ms = 30000,
+                                       std::string body = {}, long timeout_ms = -1,
                                        long ok_also = 0) const;
 
   std::string socket_path_;

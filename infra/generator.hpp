@@ -7,22 +7,9 @@
 #include <caf/expected.hpp>
 
 #include "core/generated_app.hpp"
+#include "core/records.hpp"
 
 namespace spawn {
-
-/// Tokens one model call used (reported even when the call then failed).
-struct token_usage {
-  int64_t input_tokens = 0;
-  int64_t output_tokens = 0;
-  double cost_usd = 0;
-  std::string backend;
-  std::string model;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, token_usage& x) {
-  return f(x.input_tokens, x.output_tokens, x.cost_usd, x.backend, x.model);
-}
 
 /// Where a generator reports as it works. Every member may be empty.
 struct generation_observer {

@@ -10,37 +10,10 @@
 #include "core/api_keys.hpp"
 #include "core/cost_model.hpp"
 #include "core/generated_app.hpp"
+#include "core/records.hpp"
 #include "core/session.hpp"
 
 namespace spawn {
-
-/// Which sessions a listing returns; empty fields do not filter.
-struct session_filter {
-  std::string owner;
-  std::string state;    ///< a phase name
-  std::string node_id;
-  bool live_only = false; ///< only sessions not yet destroyed
-  int limit = 50;
-  int offset = 0;
-};
-
-/// One spawnd node (table `nodes`): where it serves and when it last beat.
-struct node_record {
-  std::string id;
-  std::string address; ///< its public base URL
-  int port = 0;
-  std::string state = "up";
-  int capacity = 0;    ///< live sessions it accepts (limits.max_sessions)
-  epoch_ms started_at = 0;
-  epoch_ms heartbeat_at = 0;
-  std::string metadata = "{}"; ///< JSON object text
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, node_record& x) {
-  return f(x.id, x.address, x.port, x.state, x.capacity, x.started_at, x.heartbeat_at,
-           x.metadata);
-}
 
 /// Port: the store of record. Every call blocks on I/O, so actors call it from
 /// a dedicated worker, never from a scheduler thread. Errors are values:

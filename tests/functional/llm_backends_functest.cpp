@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "build_paths.hpp"
 #include "core/tokens.hpp"
 #include "persistence/pg_store.hpp"
 #include "tests/functional/spawnd_functest_fixture.hpp"

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "build_paths.hpp"
 #include "tests/functional/spawnd_functest_fixture.hpp"
 
 namespace spawn::test::functest {

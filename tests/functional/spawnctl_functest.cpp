@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "build_paths.hpp"
 #include "tests/functional/spawnd_process.hpp"
 
 using spawn::test::spawnd_options;

@@ -1,3 +1,4 @@
+#include "build_paths.hpp"
 #include "tests/functional/spawnd_process.hpp"
 
 #include <atomic>

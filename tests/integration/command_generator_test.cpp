@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "build_paths.hpp"
 #include "core/error.hpp"
 #include "core/site_check.hpp"
 #include "infra/command_generator.hpp"

@@ -37,10 +37,11 @@ caf::behavior fake_session(caf::stateful_actor<fake_session_state>* self) {
 
 class generation_queue_test : public ::testing::Test {
 protected:
-  int enter(const caf::actor& q, const std::string& id, const caf::actor& session) {
+  int enter(const generation_queue_actor& q, const std::string& id, const caf::actor& session) {
     caf::scoped_actor self{sys_};
     int pos = -1;
-    self->request(q, ask_timeout, atoms::genslot::value, id, session)
+    self->request(q, ask_timeout, atoms::genslot::value, id,
+                  caf::actor_cast<queue_listener_actor>(session))
       .receive([&](int p) { pos = p; }, [&](caf::error& err) { ADD_FAILURE() << to_string(err); });
     return pos;
   }
@@ -56,7 +57,7 @@ protected:
     return out;
   }
 
-  nlohmann::json stats(const caf::actor& q) {
+  nlohmann::json stats(const generation_queue_actor& q) {
     caf::scoped_actor self{sys_};
     nlohmann::json j;
     self->request(q, ask_timeout, atoms::stats::value)
@@ -97,7 +98,8 @@ TEST_F(generation_queue_test, positions_move_as_work_finishes) {
   EXPECT_EQ(s["running"], 0);
   EXPECT_TRUE(s["waiting"].empty());
   EXPECT_EQ(s["granted"], 3);
-  for (auto& x : {q, a, b, c})
+  caf::anon_send_exit(q, caf::exit_reason::user_shutdown);
+  for (auto& x : {a, b, c})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
 }
 
@@ -113,7 +115,8 @@ TEST_F(generation_queue_test, a_dead_session_gives_its_slot_back) {
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   EXPECT_EQ(std::get<0>(seen(b)), 1) << "the slot of the dead session went to b";
   EXPECT_EQ(stats(q)["running"], 1);
-  for (auto& x : {q, b})
+  caf::anon_send_exit(q, caf::exit_reason::user_shutdown);
+  for (auto& x : {b})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
 }
 
@@ -124,6 +127,7 @@ TEST_F(generation_queue_test, unknown_releases_are_harmless) {
   EXPECT_EQ(enter(q, "sa", a), 0);
   EXPECT_EQ(enter(q, "sa", a), 0) << "asking twice keeps the slot";
   EXPECT_EQ(stats(q)["running"], 1);
-  for (auto& x : {q, a})
+  caf::anon_send_exit(q, caf::exit_reason::user_shutdown);
+  for (auto& x : {a})
     caf::anon_send_exit(x, caf::exit_reason::user_shutdown);
 }

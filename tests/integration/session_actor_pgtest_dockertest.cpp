@@ -26,6 +26,7 @@
 #include "infra/docker_engine.hpp"
 #include "infra/template_generator.hpp"
 #include "persistence/pg_store.hpp"
+#include "tests/integration/delaying_proxy.hpp"
 
 using namespace spawn;
 using namespace std::chrono_literals;
@@ -181,6 +182,8 @@ protected:
     ctx.cfg = std::make_shared<spawn_config>(*cfg);
     auto dsn = dsn_;
     ctx.stores = store_pool{sys_, [dsn] { return std::make_unique<pg_store>(dsn); }, 2};
+    ctx.io = blocking_pool{sys_, 8};
+    ctx.llm = blocking_pool{sys_, 4};
     ctx.runtime = runtime_;
     ctx.gen = std::move(gen);
     ctx.pool = sys_.spawn(warm_pool, ctx);
@@ -193,6 +196,9 @@ protected:
     caf::anon_send_exit(ctx_.pool, caf::exit_reason::user_shutdown);
     for (auto& w : ctx_.stores.workers())
       caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    for (auto* pool : {&ctx_.io, &ctx_.llm})
+      for (auto& w : pool->workers())
+        caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   }
 
   created_session create(const std::string& prompt) {
@@ -300,7 +306,7 @@ protected:
   std::shared_ptr<docker_engine> runtime_;
   std::string prompt_ = "a counter " + new_session_id(); // no prompt-cache hits across runs
   node_context ctx_;
-  caf::actor manager_;
+  session_manager_actor manager_;
 };
 
 } // namespace
@@ -425,12 +431,12 @@ TEST_F(session_actor_test, pgtest_dockertest_a_session_actor_crashed_mid_generat
   stop();
 }
 
-TEST_F(session_actor_test, pgtest_dockertest_restarting_an_ended_session_is_refused) {
+TEST_F(session_actor_test, pgtest_dockertest_restarting_an_unknown_session_is_not_found) {
   start(std::make_shared<template_generator>(), 3);
   caf::scoped_actor self{sys_};
   self->request(manager_, 30s, atoms::restart::value, std::string{"s_nosuchsession00000000"})
     .receive([&](std::string&) { ADD_FAILURE() << "restarted a session nobody holds"; },
-             [&](caf::error& err) { EXPECT_EQ(code_of(err), errc::conflict); });
+             [&](caf::error& err) { EXPECT_EQ(code_of(err), errc::not_found); });
   stop();
 }
 
@@ -526,4 +532,74 @@ TEST_F(session_actor_test, pgtest_dockertest_recovery_is_parallel_bounded_and_ga
     EXPECT_EQ(rec.container_id, container) << id << " was not re-adopted in place";
   }
   stop();
+}
+
+// --- a slow Docker engine (issue 12): creates that time out on the client but
+// succeed on the engine are adopted, never fought over -----------------------
+
+namespace {
+
+/// The real engine behind a proxy that answers every container create 1.5 s
+/// late, to a client that gives up on any call after 0.8 s.
+std::shared_ptr<docker_engine> slow_create_engine(std::unique_ptr<test::delaying_proxy>& proxy,
+                                                  const std::string& dir) {
+  proxy = std::make_unique<test::delaying_proxy>("/var/run/docker.sock", dir + "/docker.sock",
+                                                 "/containers/create", 1500ms);
+  auto engine = std::make_shared<docker_engine>(proxy->path());
+  engine->set_call_timeout(800);
+  return engine;
+}
+
+} // namespace
+
+TEST_F(session_actor_test, dockertest_a_create_that_timed_out_is_adopted_not_fought_over) {
+  std::unique_ptr<test::delaying_proxy> proxy;
+  auto slow = slow_create_engine(proxy, state_dir_.string());
+  auto cfg = parse_config(R"({"runtime": {"warm_pool_size": 0}})");
+  ASSERT_TRUE(cfg);
+  cfg->node_id = node_id_;
+  cfg->state_dir = state_dir_.string();
+  node_context ctx;
+  ctx.cfg = std::make_shared<spawn_config>(*cfg);
+  ctx.runtime = slow;
+  auto sid = new_session_id();
+  auto name = "spawnai-" + sid;
+  auto lease = start_container(ctx, "small", name, false, sid);
+  ASSERT_TRUE(lease) << message_of(lease.error());
+  EXPECT_GE(proxy->delayed(), 1) << "the create was not slowed down";
+  EXPECT_EQ(lease->container.name, name);
+  EXPECT_EQ(lease->container.state, "running");
+  EXPECT_GT(lease->container.host_port, 0);
+  // Exactly one container holds the session's name: the one the engine made.
+  int holding = 0;
+  if (auto all = runtime_->list_labelled("spawnai.session"))
+    for (auto& c : *all)
+      holding += c.labels["spawnai.session"] == sid ? 1 : 0;
+  EXPECT_EQ(holding, 1);
+  runtime_->remove(lease->container.id);
+}
+
+TEST_F(session_actor_test, pgtest_dockertest_no_session_fails_behind_a_slow_engine) {
+  std::unique_ptr<test::delaying_proxy> proxy;
+  auto real = runtime_;
+  runtime_ = slow_create_engine(proxy, state_dir_.string());
+  start(std::make_shared<template_generator>(), 3);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i)
+    ids.push_back(create("a slow counter " + std::to_string(i)).session.id);
+  for (auto& id : ids) {
+    auto rec = wait_for(id, phase::running);
+    EXPECT_EQ(rec.state, phase::running) << id << ": " << rec.failure_reason;
+  }
+  EXPECT_GE(proxy->delayed(), 4);
+  // One container per session: none lost to a fight over its name.
+  std::map<std::string, int> per_session;
+  if (auto all = real->list_labelled("spawnai.session"))
+    for (auto& c : *all)
+      if (c.labels["spawnai.node"] == node_id_)
+        ++per_session[c.labels["spawnai.session"]];
+  for (auto& id : ids)
+    EXPECT_EQ(per_session[id], 1) << id;
+  stop();
+  runtime_ = real; // TearDown removes this node's containers through the real engine
 }

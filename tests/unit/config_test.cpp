@@ -1,3 +1,4 @@
+#include "build_paths.hpp"
 #include "infra/config.hpp"
 
 #include <gtest/gtest.h>

@@ -1,0 +1,177 @@
+#pragma once
+
+// Every actor's typed interface, in one place (as VAST's system/actors.hpp):
+// parents and children name each other's handles without include cycles, and
+// a message an actor does not take is a compile error at the sender. Each
+// actor's own header documents its messages; the types they carry live in
+// core/ and are registered by `register_message_types` (core/messages.hpp).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "core/messages.hpp"
+
+namespace spawn {
+
+// --- listeners: the parts of an interface a child or a service talks to ------
+
+/// Whoever watches a session's log (a WebSocket stream, a remote node): each
+/// persisted event with the session as it is after it, then `endstream` when
+/// nothing more will come, or `failed` with the reason.
+using event_sink_actor = caf::typed_actor<
+  caf::reacts_to<atoms::event, session_record, event_record>,
+  caf::reacts_to<atoms::endstream>,
+  caf::reacts_to<atoms::failed, caf::error>>;
+
+/// What a generation worker reports to its session while it works.
+using generation_listener_actor = caf::typed_actor<
+  caf::reacts_to<atoms::progress, std::string>,
+  caf::reacts_to<atoms::usage, token_usage>>;
+
+/// What the generation queue tells a waiting session.
+using queue_listener_actor = caf::typed_actor<
+  caf::reacts_to<atoms::gengrant>,
+  caf::reacts_to<atoms::genqueued, int>>;
+
+/// What a lifetime timer tells its session.
+using expiry_listener_actor = caf::typed_actor<caf::reacts_to<atoms::expire>>;
+
+/// What an edge child tells its session: the app was paused after being idle
+/// for that many seconds.
+using sleep_listener_actor = caf::typed_actor<caf::reacts_to<atoms::asleep, int64_t>>;
+
+// --- services of a node -------------------------------------------------------
+
+/// actors/store_worker.hpp: the store port over messages.
+using store_worker_actor = caf::typed_actor<
+  caf::replies_to<atoms::insert, session_record>::with<bool>,
+  caf::replies_to<atoms::save, session_record, event_record>::with<event_record>,
+  caf::replies_to<atoms::append, event_record>::with<event_record>,
+  caf::replies_to<atoms::get, std::string>::with<session_record>,
+  caf::replies_to<atoms::list, session_filter>::with<std::vector<session_record>>,
+  caf::replies_to<atoms::expired, int64_t>::with<std::vector<session_record>>,
+  caf::replies_to<atoms::events, std::string, int64_t, int>::with<std::vector<event_record>>,
+  caf::replies_to<atoms::artifact, std::string, int, generated_app, std::string>::with<bool>,
+  caf::replies_to<atoms::artload, std::string>::with<generated_app>,
+  caf::replies_to<atoms::cached, std::string, int64_t>::with<generated_app>,
+  caf::replies_to<atoms::tokens, std::string, int64_t>::with<int64_t>,
+  caf::replies_to<atoms::ping>::with<bool>,
+  caf::replies_to<atoms::heartbeat, node_record>::with<bool>,
+  caf::replies_to<atoms::nodes>::with<std::vector<node_record>>,
+  caf::replies_to<atoms::keys>::with<std::vector<api_key_record>>,
+  caf::replies_to<atoms::addkey, api_key_record>::with<bool>,
+  caf::replies_to<atoms::revoke, std::string>::with<api_key_record>,
+  caf::replies_to<atoms::costs, std::string, double, std::vector<cost_item>>::with<bool>,
+  caf::replies_to<atoms::costitems, std::string>::with<std::vector<cost_item>>>;
+
+/// actors/warm_pool.hpp: started, empty containers per tier.
+using warm_pool_actor = caf::typed_actor<
+  caf::replies_to<atoms::acquire, std::string, std::string>::with<container_lease>,
+  caf::replies_to<atoms::release>::with<int>,
+  caf::replies_to<atoms::stats>::with<std::string>,
+  caf::reacts_to<atoms::start>,
+  caf::reacts_to<atoms::refill>>;
+
+/// actors/generation_queue.hpp: the node-wide cap on concurrent generations.
+using generation_queue_actor = caf::typed_actor<
+  caf::replies_to<atoms::genslot, std::string, queue_listener_actor>::with<int>,
+  caf::reacts_to<atoms::genfree, std::string>,
+  caf::replies_to<atoms::stats>::with<std::string>>;
+
+// --- a session's children -----------------------------------------------------
+
+/// actors/provisioner.hpp: a container for the session, and the deployment.
+using provisioner_actor = caf::typed_actor<
+  caf::replies_to<atoms::acquire, std::string>::with<container_lease>,
+  caf::replies_to<atoms::deploy, generated_app, app_type, container_lease>::with<std::string>>;
+
+/// actors/generation_worker.hpp: runs the generator on the generation pool.
+using generation_worker_actor = caf::typed_actor<
+  caf::replies_to<atoms::run, generation_request, generation_listener_actor>::with<generated_app>>;
+
+/// actors/lifetime_timer.hpp: the session's destruction timer.
+using lifetime_timer_actor = caf::typed_actor<
+  caf::reacts_to<atoms::timeout, uint64_t>,
+  caf::reacts_to<atoms::extend, int64_t>>;
+
+/// actors/edge.hpp: the session's route in Caddy, idle pause and wake.
+using edge_actor_type = caf::typed_actor<
+  caf::replies_to<atoms::route>::with<bool>,
+  caf::reacts_to<atoms::reroute>,
+  caf::replies_to<atoms::wake>::with<int64_t>,
+  caf::reacts_to<atoms::probed, int64_t>,
+  caf::reacts_to<atoms::edgetick>,
+  caf::replies_to<atoms::destroy>::with<bool>>;
+
+// --- sessions -----------------------------------------------------------------
+
+/// actors/session.hpp: one session, its state machine and its children.
+using session_actor_type = caf::typed_actor<
+  caf::reacts_to<atoms::start>,
+  caf::replies_to<atoms::get>::with<session_record>,
+  caf::reacts_to<atoms::subscribe, event_sink_actor>,
+  caf::replies_to<atoms::destroy>::with<session_record>,
+  caf::reacts_to<atoms::health>,
+  caf::replies_to<atoms::adopt>::with<bool>,
+  caf::replies_to<atoms::extend, int64_t>::with<session_record>,
+  caf::reacts_to<atoms::retry, session_step>,
+  caf::replies_to<atoms::wake>::with<int64_t>,
+  caf::reacts_to<atoms::reroute>,
+  caf::reacts_to<atoms::flush>,
+  caf::replies_to<atoms::introspect>::with<std::string>,
+  caf::reacts_to<atoms::accrue, uint64_t>>
+  ::extend_with<generation_listener_actor>
+  ::extend_with<queue_listener_actor>
+  ::extend_with<expiry_listener_actor>
+  ::extend_with<sleep_listener_actor>;
+
+/// actors/orphan_reaper.hpp: removes containers no live session owns.
+using orphan_reaper_actor = caf::typed_actor<
+  caf::replies_to<atoms::sweep>::with<uint64_t>,
+  caf::reacts_to<atoms::timeout>,
+  caf::replies_to<atoms::stats>::with<uint64_t>>;
+
+/// actors/session_manager.hpp: the root supervisor of a node's sessions; the
+/// interface the HTTP front end (and, with the cluster, other nodes) uses.
+using session_manager_actor = caf::typed_actor<
+  caf::replies_to<atoms::create, create_request>::with<created_session>,
+  caf::replies_to<atoms::get, std::string>::with<session_record>,
+  caf::replies_to<atoms::list, session_filter>::with<std::vector<session_record>>,
+  caf::replies_to<atoms::events, std::string, int64_t, int>::with<std::vector<event_record>>,
+  caf::replies_to<atoms::files, std::string>::with<generated_app>,
+  caf::replies_to<atoms::destroy, std::string, std::string>::with<session_record>,
+  caf::replies_to<atoms::extend, std::string, std::string, int64_t>::with<session_record>,
+  caf::reacts_to<atoms::subscribe, std::string, event_sink_actor>,
+  caf::replies_to<atoms::ready>::with<std::string>,
+  caf::replies_to<atoms::wake, std::string>::with<int64_t>,
+  caf::reacts_to<atoms::reroute>,
+  caf::replies_to<atoms::liveids>::with<std::vector<std::string>>,
+  caf::replies_to<atoms::stats>::with<std::string>,
+  caf::replies_to<atoms::force, std::string>::with<session_record>,
+  caf::replies_to<atoms::introspect, std::string>::with<std::string>,
+  caf::replies_to<atoms::restart, std::string>::with<std::string>,
+  caf::replies_to<atoms::admlist, session_filter>::with<admin_session_list>,
+  caf::replies_to<atoms::nodes>::with<std::vector<node_record>>,
+  caf::replies_to<atoms::keys, std::string>::with<std::string>,
+  caf::replies_to<atoms::revoke, std::string>::with<std::string>,
+  // its own timers and retries
+  caf::reacts_to<atoms::adopt>,
+  caf::reacts_to<atoms::sweep>,
+  caf::reacts_to<atoms::respawn, std::string, uint64_t, caf::error, int>>;
+
+/// The part of the manager the edge keeper and the orphan reaper ask.
+using session_directory_actor = caf::typed_actor<
+  caf::replies_to<atoms::get, std::string>::with<session_record>,
+  caf::reacts_to<atoms::reroute>,
+  caf::replies_to<atoms::liveids>::with<std::vector<std::string>>>;
+
+/// actors/edge.hpp: the node's keeper of its Caddy server.
+using edge_keeper_actor = caf::typed_actor<caf::reacts_to<atoms::edgetick>>;
+
+} // namespace spawn

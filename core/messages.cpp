@@ -1,0 +1,46 @@
+#include "core/messages.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace spawn {
+
+const char* to_string(session_step s) {
+  switch (s) {
+    case session_step::provisioning: return "provisioning";
+    case session_step::generation: return "generation";
+    case session_step::deploying: return "deploying";
+    case session_step::edge: return "edge";
+    case session_step::destroying: return "destroying";
+  }
+  return "?";
+}
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<session_record>("spawn::session_record");
+  cfg.add_message_type<std::vector<session_record>>("std::vector<spawn::session_record>");
+  cfg.add_message_type<event_record>("spawn::event_record");
+  cfg.add_message_type<std::vector<event_record>>("std::vector<spawn::event_record>");
+  cfg.add_message_type<session_filter>("spawn::session_filter");
+  cfg.add_message_type<node_record>("spawn::node_record");
+  cfg.add_message_type<std::vector<node_record>>("std::vector<spawn::node_record>");
+  cfg.add_message_type<container_info>("spawn::container_info");
+  cfg.add_message_type<std::vector<container_info>>("std::vector<spawn::container_info>");
+  cfg.add_message_type<container_lease>("spawn::container_lease");
+  cfg.add_message_type<token_usage>("spawn::token_usage");
+  cfg.add_message_type<app_file>("spawn::app_file");
+  cfg.add_message_type<generated_app>("spawn::generated_app");
+  cfg.add_message_type<generation_request>("spawn::generation_request");
+  cfg.add_message_type<api_key_record>("spawn::api_key_record");
+  cfg.add_message_type<std::vector<api_key_record>>("std::vector<spawn::api_key_record>");
+  cfg.add_message_type<cost_item>("spawn::cost_item");
+  cfg.add_message_type<std::vector<cost_item>>("std::vector<spawn::cost_item>");
+  cfg.add_message_type<create_request>("spawn::create_request");
+  cfg.add_message_type<created_session>("spawn::created_session");
+  cfg.add_message_type<admin_session_list>("spawn::admin_session_list");
+  cfg.add_message_type<health_report>("spawn::health_report");
+  cfg.add_message_type<app_type>("spawn::app_type");
+  cfg.add_message_type<phase>("spawn::phase");
+  cfg.add_message_type<session_step>("spawn::session_step");
+}
+
+} // namespace spawn

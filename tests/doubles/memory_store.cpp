@@ -1,0 +1,132 @@
+#include "tests/doubles/memory_store.hpp"
+
+#include "core/error.hpp"
+
+namespace spawn::test {
+
+caf::error memory_store::migrate() {
+  return {};
+}
+
+bool memory_store::ping() {
+  return true;
+}
+
+bool memory_store::fails() {
+  auto n = db_->fail_writes.load();
+  while (n > 0)
+    if (db_->fail_writes.compare_exchange_weak(n, n - 1)) {
+      ++db_->failed_writes;
+      return true;
+    }
+  return false;
+}
+
+caf::error memory_store::insert_session(const session_record& s) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  if (db_->sessions.count(s.id))
+    return make_error(errc::conflict, "duplicate session " + s.id);
+  db_->sessions[s.id] = s;
+  return {};
+}
+
+caf::expected<event_record> memory_store::save_transition(const session_record& s,
+                                                          event_record ev) {
+  if (fails())
+    return make_error(errc::unavailable, "the memory store is told to fail this write");
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  db_->sessions[s.id] = s;
+  ev.seq = ++db_->next_seq;
+  ev.at = now_ms();
+  db_->events[s.id].push_back(ev);
+  ++db_->writes;
+  return ev;
+}
+
+caf::expected<event_record> memory_store::append_event(event_record ev) {
+  if (fails())
+    return make_error(errc::unavailable, "the memory store is told to fail this write");
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  ev.seq = ++db_->next_seq;
+  ev.at = now_ms();
+  db_->events[ev.session_id].push_back(ev);
+  ++db_->writes;
+  return ev;
+}
+
+caf::expected<session_record> memory_store::get_session(const std::string& id) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto i = db_->sessions.find(id);
+  if (i == db_->sessions.end())
+    return make_error(errc::not_found, "no session " + id);
+  return i->second;
+}
+
+caf::expected<std::vector<session_record>>
+memory_store::list_sessions(const session_filter& f) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  std::vector<session_record> out;
+  for (auto& [id, s] : db_->sessions) {
+    if ((!f.owner.empty() && s.owner != f.owner) || (!f.node_id.empty() && s.node_id != f.node_id)
+        || (!f.state.empty() && to_string(s.state) != f.state)
+        || (f.live_only && s.state == phase::destroyed))
+      continue;
+    out.push_back(s);
+  }
+  return out;
+}
+
+caf::expected<std::vector<session_record>> memory_store::expired_sessions(epoch_ms now) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  std::vector<session_record> out;
+  for (auto& [id, s] : db_->sessions)
+    if (s.state != phase::destroyed && s.expires_at > 0 && s.expires_at < now)
+      out.push_back(s);
+  return out;
+}
+
+caf::expected<std::vector<event_record>>
+memory_store::list_events(const std::string& id, int64_t after, int limit) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  std::vector<event_record> out;
+  for (auto& ev : db_->events[id])
+    if (ev.seq > after && static_cast<int>(out.size()) < limit)
+      out.push_back(ev);
+  return out;
+}
+
+caf::error memory_store::save_artifact(const std::string& id, int, const generated_app& app) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  db_->artifacts[id] = app;
+  return {};
+}
+
+caf::expected<generated_app> memory_store::load_artifact(const std::string& id) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto i = db_->artifacts.find(id);
+  if (i == db_->artifacts.end())
+    return make_error(errc::not_found, "no artifact of " + id);
+  return i->second;
+}
+
+caf::error memory_store::save_artifact_keyed(const std::string& id, int version,
+                                             const generated_app& app, const std::string&) {
+  return save_artifact(id, version, app);
+}
+
+caf::expected<generated_app> memory_store::find_cached_artifact(const std::string&, epoch_ms) {
+  return make_error(errc::not_found, "the memory store keeps no prompt cache");
+}
+
+caf::expected<int64_t> memory_store::owner_tokens_since(const std::string&, epoch_ms) {
+  return int64_t{0};
+}
+
+caf::error memory_store::save_costs(const std::string& id, double actual,
+                                    const std::vector<cost_item>&) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  db_->sessions[id].actual_cost = actual;
+  return {};
+}
+
+} // namespace spawn::test
