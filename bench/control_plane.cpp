@@ -174,7 +174,7 @@ double store_alone(const store_pool& stores, caf::actor_system& sys, int n, int 
                    int in_flight, const std::string& node) {
   auto done = std::make_shared<std::atomic<int>>(0);
   auto t0 = clock_type::now();
-  sys.spawn([=](caf::event_based_actor* self) {
+  auto writer = sys.spawn([=](caf::event_based_actor* self) {
     auto next = std::make_shared<int>(0);
     auto step = std::make_shared<std::function<void(session_record, int)>>();
     auto start = std::make_shared<std::function<void()>>();
@@ -214,10 +214,13 @@ double store_alone(const store_pool& stores, caf::actor_system& sys, int n, int 
     };
     for (int i = 0; i < in_flight; ++i)
       (*start)();
+    return caf::behavior{[](int) {}};
   });
   while (done->load() < n)
     std::this_thread::sleep_for(std::chrono::milliseconds{5});
-  return double(n) / (ms(clock_type::now() - t0) / 1000.0);
+  auto rate = double(n) / (ms(clock_type::now() - t0) / 1000.0);
+  caf::anon_send_exit(writer, caf::exit_reason::user_shutdown);
+  return rate;
 }
 
 } // namespace
@@ -291,7 +294,7 @@ int main(int argc, char** argv) {
   auto t = std::make_shared<tally>();
   auto snk = sys.spawn(sink, t);
   auto t0 = clock_type::now();
-  sys.spawn(driver, manager, snk, t, o.sessions, o.in_flight);
+  auto drv = sys.spawn(driver, manager, snk, t, o.sessions, o.in_flight);
   {
     std::unique_lock<std::mutex> lock{t->mutex};
     t->changed.wait_for(lock, std::chrono::minutes{10}, [&] {
@@ -335,8 +338,11 @@ int main(int argc, char** argv) {
   std::printf("%-44s %12d %12d %10s\n", "threads (live sessions | idle node)", threads_live,
               threads_idle, "<= 48");
 
+  std::fflush(stdout);
   // Leave nothing live behind: the sessions are marked destroyed.
-  caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  for (auto& a : {caf::actor_cast<caf::actor>(drv), caf::actor_cast<caf::actor>(snk),
+                  caf::actor_cast<caf::actor>(manager)})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   try {
     pqxx::connection c{o.dsn};
     pqxx::work w{c};

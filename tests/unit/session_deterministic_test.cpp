@@ -57,9 +57,9 @@ event_sink_actor::behavior_type sink(event_sink_actor::stateful_pointer<sink_sta
   };
 }
 
-class session_actor_test : public ::testing::Test {
+class session_deterministic_test : public ::testing::Test {
 protected:
-  session_actor_test() {
+  session_deterministic_test() {
     cfg_.set("scheduler.policy", caf::atom("testing"));
     cfg_.set("logger.file-verbosity", caf::atom("quiet"));
     register_message_types(cfg_);
@@ -84,7 +84,7 @@ protected:
     run();
   }
 
-  ~session_actor_test() override {
+  ~session_deterministic_test() override {
     for (auto& h : spawned_)
       caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(ctx_.pool, caf::exit_reason::user_shutdown);
@@ -111,28 +111,15 @@ protected:
     rec.expires_at = rec.created_at + 3600 * 1000;
     rec.manage_token_hash = sha256_hex("token");
     test::memory_store{db_}.insert_session(rec);
+    last_id_ = rec.id; // the actor's state exists only once it ran
     auto s = sys_->spawn(session_actor, ctx_, rec, false);
     spawned_.push_back(caf::actor_cast<caf::actor>(s));
-    watch(s);
     return s;
   }
 
-  /// Remembers when `s` goes down.
-  void watch(const session_actor_type& s) {
-    auto down = std::make_shared<bool>(false);
-    downs_[s.id()] = down;
-    sys_->spawn([down, s](caf::event_based_actor* self) -> caf::behavior {
-      self->monitor(s);
-      self->set_down_handler([=](caf::down_msg&) {
-        *down = true;
-        self->quit();
-      });
-      return {[](int) {}};
-    });
-  }
-
-  bool down(const session_actor_type& s) {
-    return *downs_.at(s.id());
+  /// True once `s` has quit (its state is gone then: read it only before).
+  static bool down(const session_actor_type& s) {
+    return caf::actor_cast<caf::abstract_actor*>(s)->getf(caf::abstract_actor::is_terminated_flag);
   }
 
   /// The live actor's state (valid while it has not quit).
@@ -212,15 +199,16 @@ protected:
   std::shared_ptr<test::null_runtime> runtime_ = std::make_shared<test::null_runtime>();
   node_context ctx_;
   std::vector<caf::actor> spawned_;
-  std::map<caf::actor_id, std::shared_ptr<bool>> downs_;
+  std::string last_id_;
 };
 
 } // namespace
 
-TEST_F(session_actor_test, a_session_reaches_running_with_its_log_in_order) {
+TEST_F(session_deterministic_test, a_session_reaches_running_with_its_log_in_order) {
   auto s = start();
   auto seen = subscribe(s);
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  run(); // the last announcements reach the subscriber
   auto evs = stored_events(state(s).record.id);
   expect_in_order(evs);
   EXPECT_EQ(count(evs, "Running at"), 1);
@@ -232,7 +220,7 @@ TEST_F(session_actor_test, a_session_reaches_running_with_its_log_in_order) {
     EXPECT_EQ(seen->events[i].seq, evs[i].seq);
 }
 
-TEST_F(session_actor_test, failed_writes_delay_a_destroy_but_lose_nothing) {
+TEST_F(session_deterministic_test, failed_writes_delay_a_destroy_but_lose_nothing) {
   auto s = start();
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
   auto id = state(s).record.id;
@@ -242,6 +230,7 @@ TEST_F(session_actor_test, failed_writes_delay_a_destroy_but_lose_nothing) {
   db_->fail_writes = 3;
   auto reply = ask<session_record>(s, atoms::destroy::value);
   ASSERT_TRUE(run_until([&] { return down(s); })) << "the actor never quit";
+  run(); // the last announcements reach the subscriber
   EXPECT_EQ(db_->failed_writes.load(), 3);
   ASSERT_EQ(reply->values.size(), 1u) << "the DELETE's reply is lost after a failed write";
   EXPECT_TRUE(reply->errors.empty());
@@ -262,11 +251,12 @@ TEST_F(session_actor_test, failed_writes_delay_a_destroy_but_lose_nothing) {
   EXPECT_EQ(announced, stored);
 }
 
-TEST_F(session_actor_test, writes_failing_through_the_pipeline_keep_their_order) {
+TEST_F(session_deterministic_test, writes_failing_through_the_pipeline_keep_their_order) {
   db_->fail_writes = 5;
   auto s = start();
   auto seen = subscribe(s);
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  run(); // the last announcements reach the subscriber
   EXPECT_EQ(db_->failed_writes.load(), 5);
   auto evs = stored_events(state(s).record.id);
   expect_in_order(evs);
@@ -279,7 +269,7 @@ TEST_F(session_actor_test, writes_failing_through_the_pipeline_keep_their_order)
     EXPECT_EQ(seen->events[i].message, evs[i].message);
 }
 
-TEST_F(session_actor_test, a_child_crashing_with_its_request_pending_is_one_retry) {
+TEST_F(session_deterministic_test, a_child_crashing_with_its_request_pending_is_one_retry) {
   auto s = start();
   // Hold the I/O pool back, so the provisioner's acquisition stays pending.
   auto io = ctx_.io.workers();
@@ -287,7 +277,10 @@ TEST_F(session_actor_test, a_child_crashing_with_its_request_pending_is_one_retr
     [&] { return state(s).calls.count(session_step::provisioning) && state(s).provisioner; },
     io[0]));
   auto provisioner = state(s).provisioner;
-  caf::anon_send_exit(provisioner, make_error(errc::internal, "a crash in the test"));
+  {
+    caf::scoped_actor killer{*sys_};
+    killer->send_exit(provisioner, make_error(errc::internal, "a crash in the test"));
+  }
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
   EXPECT_EQ(state(s).attempts[session_step::provisioning], 1)
     << "the crash counted twice (its request's error and its down message)";
@@ -296,7 +289,7 @@ TEST_F(session_actor_test, a_child_crashing_with_its_request_pending_is_one_retr
   EXPECT_EQ(count(evs, "Running at"), 1);
 }
 
-TEST_F(session_actor_test, a_destroy_racing_each_phase_ends_destroyed_with_nothing_left) {
+TEST_F(session_deterministic_test, a_destroy_racing_each_phase_ends_destroyed_with_nothing_left) {
   struct race {
     phase at;
     bool hold_generation; ///< hold the generation pool back to stay in this phase
@@ -305,7 +298,7 @@ TEST_F(session_actor_test, a_destroy_racing_each_phase_ends_destroyed_with_nothi
                  race{phase::deploying, false}, race{phase::running, false}}) {
     SCOPED_TRACE(std::string{"destroyed while "} + std::string{to_string(r.at)});
     auto s = start("a timer for " + std::string{to_string(r.at)});
-    auto id = state(s).record.id;
+    auto id = last_id_;
     caf::actor held = r.hold_generation ? ctx_.llm.workers()[0] : caf::actor{};
     ASSERT_TRUE(run_until([&] { return state(s).record.state == r.at; }, held))
       << "never reached the phase";
@@ -322,7 +315,7 @@ TEST_F(session_actor_test, a_destroy_racing_each_phase_ends_destroyed_with_nothi
   }
 }
 
-TEST_F(session_actor_test, destroying_twice_answers_twice_and_ends_once) {
+TEST_F(session_deterministic_test, destroying_twice_answers_twice_and_ends_once) {
   auto s = start();
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
   auto id = state(s).record.id;
