@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -64,9 +65,14 @@ public:
   /// Wraps `fn` (returning `caf::expected<T>`) as a job answering `T` or the
   /// error; an exception escaping `fn` (an adapter's bug, a library's
   /// surprise) becomes an `errc::internal` error. `done` runs after `fn`.
+  ///
+  /// A job still waiting for its thread past `deadline` is not run: its caller
+  /// has had its timeout already, and running it would only delay the jobs
+  /// behind it (a burst would snowball into timeouts).
   template <class F>
-  static blocking_job wrap(F fn, std::shared_ptr<std::atomic<int>> load) {
-    return [fn = std::move(fn), load = std::move(load)]() mutable -> caf::message {
+  static blocking_job wrap(F fn, std::shared_ptr<std::atomic<int>> load,
+                           std::chrono::steady_clock::time_point deadline) {
+    return [fn = std::move(fn), load = std::move(load), deadline]() mutable -> caf::message {
       struct release {
         std::shared_ptr<std::atomic<int>> load;
         ~release() {
@@ -74,6 +80,9 @@ public:
             --*load;
         }
       } guard{load};
+      if (std::chrono::steady_clock::now() > deadline)
+        return caf::make_message(
+          make_error(errc::timeout, "the call waited for a thread past its timeout"));
       try {
         auto result = fn();
         if (!result)
@@ -101,11 +110,24 @@ private:
 /// threads, never on a scheduler thread, and returns the handle of a request
 /// whose result is `T` or the error. The caller attaches `.then(ok, err)`
 /// (or `.await` to keep its own messages waiting until the answer).
+/// When a call made now with `timeout` is due.
+template <class Rep, class Period>
+std::chrono::steady_clock::time_point deadline_of(std::chrono::duration<Rep, Period> timeout) {
+  return std::chrono::steady_clock::now()
+         + std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout);
+}
+
+/// `caf::infinite`: never.
+inline std::chrono::steady_clock::time_point deadline_of(const caf::duration&) {
+  return std::chrono::steady_clock::time_point::max();
+}
+
 template <class Self, class Timeout, class F>
 auto blocking_call(Self* self, const blocking_pool& pool, Timeout timeout, F fn) {
   auto worker = pool.pick();
   return self->request(worker, timeout, atoms::run::value,
-                       blocking_pool::wrap(std::move(fn), pool.load_of(worker)));
+                       blocking_pool::wrap(std::move(fn), pool.load_of(worker),
+                                           deadline_of(timeout)));
 }
 
 } // namespace spawn

@@ -1,4 +1,5 @@
 #include "actors/generation_queue.hpp"
+#include "core/metric_names.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -14,8 +15,8 @@ using self_ptr = generation_queue_actor::stateful_pointer<generation_queue_state
 void publish(self_ptr self) {
   auto& q = self->state.queue;
   auto& m = metrics::global();
-  m.set("spawn_generation_queue_length", {}, double(q.waiting().size()));
-  m.set("spawn_generations_running", {}, double(q.running()));
+  m.set(metrics::names::generation_queue_length, {}, double(q.waiting().size()));
+  m.set(metrics::names::generations_running, {}, double(q.running()));
 }
 
 /// Lets `id` go and tells everybody whose situation changed.

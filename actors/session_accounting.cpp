@@ -1,4 +1,5 @@
 #include "actors/session_accounting.hpp"
+#include "core/metric_names.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -86,22 +87,22 @@ void on_transition(self_ptr self, phase from, phase to) {
   auto& a = self->state.acct;
   auto now = now_ms();
   if (a.phase_since > 0)
-    metrics::global().observe("spawn_phase_duration_seconds",
+    metrics::global().observe(metrics::names::phase_duration,
                               {{"phase", std::string{to_string(from)}}},
                               double(now - a.phase_since) / 1000.0);
   a.phase_since = now;
   a.state_gauge.move_to(std::string{to_string(to)});
   if (to == phase::destroyed)
-    metrics::global().inc("spawn_sessions_destroyed_total");
+    metrics::global().inc(metrics::names::sessions_destroyed);
 }
 
 void on_failure(self_ptr self, const std::string& where) {
-  metrics::global().inc("spawn_session_failures_total", {{"phase", where}});
+  metrics::global().inc(metrics::names::session_failures, {{"phase", where}});
   (void)self;
 }
 
 void on_running(self_ptr self, int64_t took_ms) {
-  metrics::global().observe("spawn_time_to_app_seconds",
+  metrics::global().observe(metrics::names::time_to_app,
                             {{"app_type", std::string{to_string(self->state.record.type)}}},
                             double(took_ms) / 1000.0);
 }
@@ -111,7 +112,7 @@ void on_container(self_ptr self, bool held) {
   if (held)
     a.container_gauge.move_to("app");
   else
-    a.container_gauge = metrics::gauge_slot{"spawn_containers", "kind"};
+    a.container_gauge = metrics::gauge_slot{metrics::names::containers, "kind"};
 }
 
 bool may_generate(self_ptr self, std::function<void()> then) {
@@ -135,7 +136,7 @@ bool may_generate(self_ptr self, std::function<void()> then) {
         }
         acct.queue_position = pos;
         set_visible_meta(self, "queue_position", pos);
-        metrics::global().inc("spawn_generations_queued_total");
+        metrics::global().inc(metrics::names::generations_queued);
         emit(self, "info",
              "Waiting for a generation slot: position " + std::to_string(pos) + " (at most "
                + std::to_string(self->state.ctx.cfg->max_generations)
@@ -166,7 +167,7 @@ void on_granted(self_ptr self) {
   a.gen_slot = true;
   a.gen_asked = false;
   auto waited = now_ms() - a.queued_since;
-  metrics::global().observe("spawn_generation_queue_wait_seconds", {}, double(waited) / 1000.0);
+  metrics::global().observe(metrics::names::generation_queue_wait, {}, double(waited) / 1000.0);
   if (a.queue_position > 0) {
     a.queue_position = 0;
     set_visible_meta(self, "queue_position", nullptr);
@@ -190,7 +191,7 @@ void generation_done(self_ptr self, const std::string& result) {
   auto& st = self->state;
   auto& a = st.acct;
   if (!result.empty())
-    metrics::global().inc("spawn_generations_total", {{"result", result}});
+    metrics::global().inc(metrics::names::generations, {{"result", result}});
   if (st.ctx.gen_queue && (a.gen_slot || a.gen_asked))
     self->send(st.ctx.gen_queue, atoms::genfree::value, st.record.id);
   a.gen_slot = false;
@@ -221,7 +222,7 @@ void accrue(self_ptr self, uint64_t gen) {
   auto ratio = st.ctx.cfg->cost_overrun_ratio;
   if (!a.overrun_warned && cost_overrun(total, st.record.estimated_cost, ratio)) {
     a.overrun_warned = true;
-    metrics::global().inc("spawn_cost_overruns_total");
+    metrics::global().inc(metrics::names::cost_overruns);
     char buf[160];
     std::snprintf(buf, sizeof buf,
                   "Cost overrun: $%.6f spent, more than %.0f %% of the $%.6f estimated", total,
@@ -241,11 +242,11 @@ void finalize(self_ptr self) {
   set_meta(rec, "cost_items", items_json(items));
   set_meta(rec, "queue_position", nullptr);
   ++st.acct.accrual_gen; // no more accruals
-  metrics::global().inc("spawn_cost_usd_total", {}, rec.actual_cost);
+  metrics::global().inc(metrics::names::cost_usd, {}, rec.actual_cost);
   // Tokens are counted once per session, with its final bill.
-  metrics::global().inc("spawn_generation_tokens_total", {{"direction", "input"}},
+  metrics::global().inc(metrics::names::generation_tokens, {{"direction", "input"}},
                         double(rec.input_tokens));
-  metrics::global().inc("spawn_generation_tokens_total", {{"direction", "output"}},
+  metrics::global().inc(metrics::names::generation_tokens, {{"direction", "output"}},
                         double(rec.output_tokens));
   self->request(st.ctx.stores.for_key(rec.id), std::chrono::seconds{30}, atoms::costs::value,
                 rec.id, rec.actual_cost, items)

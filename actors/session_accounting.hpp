@@ -10,6 +10,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/actors.hpp"
+#include "core/metric_names.hpp"
 
 #include "core/metrics.hpp"
 #include "core/session.hpp"
@@ -21,9 +22,9 @@ struct session_state;
 /// What the session actor keeps for accounting; a field of `session_state`.
 struct session_accounting {
   /// This session in the `spawn_sessions{state}` gauge while its actor lives.
-  metrics::gauge_slot state_gauge{"spawn_sessions", "state"};
+  metrics::gauge_slot state_gauge{metrics::names::sessions, "state"};
   /// Its container in `spawn_containers{kind="app"}` while it holds one.
-  metrics::gauge_slot container_gauge{"spawn_containers", "kind"};
+  metrics::gauge_slot container_gauge{metrics::names::containers, "kind"};
   /// When the current phase began (this actor's view).
   epoch_ms phase_since = 0;
   /// A generation slot is held / has been asked for.

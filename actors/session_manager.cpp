@@ -1,4 +1,5 @@
 #include "actors/session_manager.hpp"
+#include "core/metric_names.hpp"
 
 #include <algorithm>
 
@@ -32,7 +33,7 @@ session_actor_type adopt(self_ptr self, session_record rec, bool adopted) {
   }
   auto a = self->spawn<caf::monitored>(session_actor, st.ctx, std::move(rec), adopted);
   st.sessions[id] = a;
-  metrics::global().set("spawn_session_actors", {}, double(st.sessions.size()));
+  metrics::global().set(metrics::names::session_actors, {}, double(st.sessions.size()));
   return a;
 }
 
@@ -216,7 +217,7 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
       continue;
     auto id = i->first;
     sessions.erase(i);
-    metrics::global().set("spawn_session_actors", {}, double(sessions.size()));
+    metrics::global().set(metrics::names::session_actors, {}, double(sessions.size()));
     if (auto o = self->state.owners.find(id); o != self->state.owners.end()) {
       self->state.admit->closed(o->second);
       self->state.owners.erase(o);
@@ -296,7 +297,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
         .then(
           [=](bool) mutable {
             ++self->state.created;
-            metrics::global().inc("spawn_sessions_created_total",
+            metrics::global().inc(metrics::names::sessions_created,
                                   {{"app_type", std::string{to_string(rec.type)}}});
             adopt(self, rec, false);
             rp.deliver(created_session{rec, token, estimated_seconds});

@@ -20,6 +20,41 @@ constexpr auto retry_delay = std::chrono::seconds{2};
 
 void refill(self_ptr self);
 
+/// Container starts allowed in flight at once.
+int max_starts(self_ptr self) {
+  return std::max(1, self->state.ctx.cfg->io_threads / 2);
+}
+
+/// Starts the cold starts that wait, oldest first, as threads allow; then
+/// refills the warm containers.
+void pump(self_ptr self) {
+  auto& st = self->state;
+  while (!st.waiting.empty() && st.starts_in_flight < max_starts(self)) {
+    auto w = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    ++st.starts_in_flight;
+    auto name = "spawnai-" + w.session_id;
+    auto rp = w.rp;
+    blocking_call(self, st.ctx.io, start_timeout,
+                  [ctx = st.ctx, tier = w.tier, name, sid = w.session_id] {
+                    return start_container(ctx, tier, name, false, sid);
+                  })
+      .then(
+        [=](container_lease& lease) mutable {
+          --self->state.starts_in_flight;
+          rp.deliver(std::move(lease));
+          pump(self);
+        },
+        [=](caf::error& err) mutable {
+          --self->state.starts_in_flight;
+          rp.deliver(std::move(err));
+          pump(self);
+        });
+  }
+  if (st.waiting.empty())
+    refill(self);
+}
+
 /// Answers the drain waiters once nothing is starting or being removed.
 void maybe_drained(self_ptr self) {
   auto& st = self->state;
@@ -56,20 +91,24 @@ void remove_during_drain(self_ptr self, std::vector<container_lease> leases) {
 void start_one(self_ptr self, const std::string& tier) {
   auto& st = self->state;
   ++st.starting[tier];
+  ++st.starts_in_flight;
   auto name = std::string{warm_name_prefix} + new_manage_token().substr(0, 10);
   blocking_call(self, self->state.ctx.io, start_timeout,
                 [ctx = st.ctx, tier, name] { return start_container(ctx, tier, name, true, ""); })
     .then(
       [=](container_lease& lease) {
         --self->state.starting[tier];
+        --self->state.starts_in_flight;
         if (!self->state.draining) {
           self->state.ready[tier].push_back(std::move(lease));
+          pump(self);
           return;
         }
         remove_during_drain(self, {std::move(lease)});
       },
       [=](caf::error& err) {
         --self->state.starting[tier];
+        --self->state.starts_in_flight;
         if (self->state.draining) {
           maybe_drained(self);
           return;
@@ -83,9 +122,13 @@ void refill(self_ptr self) {
   auto& st = self->state;
   if (st.draining)
     return;
+  // Sessions waiting for a cold start come first.
+  if (!st.waiting.empty())
+    return;
   auto target = st.ctx.cfg->warm_pool_size;
   for (auto& tier : st.tiers)
-    while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target)
+    while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target
+           && st.starts_in_flight < max_starts(self))
       start_one(self, tier);
 }
 
@@ -205,14 +248,8 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
       }
       ++self->state.cold_starts;
       auto rp = self->make_response_promise<container_lease>();
-      auto name = "spawnai-" + session_id;
-      blocking_call(self, self->state.ctx.io, start_timeout,
-                    [ctx = self->state.ctx, tier, name, session_id] {
-                      return start_container(ctx, tier, name, false, session_id);
-                    })
-        .then([=](container_lease& lease) mutable { rp.deliver(std::move(lease)); },
-              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
-      refill(self);
+      self->state.waiting.push_back({tier, session_id, rp});
+      pump(self);
       return rp;
     },
     [=](atoms::release) -> caf::result<int> {
@@ -223,6 +260,9 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
           idle.push_back(std::move(lease));
       self->state.ready.clear();
       self->state.draining = true;
+      for (auto& w : self->state.waiting)
+        w.rp.deliver(make_error(errc::unavailable, "the node is stopping"));
+      self->state.waiting.clear();
       auto rp = self->make_response_promise<int>();
       self->state.drain_waiters.push_back(rp);
       if (!idle.empty())
@@ -237,6 +277,8 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
                             {"starting", self->state.starting[tier]}};
       j["warm_hits"] = self->state.warm_hits;
       j["cold_starts"] = self->state.cold_starts;
+      j["waiting_cold_starts"] = self->state.waiting.size();
+      j["starts_in_flight"] = self->state.starts_in_flight;
       j["target_per_tier"] = self->state.ctx.cfg->warm_pool_size;
       return j.dump();
     },

@@ -29,6 +29,16 @@ struct warm_pool_state {
   std::vector<caf::typed_response_promise<int>> drain_waiters;
   /// Blocking removals still running during a drain, and containers removed.
   int removing = 0, removed = 0;
+  /// Cold starts for sessions waiting for a thread, oldest first, and
+  /// container starts (cold and warm) in flight: at most half the I/O pool
+  /// starts containers at once, so a burst leaves threads for deployments,
+  /// health checks and removals.
+  struct waiting_start {
+    std::string tier, session_id;
+    caf::typed_response_promise<container_lease> rp;
+  };
+  std::deque<waiting_start> waiting;
+  int starts_in_flight = 0;
   /// Leases handed out since start, warm and cold.
   uint64_t warm_hits = 0, cold_starts = 0;
   static inline const char* name = "warm_pool";

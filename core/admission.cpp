@@ -1,4 +1,5 @@
 #include "core/admission.hpp"
+#include "core/metric_names.hpp"
 
 #include "core/error.hpp"
 #include "core/metrics.hpp"
@@ -13,7 +14,7 @@ constexpr int64_t active_retry_seconds = 60;
 constexpr int64_t full_retry_seconds = 30;
 
 void count_refusal(const char* reason) {
-  metrics::global().inc("spawn_sessions_refused_total", {{"reason", reason}});
+  metrics::global().inc(metrics::names::sessions_refused, {{"reason", reason}});
 }
 
 } // namespace

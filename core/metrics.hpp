@@ -17,13 +17,20 @@ using labels = std::vector<std::pair<std::string, std::string>>;
 /// Upper bounds (seconds) of the default histogram buckets: 5 ms to 5 min.
 const std::vector<double>& default_buckets();
 
-/// A set of Prometheus metrics: counters, gauges and histograms with labels.
-/// Every member is thread-safe and cheap (one mutex, no allocation on the hot
-/// path beyond the label key), so actors, RESTinio handlers and workers call
-/// it directly. A name keeps the kind it was first used with; using it as
-/// another kind is ignored (and counted in `spawn_metrics_misuse_total`).
+/// A set of Prometheus metrics (prometheus-cpp's registry and text
+/// serializer underneath): counters, gauges and histograms with labels. Every
+/// member is thread-safe and cheap, so actors, RESTinio handlers and workers
+/// call it directly. The names spawnd uses, with their kind and help, are
+/// defined once in core/metric_names.hpp and registered up front; a name keeps
+/// the kind it was first used with, and using it as another kind (or an
+/// invalid name) is ignored and counted in `spawn_metrics_misuse_total`.
 class registry {
 public:
+  registry();
+  ~registry();
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+
   /// Adds `v` (>= 0) to a counter.
   void inc(const std::string& name, const labels& l = {}, double v = 1);
   /// Sets a gauge.
@@ -48,25 +55,8 @@ public:
   std::string render();
 
 private:
-  enum class kind { counter, gauge, histogram };
-  struct histogram_data {
-    std::vector<uint64_t> counts; ///< per bucket, not cumulative; +Inf last
-    double sum = 0;
-    uint64_t count = 0;
-  };
-  struct family {
-    kind k = kind::counter;
-    std::string help;
-    std::vector<double> bounds;
-    std::map<std::string, double> values;           ///< by rendered label key
-    std::map<std::string, histogram_data> histograms;
-  };
-  family* get(const std::string& name, kind k);
-
-  mutable std::mutex mtx_;
-  std::map<std::string, family> families_;
-  std::map<std::string, std::string> helps_pending_; ///< described before first use
-  std::vector<std::function<void(registry&)>> collectors_;
+  struct impl;
+  std::unique_ptr<impl> impl_;
 };
 
 /// The process-wide registry that /metrics renders.

@@ -1,4 +1,5 @@
 #include "http/http_metrics.hpp"
+#include "core/metric_names.hpp"
 
 #include <chrono>
 #include <map>
@@ -58,8 +59,8 @@ void http_finished(const restinio::request_handle_t& req, int status) {
   }
   auto secs = std::chrono::duration<double>(clock_type::now() - f.started).count();
   auto& m = metrics::global();
-  m.inc("spawn_http_requests_total", {{"route", f.route}, {"status", std::to_string(status)}});
-  m.observe("spawn_http_request_duration_seconds", {{"route", f.route}}, secs);
+  m.inc(metrics::names::http_requests, {{"route", f.route}, {"status", std::to_string(status)}});
+  m.observe(metrics::names::http_request_duration, {{"route", f.route}}, secs);
 }
 
 } // namespace spawn

@@ -1,4 +1,5 @@
 #include "http/ops_routes.hpp"
+#include "core/metric_names.hpp"
 
 #include <algorithm>
 
@@ -111,7 +112,7 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
 
   r.http_get("/metrics", [&sys, accepted](auto req, auto) {
     auto& m = metrics::global();
-    m.set("spawn_actors_running", {}, double(sys.registry().running()));
+    m.set(metrics::names::actors_running, {}, double(sys.registry().running()));
     auto body = m.render();
     http_finished(req, 200);
     req->create_response()

@@ -25,7 +25,11 @@ const SLOT = process.env.SPAWN_SLOT_DIR || '/srv/slot';
 const APP = path.join(SLOT, 'app');
 const MANIFEST = path.join(SLOT, 'manifest.json');
 const PORT = Number(process.env.SPAWN_PORT || 8080);
+// The fallback poll for the manifest starts fast and backs off: a warm
+// container may wait for minutes, and hundreds of them polling every 20 ms
+// would eat the node's CPU (inotify is what makes a deployment quick).
 const POLL_MS = 20;
+const POLL_MAX_MS = 500;
 const SCRIPT_TIMEOUT_MS = Number(process.env.SPAWN_SCRIPT_TIMEOUT_MS || 30000);
 const OUTPUT_CAP = 1 << 20;
 const HEALTH_PATH = '/__spawn/health';
@@ -322,7 +326,7 @@ function waitForManifest() {
       process.exit(2);
     }
     done = true;
-    clearInterval(timer);
+    clearTimeout(timer);
     if (watcher) watcher.close();
     deploy(m);
   };
@@ -334,7 +338,14 @@ function waitForManifest() {
   } catch (e) {
     log(`cannot watch ${SLOT} (${e.message}); polling only`);
   }
-  timer = setInterval(check, POLL_MS);
+  let every = POLL_MS;
+  const tick = () => {
+    check();
+    if (done) return;
+    every = Math.min(POLL_MAX_MS, every * 2);
+    timer = setTimeout(tick, every);
+  };
+  timer = setTimeout(tick, every);
   check();
 }
 

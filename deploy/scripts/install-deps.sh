@@ -9,7 +9,7 @@ packages=(
   # libraries
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
   nlohmann-json3-dev libpqxx-dev libspdlog-dev libgtest-dev
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev prometheus-cpp-dev
   # real components
   postgresql docker.io bubblewrap iproute2
   # the edge: Caddy, the Pebble ACME test CA, the app firewall, the load generator
