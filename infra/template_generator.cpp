@@ -1,103 +1,19 @@
 #include "infra/template_generator.hpp"
 
 #include <algorithm>
-#include <climits>
 #include <vector>
 
 #include "core/error.hpp"
 #include "infra/templates/prompt_words.hpp"
 #include "infra/templates/site.hpp"
 #include "infra/templates/templates.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 
 namespace {
 
 using renderer = std::vector<app_file> (*)(const prompt_traits&, const std::string&);
-
-/// A webapp template and the words that choose it. Strong words name the app
-/// ("pomodoro"); weak words only hint at it ("minutes") and count only when
-/// no strong word of any template occurs.
-struct webapp_rule {
-  const char* name;
-  std::vector<std::string_view> strong;
-  std::vector<std::string_view> weak;
-};
-
-const std::vector<webapp_rule>& webapp_rules() {
-  static const std::vector<webapp_rule> rules{
-    {"timer",
-     {"timer", "timers", "pomodoro", "countdown", "count-down", "count down", "minuteur",
-      "minuterie", "chrono", "chronometre", "stopwatch", "compte a rebours",
-      "compte-a-rebours", "egg timer", "tomato timer", "hourglass", "sablier"},
-     {"alarm", "alarme", "focus session", "minutes", "break", "pause"}},
-    {"todo",
-     {"todo", "todos", "to-do", "to-dos", "to do", "task", "tasks", "tache", "taches",
-      "checklist", "check-list", "chores", "errands", "shopping list", "grocery",
-      "groceries", "liste de courses", "a faire", "task manager", "bucket list"},
-     {"list", "liste", "planner", "plan", "packing", "reminders", "rappels"}},
-    {"notes",
-     {"note", "notes", "notepad", "journal", "diary", "memo", "memos", "notebook",
-      "bloc-notes", "bloc notes", "carnet", "post-it", "scratchpad", "jot", "markdown",
-      "memento"},
-     {"writing", "ideas", "idees", "thoughts", "pensees", "write down", "ecrire"}},
-    {"counter",
-     {"counter", "compteur", "tally", "clicker", "tally counter", "click counter",
-      "score keeper", "scorekeeper", "compte-clics"},
-     {"count", "counting", "compter", "increment", "score"}},
-    {"calculator",
-     {"calculator", "calculatrice", "calculette", "calc", "arithmetic", "calcul"},
-     {"calculate", "calculer", "compute", "math", "maths", "sum", "addition"}},
-    {"quiz",
-     {"quiz", "quizz", "quizzes", "trivia", "questionnaire", "qcm", "flashcard",
-      "flashcards", "flash cards", "mcq", "multiple choice"},
-     {"questions", "knowledge", "exam", "examen", "test me", "revision", "learn"}},
-    {"form",
-     {"form", "forms", "formulaire", "survey", "sondage", "signup", "sign-up", "sign up",
-      "registration", "register", "inscription", "rsvp", "booking", "reservation",
-      "application form", "feedback form", "contact form", "questionnaire form",
-      "poll", "enquete", "guestbook", "livre d'or"},
-     {"contact", "feedback", "subscribe", "newsletter", "waitlist", "wait list",
-      "avis", "apply"}},
-    {"chart",
-     {"chart", "charts", "graph", "graphs", "dashboard", "plot", "visualization",
-      "visualisation", "visualize", "visualise", "graphique", "graphiques", "diagramme",
-      "tableau de bord", "histogram", "histogramme", "camembert", "analytics",
-      "bar chart", "pie chart", "line chart"},
-     {"statistics", "stats", "statistiques", "expenses", "expense", "depenses",
-      "budget", "sales", "ventes", "metrics", "kpi", "kpis", "data", "donnees",
-      "tracker", "weight", "poids", "revenue"}},
-  };
-  return rules;
-}
-
-/// Earliest word index where any of `words` occurs, or INT_MAX.
-int earliest(const prompt_traits& t, const std::vector<std::string_view>& words) {
-  int best = INT_MAX;
-  for (auto w : words)
-    if (auto at = t.find(w); at >= 0)
-      best = std::min(best, at);
-  return best;
-}
-
-std::string choose_webapp(const prompt_traits& t) {
-  // The template named first wins: "a dashboard to count tasks" is a chart.
-  for (bool strong : {true, false}) {
-    const char* best = nullptr;
-    int best_at = INT_MAX;
-    for (auto& rule : webapp_rules()) {
-      auto at = earliest(t, strong ? rule.strong : rule.weak);
-      if (at < best_at) {
-        best_at = at;
-        best = rule.name;
-      }
-    }
-    if (best)
-      return best;
-  }
-  return "generic";
-}
 
 std::string pluralise(const std::string& word) {
   static const std::vector<std::pair<std::string_view, std::string_view>> irregular{
@@ -278,6 +194,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
   }
   if (!title.empty())
     return title;
+  if (auto own = data_template_title(name, t); !own.empty())
+    return own;
   if (name == "todo")
     return t.french ? "Liste de tâches" : "To-Do List";
   if (name == "notes")
@@ -325,6 +243,23 @@ bool safe_path(std::string_view path) {
 
 } // namespace
 
+caf::expected<generated_app>
+template_generator::generate_observed(const generation_request& req,
+                                      const generation_observer& obs) {
+  auto app = generate(req);
+  if (app && obs.progress) {
+    if (is_generic_starter(app->template_name))
+      obs.progress(generic_starter_notice);
+    else
+      obs.progress("Offline generator: the " + app->template_name + " template fits this request");
+  }
+  return app;
+}
+
+bool is_generic_starter(std::string_view template_name) {
+  return template_name == "generic";
+}
+
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {
   auto site = req.type == app_type::site && !req.details.empty();
   auto traits = analyse_prompt(site ? site_prompt(req.prompt, req.details) : req.prompt);
@@ -346,10 +281,13 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
   app.template_name = choose_template(req.type, traits);
   auto it = std::find_if(renderers.begin(), renderers.end(),
                          [&](auto& r) { return r.first == app.template_name; });
-  if (it == renderers.end())
-    return make_error(errc::generation_failed, "no template named " + app.template_name);
   app.title = resolve_title(app.template_name, traits);
-  app.files = it->second(traits, app.title);
+  if (it != renderers.end())
+    app.files = it->second(traits, app.title);
+  else if (is_data_template(app.template_name))
+    app.files = data_webapp(app.template_name, traits, app.title);
+  else
+    return make_error(errc::generation_failed, "no template named " + app.template_name);
   switch (req.type) {
     case app_type::api:
       app.entry = "server.js";

@@ -22,7 +22,22 @@ public:
   /// website (home, services, about, contact). Errors: `errc::invalid_input`
   /// for an empty prompt.
   caf::expected<generated_app> generate(const generation_request& req) override;
+
+  /// Same, and tells `obs` which template answered; when none fits, says
+  /// plainly that the app is a generic starter (`generic_starter_notice`).
+  caf::expected<generated_app> generate_observed(const generation_request& req,
+                                                 const generation_observer& obs) override;
 };
+
+/// What the session's events say when no template fits the request.
+inline constexpr const char* generic_starter_notice =
+  "No offline template fits this request, so the offline generator made a generic starter "
+  "page; a model backend (Anthropic, OpenAI-compatible or a command) would build the app "
+  "asked for.";
+
+/// True for the template that is a generic starter rather than the app
+/// asked for ("generic").
+bool is_generic_starter(std::string_view template_name);
 
 /// Name of the template that fits `type` and `traits`: for webapps "todo",
 /// "notes", "timer", "counter", "calculator", "quiz", "form", "chart" or

@@ -5,7 +5,7 @@
 #include <set>
 #include <utility>
 
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 

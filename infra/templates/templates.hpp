@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,22 @@ std::vector<app_file> generic_api(const prompt_traits& t, const std::string& tit
 std::vector<app_file> math_script(const prompt_traits& t, const std::string& title);
 std::vector<app_file> report_script(const prompt_traits& t, const std::string& title);
 std::vector<app_file> site_pages(const prompt_traits& t, const std::string& title);
+
+/// The webapp template whose manifest words fit `t` best (earliest word,
+/// then longest phrase, then priority), or "generic".
+std::string choose_webapp(const prompt_traits& t);
+
+/// True if template `name` is rendered from its manifest alone (no C++
+/// renderer of its own).
+bool is_data_template(std::string_view name);
+
+/// The manifest's default title of template `name` ("" when it has none).
+std::string data_template_title(std::string_view name, const prompt_traits& t);
+
+/// Renders a data template: its parameters read from the prompt, its files
+/// wrapped in the shared page shell.
+std::vector<app_file> data_webapp(const std::string& name, const prompt_traits& t,
+                                  const std::string& title);
 
 /// Which computation a math script does: "fibonacci", "primes", "table",
 /// "factorial", or "" when the prompt asks for none of them.

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 #include "infra/templates/prompt_traits.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 using namespace spawn;
 

@@ -1,0 +1,343 @@
+#include "infra/templates/template_params.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <regex>
+
+#include "core/text_escape.hpp"
+#include "infra/templates/prompt_words.hpp"
+
+namespace spawn {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::vector<std::string> strings_of(const json& j) {
+  std::vector<std::string> out;
+  if (j.is_array())
+    for (auto& v : j)
+      if (v.is_string())
+        out.push_back(v.get<std::string>());
+  return out;
+}
+
+bool near_any(const std::vector<prompt_token>& ts, std::size_t i,
+              const std::vector<std::string>& near) {
+  auto lo = i >= 3 ? i - 3 : 0;
+  for (auto k = lo; k < std::min(ts.size(), i + 4); ++k)
+    if (k != i && ts[k].word
+        && std::find(near.begin(), near.end(), ts[k].folded) != near.end())
+      return true;
+  return false;
+}
+
+json number_param(const json& d, const prompt_traits& t) {
+  auto ts = tokenise(t.prompt);
+  auto lo = d.value("min", 0LL);
+  auto hi = d.value("max", 1000000LL);
+  auto near = strings_of(d.value("near", json::array()));
+  for (bool anywhere : {false, true}) {
+    if (anywhere && !d.value("any", false))
+      break;
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      if (!ts[i].number || ts[i].text.size() > 9)
+        continue;
+      // "1.5" is not the whole number 1.
+      if (i + 2 < ts.size() && ts[i + 1].text == "." && ts[i + 2].number)
+        continue;
+      auto n = std::stoll(ts[i].text);
+      if (n >= lo && n <= hi && (anywhere || near_any(ts, i, near)))
+        return n;
+    }
+  }
+  return d.value("default", json{});
+}
+
+bool is_separator(const prompt_token& tk) {
+  return tk.text == "," || tk.text == "/" || tk.text == "&" || tk.text == ";"
+         || tk.folded == "and" || tk.folded == "et" || tk.folded == "or" || tk.folded == "ou"
+         || tk.folded == "vs" || tk.folded == "versus";
+}
+
+} // namespace
+
+std::vector<std::string> listed_after(const prompt_traits& t,
+                                      const std::vector<std::string>& after) {
+  auto ts = tokenise(t.prompt);
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    if (!ts[i].word || std::find(after.begin(), after.end(), ts[i].folded) == after.end())
+      continue;
+    std::vector<std::string> items;
+    std::size_t begin = std::string::npos;
+    std::size_t end = 0;
+    bool listed = false;
+    auto close = [&] {
+      if (begin != std::string::npos)
+        items.push_back(capitalise(t.prompt.substr(begin, end - begin)));
+      begin = std::string::npos;
+    };
+    std::size_t words = 0;
+    for (auto k = i + 1; k < ts.size(); ++k) {
+      const auto& tk = ts[k];
+      if (tk.text == ":" && items.empty() && begin == std::string::npos)
+        continue;
+      if (is_separator(tk)) {
+        listed = true;
+        close();
+        words = 0;
+        continue;
+      }
+      if (!tk.word && tk.text != "'" && tk.text != "-")
+        break;
+      // "between Ana and Ben for the trip": a stop word after the last item ends the list.
+      if (listed && begin == std::string::npos && is_stop_word(tk.folded))
+        break;
+      if (begin == std::string::npos && is_article(tk.folded))
+        continue;
+      if (begin != std::string::npos && is_stop_word(tk.folded) && words >= 1)
+        break;
+      if (++words > 4)
+        break;
+      if (begin == std::string::npos)
+        begin = tk.pos;
+      end = tk.pos + tk.text.size();
+    }
+    close();
+    if (listed && items.size() >= 2)
+      return items;
+  }
+  return {};
+}
+
+namespace {
+
+json list_param(const json& d, const prompt_traits& t) {
+  auto items = listed_after(t, strings_of(d.value("after", json::array())));
+  auto min_items = d.value("min_items", 2u);
+  if (items.size() >= min_items) {
+    json out = json::array();
+    for (auto& i : items)
+      if (out.size() < d.value("max_items", 12u))
+        out.push_back(i);
+    return out;
+  }
+  return d.value("default", json::array());
+}
+
+json lookup_param(const json& d, const prompt_traits& t) {
+  std::vector<std::pair<int, json>> found;
+  for (auto& [key, value] : d.value("table", json::object()).items()) {
+    auto at = t.find(key);
+    if (at < 0)
+      continue;
+    // "new york" must not also count as "york".
+    bool inside = std::any_of(found.begin(), found.end(), [&](auto& f) {
+      auto other = fold(f.second["key"].template get<std::string>());
+      return other.size() > key.size() && other.find(key) != std::string::npos;
+    });
+    if (inside)
+      continue;
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [&](auto& f) {
+                                 auto k = f.second["key"].template get<std::string>();
+                                 return key.size() > k.size() && key.find(k) != std::string::npos;
+                               }),
+                found.end());
+    std::string name;
+    for (auto& w : tokenise(key))
+      name += (name.empty() ? "" : " ") + capitalise(w.text);
+    found.push_back({at, json{{"key", key}, {"name", name}, {"value", value}}});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](auto& a, auto& b) { return a.first < b.first; });
+  if (found.empty())
+    return d.value("default", json::array());
+  json out = json::array();
+  for (auto& f : found)
+    out.push_back({{"name", f.second["name"]}, {"value", f.second["value"]}});
+  return out;
+}
+
+json choice_param(const json& d, const prompt_traits& t) {
+  std::vector<std::pair<int, std::string>> found;
+  for (auto& [key, words] : d.value("options", json::object()).items()) {
+    int best = -1;
+    for (auto& w : strings_of(words))
+      if (auto at = t.find(w); at >= 0 && (best < 0 || at < best))
+        best = at;
+    if (best >= 0)
+      found.push_back({best, key});
+  }
+  std::stable_sort(found.begin(), found.end());
+  json out = json::array();
+  for (auto& f : found)
+    out.push_back(f.second);
+  return out.empty() ? d.value("default", json::array()) : out;
+}
+
+int month_of(const std::string& w) {
+  static const char* en[] = {"january", "february", "march", "april", "may", "june",
+                             "july", "august", "september", "october", "november", "december"};
+  static const char* fr[] = {"janvier", "fevrier", "mars", "avril", "mai", "juin",
+                             "juillet", "aout", "septembre", "octobre", "novembre", "decembre"};
+  for (int m = 0; m < 12; ++m)
+    if (w == en[m] || w == fr[m] || (w.size() == 3 && std::string{en[m]}.substr(0, 3) == w))
+      return m + 1;
+  return 0;
+}
+
+std::string iso(int y, int m, int d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
+/// The next occurrence of month/day from today (this year or the next).
+std::string next_date(int month, int day) {
+  auto now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  int year = tm.tm_year + 1900;
+  if (month < tm.tm_mon + 1 || (month == tm.tm_mon + 1 && day <= tm.tm_mday))
+    ++year;
+  return iso(year, month, day);
+}
+
+json date_param(const json& d, const prompt_traits& t) {
+  auto ts = tokenise(t.prompt);
+  static const std::regex iso_re{R"((\d{4})-(\d{2})-(\d{2}))"};
+  std::smatch m;
+  std::string label = d.value("label", std::string{"the big day"});
+  // The event: the words after "to"/"until"/"before", up to the date.
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const auto& w = ts[i].folded;
+    if (w != "to" && w != "until" && w != "till" && w != "before" && w != "jusqu"
+        && w != "avant" && w != "for")
+      continue;
+    std::string phrase;
+    for (auto k = i + 1; k < ts.size() && k < i + 6; ++k) {
+      if (!ts[k].word || ts[k].number || month_of(ts[k].folded) || ts[k].folded == "on"
+          || ts[k].folded == "le" || ts[k].folded == "in" || ts[k].folded == "with"
+          || ts[k].folded == "avec" || ts[k].folded == "at")
+        break;
+      if (phrase.empty() && is_article(ts[k].folded))
+        continue;
+      phrase += (phrase.empty() ? "" : " ") + ts[k].text;
+    }
+    if (!phrase.empty() && fold(phrase) != "a" && fold(phrase) != "date") {
+      label = phrase;
+      break;
+    }
+  }
+  std::string prompt = t.prompt;
+  if (std::regex_search(prompt, m, iso_re))
+    return {{"iso", m.str(0)}, {"label", label}};
+  for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
+    // "25 December", "December 25", "25/12"
+    if (ts[i].number && ts[i].text.size() <= 2 && month_of(ts[i + 1].folded)) {
+      auto day = std::stoi(ts[i].text);
+      if (day >= 1 && day <= 31)
+        return {{"iso", next_date(month_of(ts[i + 1].folded), day)}, {"label", label}};
+    }
+    if (month_of(ts[i].folded) && ts[i].folded != "may" && ts[i + 1].number
+        && ts[i + 1].text.size() <= 2) {
+      auto day = std::stoi(ts[i + 1].text);
+      if (day >= 1 && day <= 31)
+        return {{"iso", next_date(month_of(ts[i].folded), day)}, {"label", label}};
+    }
+  }
+  static const std::vector<std::tuple<std::vector<std::string_view>, int, int, std::string_view>>
+    events{{{"christmas", "noel", "xmas"}, 12, 25, "Christmas"},
+           {{"new year", "new years", "new year s", "nouvel an", "new year's"}, 1, 1, "New Year"},
+           {{"halloween"}, 10, 31, "Halloween"},
+           {{"valentine", "valentines", "valentine s", "saint valentin"}, 2, 14, "Valentine's Day"},
+           {{"new year s eve", "new years eve", "saint sylvestre", "reveillon"}, 12, 31,
+            "New Year's Eve"}};
+  for (auto& [words, month, day, name] : events)
+    for (auto w : words)
+      if (t.find(w) >= 0) {
+        bool eve = t.has("eve") && month == 1;
+        return {{"iso", eve ? next_date(12, 31) : next_date(month, day)},
+                {"label", eve ? "New Year's Eve" : std::string{name}}};
+      }
+  auto fallback = d.value("default_days", 30);
+  auto when = std::time(nullptr) + static_cast<std::time_t>(fallback) * 86400;
+  std::tm tm{};
+  gmtime_r(&when, &tm);
+  return {{"iso", iso(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)}, {"label", label}};
+}
+
+json rates_param(const json& d, const prompt_traits& t) {
+  static const std::regex eq{R"((\d+(?:[.,]\d+)?)\s*([A-Za-z]{3})\s*(?:=|is|equals|vaut|:)\s*(\d+(?:[.,]\d+)?)\s*([A-Za-z]{3}))"};
+  static const std::regex per{R"((\d+(?:[.,]\d+)?)\s*([A-Za-z]{3})\s*(?:per|a|an|for|pour|par)\s*(?:1\s*)?([A-Za-z]{3})\b)"};
+  auto num = [](std::string s) {
+    std::replace(s.begin(), s.end(), ',', '.');
+    return std::stod(s);
+  };
+  auto upper = [](std::string s) {
+    for (auto& c : s)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  static const std::vector<std::string> codes{
+    "EUR", "USD", "GBP", "JPY", "CHF", "CAD", "AUD", "CNY", "INR", "SEK", "NOK", "DKK",
+    "PLN", "BRL", "MXN", "NZD", "SGD", "HKD", "KRW", "ZAR", "TRY", "MAD", "XOF", "CZK"};
+  auto known = [&](const std::string& c) {
+    return std::find(codes.begin(), codes.end(), c) != codes.end();
+  };
+  json out = json::array();
+  std::string p = t.prompt;
+  for (auto it = std::sregex_iterator(p.begin(), p.end(), eq); it != std::sregex_iterator{}; ++it) {
+    auto from = upper((*it)[2]);
+    auto to = upper((*it)[4]);
+    auto a = num((*it)[1]);
+    if (known(from) && known(to) && a > 0)
+      out.push_back({{"from", from}, {"to", to}, {"rate", num((*it)[3]) / a}});
+  }
+  if (out.empty())
+    for (auto it = std::sregex_iterator(p.begin(), p.end(), per); it != std::sregex_iterator{};
+         ++it) {
+      auto to = upper((*it)[2]);
+      auto from = upper((*it)[3]);
+      if (known(from) && known(to))
+        out.push_back({{"from", from}, {"to", to}, {"rate", num((*it)[1])}});
+    }
+  return out.empty() ? d.value("default", json::array()) : out;
+}
+
+} // namespace
+
+json extract_params(const json& declared, const prompt_traits& t) {
+  json out = json::object();
+  if (!declared.is_object())
+    return out;
+  for (auto& [name, d] : declared.items()) {
+    auto kind = d.value("kind", std::string{});
+    if (kind == "number")
+      out[name] = number_param(d, t);
+    else if (kind == "list")
+      out[name] = list_param(d, t);
+    else if (kind == "lookup")
+      out[name] = lookup_param(d, t);
+    else if (kind == "choice")
+      out[name] = choice_param(d, t);
+    else if (kind == "flag") {
+      bool any = false;
+      for (auto& w : strings_of(d.value("words", json::array())))
+        any = any || t.find(w) >= 0;
+      out[name] = any;
+    } else if (kind == "date")
+      out[name] = date_param(d, t);
+    else if (kind == "rates")
+      out[name] = rates_param(d, t);
+    else if (kind == "name")
+      out[name] = t.title_from == title_source::named ? json(t.title) : d.value("default", json{});
+    else
+      out[name] = d.value("default", json{});
+  }
+  return out;
+}
+
+} // namespace spawn
