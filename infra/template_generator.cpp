@@ -55,6 +55,8 @@ std::string choose_template(app_type type, const prompt_traits& t) {
     case app_type::site:
       return "site";
     case app_type::api: {
+      if (auto own = choose_by_manifest("api", t, ""); !own.empty())
+        return own;
       bool crud_words = t.has_any({"crud", "rest", "restful", "resource", "resources",
                                    "database", "records", "manage", "gerer", "gestion",
                                    "store", "storing", "inventory", "inventaire"});
@@ -89,6 +91,28 @@ std::string api_resource(const prompt_traits& t) {
         --at;
         continue;
       }
+      phrase = w;
+      break;
+    }
+  }
+  if (phrase.empty()) {
+    // "an API to store and list books": the first noun after a verb of keeping.
+    static const std::vector<std::string_view> verbs{
+      "store", "stores", "list", "lists", "manage", "manages", "track", "tracks", "save",
+      "saves", "keep", "keeps", "add", "serve", "serves", "catalog", "catalogue", "stocker",
+      "lister", "gerer", "suivre", "enregistrer", "garder", "ajouter"};
+    bool after_verb = false;
+    for (auto& w : t.words) {
+      if (std::find(verbs.begin(), verbs.end(), w) != verbs.end()) {
+        after_verb = true;
+        continue;
+      }
+      if (!after_verb || is_stop_word(w) || is_article(w) || is_filler(w) || is_descriptor(w)
+          || is_generic_noun(w) || is_skippable_lead(w) || w == "api" || w == "rest"
+          || w == "json" || w == "them" || w == "it" || w == "all")
+        continue;
+      if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        continue;
       phrase = w;
       break;
     }
@@ -162,6 +186,13 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     auto subject = title_word(t.subject, fold(t.subject), true);
     return t.french ? "Compteur : " + t.subject : subject + " Counter";
   }
+  if (is_data_template(name) && (title.empty() || weak
+                                 || only_words_from(title, {"api", "rest", "restful", "json",
+                                                            "http", "web", "server", "backend",
+                                                            "service"}))) {
+    if (auto own = data_template_title(name, t); !own.empty())
+      return own;
+  }
   if (name == "crud_api" || name == "generic_api") {
     if (title.empty() || weak
         || only_words_from(title, {"api", "rest", "restful", "crud", "json", "http", "web",
@@ -187,6 +218,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
       return "Prime Numbers";
     if (name == "factorial_script")
       return "Factorials";
+    if (name == "series_script")
+      return series_title(t);
     for (auto n : t.numbers)
       if (n >= 1 && n <= 1000)
         return "Multiplication Table of " + std::to_string(n);
@@ -275,7 +308,8 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
     {"generic", generic_webapp},     {"crud_api", crud_api},
     {"generic_api", generic_api},    {"fibonacci_script", math_script},
     {"primes_script", math_script},  {"table_script", math_script},
-    {"factorial_script", math_script}, {"report_script", report_script},
+    {"factorial_script", math_script}, {"series_script", math_script},
+    {"report_script", report_script},
     {"site", site_pages}};
   generated_app app;
   app.template_name = choose_template(req.type, traits);
@@ -284,6 +318,8 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
   app.title = resolve_title(app.template_name, traits);
   if (it != renderers.end())
     app.files = it->second(traits, app.title);
+  else if (is_data_template(app.template_name) && req.type == app_type::api)
+    app.files = data_api(app.template_name, traits, app.title);
   else if (is_data_template(app.template_name))
     app.files = data_webapp(app.template_name, traits, app.title);
   else

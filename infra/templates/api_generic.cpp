@@ -12,6 +12,16 @@ std::vector<app_file> generic_api(const prompt_traits& t, const std::string& tit
   nlohmann::json config{{"title", title},
                         {"description", t.prompt},
                         {"css", plain_css(t.accent.empty() ? "#0f766e" : t.accent)}};
+  // "the time in Tokyo": /time answers in that city's zone unless ?tz= says otherwise.
+  if (t.find("time") >= 0 || t.find("heure") >= 0 || t.find("clock") >= 0) {
+    auto cities = template_params("world_clock", t)["cities"];
+    for (auto& c : cities)
+      if (t.find(fold(c["name"].get<std::string>())) >= 0) {
+        config["zone"] = c["value"];
+        config["zoneName"] = c["name"];
+        break;
+      }
+  }
   return {{"server.js", substitute(template_text("generic_api/server.js"), {{"CONFIG", js_value(config)}})}};
 }
 

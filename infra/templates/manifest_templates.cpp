@@ -94,14 +94,15 @@ std::map<std::string, std::string> plain_vars(const json& params) {
 
 } // namespace
 
-std::string choose_webapp(const prompt_traits& t) {
+std::string choose_by_manifest(std::string_view type, const prompt_traits& t,
+                               std::string_view fallback) {
   // The template named first wins ("a dashboard to count tasks" is a chart);
   // weak words count only when no template's strong words occur.
   for (const char* strength : {"strong", "weak"}) {
     std::string best;
     match best_match;
     for (auto& m : template_manifests()) {
-      if (m.value("type", "") != "webapp" || !m.contains("keywords"))
+      if (m.value("type", "") != type || !m.contains("keywords"))
         continue;
       auto& kw = m["keywords"];
       if (!requirements_met(kw, t))
@@ -115,7 +116,29 @@ std::string choose_webapp(const prompt_traits& t) {
     if (!best.empty())
       return best;
   }
-  return "generic";
+  return std::string{fallback};
+}
+
+std::string choose_webapp(const prompt_traits& t) {
+  return choose_by_manifest("webapp", t, "generic");
+}
+
+nlohmann::json template_params(std::string_view name, const prompt_traits& t) {
+  auto* m = manifest_of(name);
+  return m ? extract_params(m->value("params", json::object()), t) : json::object();
+}
+
+std::vector<app_file> data_api(const std::string& name, const prompt_traits& t,
+                               const std::string& title) {
+  const auto& m = *manifest_of(name);
+  json config{{"title", title},
+              {"description", t.prompt},
+              {"css", plain_css(t.accent.empty() ? m.value("accent", std::string{"#0f766e"})
+                                                 : t.accent)}};
+  for (auto& [k, v] : extract_params(m.value("params", json::object()), t).items())
+    config[k] = v;
+  return {{"server.js", substitute(template_text(name + "/server.js"),
+                                   {{"CONFIG", js_value(config)}})}};
 }
 
 bool is_data_template(std::string_view name) {
@@ -135,6 +158,10 @@ std::vector<app_file> data_webapp(const std::string& name, const prompt_traits& 
   auto vars = plain_vars(params);
   page_parts p;
   p.title = title;
+  // "a landing page for Sweet Crumbs": the business is the page's title.
+  if (auto tp = m.value("title_param", std::string{}); !tp.empty() && params[tp].is_string()
+      && params[tp] != m["params"][tp].value("default", json{}))
+    p.title = params[tp].get<std::string>();
   p.default_accent = m.value("accent", std::string{"#4f46e5"});
   p.subtitle = substitute(localised(m.value("subtitle", json{}), t.french), vars);
   auto file = [&](const char* role, const char* fallback) {

@@ -7,6 +7,7 @@
 
 #include "core/text_escape.hpp"
 #include "infra/templates/prompt_words.hpp"
+#include "infra/templates/site.hpp"
 
 namespace spawn {
 
@@ -21,6 +22,13 @@ std::vector<std::string> strings_of(const json& j) {
       if (v.is_string())
         out.push_back(v.get<std::string>());
   return out;
+}
+
+/// `d[key]` if present, else an empty object (never a temporary to iterate).
+const json& member(const json& d, const char* key) {
+  static const json empty = json::object();
+  auto it = d.find(key);
+  return it == d.end() ? empty : *it;
 }
 
 bool near_any(const std::vector<prompt_token>& ts, std::size_t i,
@@ -128,7 +136,7 @@ json list_param(const json& d, const prompt_traits& t) {
 
 json lookup_param(const json& d, const prompt_traits& t) {
   std::vector<std::pair<int, json>> found;
-  for (auto& [key, value] : d.value("table", json::object()).items()) {
+  for (auto& [key, value] : member(d, "table").items()) {
     auto at = t.find(key);
     if (at < 0)
       continue;
@@ -162,7 +170,7 @@ json lookup_param(const json& d, const prompt_traits& t) {
 
 json choice_param(const json& d, const prompt_traits& t) {
   std::vector<std::pair<int, std::string>> found;
-  for (auto& [key, words] : d.value("options", json::object()).items()) {
+  for (auto& [key, words] : member(d, "options").items()) {
     int best = -1;
     for (auto& w : strings_of(words))
       if (auto at = t.find(w); at >= 0 && (best < 0 || at < best))
@@ -307,6 +315,31 @@ json rates_param(const json& d, const prompt_traits& t) {
   return out.empty() ? d.value("default", json::array()) : out;
 }
 
+/// The name the prompt gives ("called Sweet Crumbs"), else the first run of
+/// capitalised words after the first word ("for Sweet Crumbs in Lyon").
+json name_param(const json& d, const prompt_traits& t) {
+  if (t.title_from == title_source::named)
+    return t.title;
+  auto ts = tokenise(t.prompt);
+  std::size_t begin = std::string::npos;
+  std::size_t end = 0;
+  for (std::size_t i = 1; i < ts.size(); ++i) {
+    auto c = static_cast<unsigned char>(ts[i].text[0]);
+    bool cap = ts[i].word && !ts[i].number && c >= 'A' && c <= 'Z' && ts[i].text != "I"
+               && ts[i].folded != "api" && ts[i].folded != "html";
+    if (cap) {
+      if (begin == std::string::npos)
+        begin = ts[i].pos;
+      end = ts[i].pos + ts[i].text.size();
+    } else if (begin != std::string::npos) {
+      break;
+    }
+  }
+  if (begin != std::string::npos)
+    return t.prompt.substr(begin, end - begin);
+  return d.value("default", json{});
+}
+
 } // namespace
 
 json extract_params(const json& declared, const prompt_traits& t) {
@@ -333,7 +366,22 @@ json extract_params(const json& declared, const prompt_traits& t) {
     else if (kind == "rates")
       out[name] = rates_param(d, t);
     else if (kind == "name")
-      out[name] = t.title_from == title_source::named ? json(t.title) : d.value("default", json{});
+      out[name] = name_param(d, t);
+    else if (kind == "trade") {
+      auto k = site_kind_for(t);
+      json services = json::array();
+      for (auto& sv : k.value("services", json::array()))
+        if (sv.is_array() && sv.size() == 2)
+          services.push_back({{"name", sv[0]}, {"text", sv[1]}});
+      // The trade as the prompt says it ("bakery", "plumber"), else the kind's label.
+      std::string word;
+      for (auto& w : k.value("words", json::array()))
+        if (word.empty() && t.has(w.get<std::string>()))
+          word = w.get<std::string>();
+      out[name] = {{"label", word.empty() ? k.value("label", std::string{}) : capitalise(word)},
+                   {"tagline", k.value("tagline", std::string{})},
+                   {"services", services}};
+    }
     else
       out[name] = d.value("default", json{});
   }

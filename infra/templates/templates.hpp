@@ -60,6 +60,19 @@ std::vector<app_file> site_pages(const prompt_traits& t, const std::string& titl
 /// then longest phrase, then priority), or "generic".
 std::string choose_webapp(const prompt_traits& t);
 
+/// The template of `type` ("webapp", "api") whose manifest words fit `t`
+/// best, or `fallback` when no manifest's words occur.
+std::string choose_by_manifest(std::string_view type, const prompt_traits& t,
+                               std::string_view fallback);
+
+/// The parameters template `name`'s manifest declares, read from `t`.
+nlohmann::json template_params(std::string_view name, const prompt_traits& t);
+
+/// Renders an api data template: its server.js with CONFIG (title,
+/// description, css and the manifest's parameters).
+std::vector<app_file> data_api(const std::string& name, const prompt_traits& t,
+                               const std::string& title);
+
 /// True if template `name` is rendered from its manifest alone (no C++
 /// renderer of its own).
 bool is_data_template(std::string_view name);
@@ -75,6 +88,9 @@ std::vector<app_file> data_webapp(const std::string& name, const prompt_traits& 
 /// Which computation a math script does: "fibonacci", "primes", "table",
 /// "factorial", or "" when the prompt asks for none of them.
 std::string math_mode(const prompt_traits& t);
+
+/// The title of a "series" script ("Square Numbers", "Celsius to Fahrenheit").
+std::string series_title(const prompt_traits& t);
 
 /// Question bank for a quiz: a JSON array of {q, choices[], answer, why}.
 /// `bank` names the topic ("space", "geography", ...; "" for general).

@@ -15,7 +15,7 @@ const ENDPOINTS = [
   ["GET", "/", "This description (HTML in a browser, JSON otherwise)"],
   ["GET", "/health", "Liveness: {status: \"ok\"}"],
   ["GET", "/hello?name=Ada", "A greeting"],
-  ["GET", "/time?tz=Europe/Paris", "Current time, optionally in an IANA time zone"],
+  ["GET", "/time?tz=Europe/Paris", "Current time, optionally in an IANA time zone" + (CONFIG.zone ? " (default: " + CONFIG.zoneName + ", " + CONFIG.zone + ")" : "")],
   ["GET|POST", "/echo", "Echoes the method, query, headers and JSON body"],
   ["GET", "/random?min=1&max=6", "A random whole number between min and max"],
   ["GET", "/uuid", "A random UUID v4"],
@@ -79,7 +79,7 @@ async function handle(req, res) {
   }
   if (path === "/time" && m === "GET") {
     const now = new Date();
-    const tz = url.searchParams.get("tz");
+    const tz = url.searchParams.get("tz") || CONFIG.zone || null;
     let local = null;
     if (tz) {
       try { local = now.toLocaleString("en-GB", { timeZone: tz, dateStyle: "full", timeStyle: "long" }); }

@@ -67,12 +67,13 @@ function primes() {
 
 function table() {
   if (CONFIG.n) {
-    const upto = Math.max(10, CONFIG.upto || 12);
+    const start = CONFIG.start === undefined ? 1 : CONFIG.start;
+    const upto = CONFIG.start === undefined ? Math.max(10, CONFIG.upto || 12) : CONFIG.upto;
     const rows = [];
-    for (let i = 1; i <= upto; i++) rows.push("<tr><td>" + i + " \u00d7 " + group(CONFIG.n) + "</td><td class=\"accent\"><b>" + group(i * CONFIG.n) + "</b></td></tr>");
+    for (let i = start; i <= upto; i++) rows.push("<tr><td>" + i + " \u00d7 " + group(CONFIG.n) + "</td><td class=\"accent\"><b>" + group(i * CONFIG.n) + "</b></td></tr>");
     return {
-      intro: "The " + group(CONFIG.n) + " times table, from 1 to " + upto + ".",
-      stats: [["rows", upto], ["sum of the column", group(CONFIG.n * upto * (upto + 1) / 2)]],
+      intro: "The " + group(CONFIG.n) + " times table, from " + start + " to " + upto + ".",
+      stats: [["rows", rows.length], ["sum of the column", group(CONFIG.n * (upto * (upto + 1) - (start - 1) * start) / 2)]],
       body: "<div class=\"card\" style=\"max-width:420px\"><table><tbody>" + rows.join("") + "</tbody></table></div>"
     };
   }
@@ -106,7 +107,28 @@ function factorial() {
   };
 }
 
-const result = { fibonacci, primes, table, factorial }[CONFIG.mode]();
+function series() {
+  const kinds = {
+    squares: ["n\u00b2", (n) => BigInt(n) * BigInt(n)], cubes: ["n\u00b3", (n) => BigInt(n) ** 3n],
+    triangular: ["1 + 2 + \u2026 + n", (n) => BigInt(n) * BigInt(n + 1) / 2n], powers: [CONFIG.base + "\u207f", (n) => n < 0 ? 0n : BigInt(CONFIG.base) ** BigInt(n)],
+    even: ["2n", (n) => 2n * BigInt(n)], odd: ["2n \u2212 1", (n) => 2n * BigInt(n) - 1n],
+    c_to_f: ["\u00b0F", (c) => Math.round((c * 9 / 5 + 32) * 10) / 10], f_to_c: ["\u00b0C", (f) => Math.round(((f - 32) * 5 / 9) * 10) / 10],
+    km_to_mi: ["miles", (km) => Math.round(km * 0.621371 * 100) / 100]
+  };
+  const [label, f] = kinds[CONFIG.kind];
+  const head = { c_to_f: "\u00b0C", f_to_c: "\u00b0F", km_to_mi: "km" }[CONFIG.kind] || "n";
+  const rows = [];
+  for (let n = CONFIG.from; n <= CONFIG.to && rows.length < 100001; n += CONFIG.step || 1) rows.push([n, f(n)]);
+  const names = { squares: "square numbers", cubes: "cube numbers", triangular: "triangular numbers", powers: "powers of " + CONFIG.base, even: "even numbers", odd: "odd numbers", c_to_f: "Celsius to Fahrenheit", f_to_c: "Fahrenheit to Celsius", km_to_mi: "kilometres to miles" };
+  return {
+    intro: (CONFIG.kind.includes("_to_") ? "Conversion table, " + names[CONFIG.kind] + ", " : "The " + names[CONFIG.kind] + " for n ") + "from " + CONFIG.from + " to " + CONFIG.to + (CONFIG.step > 1 ? " in steps of " + CONFIG.step : "") + ": " + rows.length + " rows.",
+    stats: [["rows", rows.length], ["last value", group(rows.length ? rows[rows.length - 1][1] : 0)]],
+    body: "<div class=\"card\" style=\"max-width:520px\"><table><thead><tr><th>" + esc(head) + "</th><th>" + esc(label) + "</th></tr></thead><tbody>" +
+      rows.map(([n, v]) => "<tr><td>" + n + "</td><td class=\"accent\"><b>" + group(v) + "</b></td></tr>").join("") + "</tbody></table></div>"
+  };
+}
+
+const result = { fibonacci, primes, table, factorial, series }[CONFIG.mode]();
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 process.stdout.write("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
   "<title>" + esc(CONFIG.title) + "</title><link rel=\"icon\" href=\"data:,\"><style>" + CONFIG.css + "</style></head><body><main>" +
