@@ -1,9 +1,13 @@
 #include "infra/template_generator.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <vector>
 
 #include "core/error.hpp"
+#include "infra/template_files.hpp"
 #include "infra/templates/prompt_words.hpp"
 #include "infra/templates/site.hpp"
 #include "infra/templates/templates.hpp"
@@ -45,6 +49,11 @@ bool only_words_from(const std::string& title, std::initializer_list<std::string
 }
 
 } // namespace
+
+template_generator::template_generator() {
+  // Parse the manifests now, not inside the first request's generation time.
+  (void) template_manifests();
+}
 
 std::string template_generator::name() const {
   return "template";
@@ -133,7 +142,8 @@ std::string api_resource(const prompt_traits& t) {
       head.clear();
       continue;
     }
-    if (!words[i].word || words[i].number || is_article(w) || is_descriptor(w))
+    if (!words[i].word || words[i].number || is_article(w) || is_descriptor(w)
+        || (is_generic_noun(w) && !head.empty()))
       continue;
     if (head.size() < 3)
       head.push_back(w);
@@ -279,12 +289,25 @@ bool safe_path(std::string_view path) {
 caf::expected<generated_app>
 template_generator::generate_observed(const generation_request& req,
                                       const generation_observer& obs) {
+  // Wall time, and the thread's CPU time, which a busy machine does not inflate.
+  auto cpu_ms = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
+  auto start = std::chrono::steady_clock::now();
+  auto cpu_start = cpu_ms();
   auto app = generate(req);
+  auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  auto cpu = cpu_ms() - cpu_start;
   if (app && obs.progress) {
+    char ms[64];
+    std::snprintf(ms, sizeof ms, "%.1f ms, cpu %.1f", took.count(), cpu);
     if (is_generic_starter(app->template_name))
-      obs.progress(generic_starter_notice);
+      obs.progress(std::string{generic_starter_notice} + " (generated in " + ms + " ms)");
     else
-      obs.progress("Offline generator: the " + app->template_name + " template fits this request");
+      obs.progress("Offline generator: the " + app->template_name
+                   + " template fits this request (generated in " + ms + " ms)");
   }
   return app;
 }

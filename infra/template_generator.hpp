@@ -15,6 +15,9 @@ namespace spawn {
 /// network, never blocks for long, and is deterministic for a given prompt.
 class template_generator : public generator {
 public:
+  /// Loads the embedded manifests, so no request pays for parsing them.
+  template_generator();
+
   /// Returns "template".
   std::string name() const override;
 

@@ -111,7 +111,11 @@ std::vector<app_file> math_script(const prompt_traits& t, const std::string& tit
                         {"title", title},
                         {"prompt", t.prompt},
                         {"css", plain_css(t.accent.empty() ? "#2563eb" : t.accent)}};
-  bool first = t.has_any({"first", "premiers", "count"}) && !t.has_any({"below", "under", "up to"});
+  // "les nombres premiers" are primes; "les 10 premiers nombres premiers" also says first.
+  auto premiers = std::count(t.words.begin(), t.words.end(), "premiers");
+  bool first = (t.has_any({"first", "count", "premieres"})
+                || premiers > (t.find("nombres premiers") >= 0 ? 1 : 0))
+               && !t.has_any({"below", "under", "up to"}) && !mentions_limit(t);
   auto ordinal = stated_ordinal(t);
   if (ordinal > 0)
     first = true, ns.insert(ns.begin(), ordinal);

@@ -8,11 +8,16 @@ namespace spawn {
 
 nlohmann::json site_kind_for(const prompt_traits& t) {
   static const auto kinds = nlohmann::json::parse(template_text("site/kinds.json"));
+  // The trade named first wins: "my yoga studio" is wellness, not photography.
+  const nlohmann::json* best = &kinds.back();
+  int best_at = -1;
   for (auto& k : kinds)
     for (auto& w : k["words"])
-      if (t.has(w.get<std::string>()))
-        return k;
-  return kinds.back();
+      if (auto at = t.find(w.get<std::string>()); at >= 0 && (best_at < 0 || at < best_at)) {
+        best = &k;
+        best_at = at;
+      }
+  return *best;
 }
 
 } // namespace spawn

@@ -104,6 +104,9 @@ std::vector<std::string> listed_after(const prompt_traits& t,
         break;
       if (begin == std::string::npos && is_article(tk.folded))
         continue;
+      // "to choose between pizza, sushi": a preposition before the first item.
+      if (begin == std::string::npos && items.empty() && is_stop_word(tk.folded))
+        continue;
       if (begin != std::string::npos && is_stop_word(tk.folded) && words >= 1)
         break;
       if (++words > 4)
@@ -122,7 +125,20 @@ std::vector<std::string> listed_after(const prompt_traits& t,
 namespace {
 
 json list_param(const json& d, const prompt_traits& t) {
-  auto items = listed_after(t, strings_of(d.value("after", json::array())));
+  auto after = strings_of(d.value("after", json::array()));
+  auto items = listed_after(t, after);
+  // "with columns Backlog, Doing and Done columns": the trigger words are not items.
+  auto trigger = [&](const std::string& w) {
+    return std::find(after.begin(), after.end(), fold(w)) != after.end();
+  };
+  for (auto& item : items) {
+    for (auto space = item.find(' '); space != std::string::npos && trigger(item.substr(0, space));
+         space = item.find(' '))
+      item = capitalise(item.substr(space + 1));
+    auto space = item.rfind(' ');
+    if (space != std::string::npos && trigger(item.substr(space + 1)))
+      item.erase(space);
+  }
   auto min_items = d.value("min_items", 2u);
   if (items.size() >= min_items) {
     json out = json::array();

@@ -1,5 +1,5 @@
 const fromNotation = Array.isArray(CONFIG.dnotation) && CONFIG.dnotation.length ? Number(CONFIG.dnotation[0]) : 0;
-$("#count").value = String(CONFIG.count || 2);
+$("#count").value = String(CONFIG.count || (fromNotation ? 1 : 2));
 $("#sides").value = String(fromNotation || CONFIG.sides || 6);
 const history = store.get("history", []);
 function clamp(v, lo, hi, d) { v = Math.round(Number(v)); return Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : d; }
