@@ -27,12 +27,14 @@ function fillUnits(from, to) {
 }
 function table() {
   const from = $("#from-unit").value, to = $("#to-unit").value;
+  if (!(from in kinds[kind].units) || !(to in kinds[kind].units)) return;
   const name = (u) => kinds[kind].units[u][0];
   const rows = [1, 5, 10, 20, 50, 100].map((v) => h("tr", {}, h("td", { text: v + " " + name(from) }), h("td", { text: "= " + fmt(convert(v, from, to)) + " " + name(to) })));
   $("#table").replaceChildren(...rows);
 }
 function update(dir) {
   const from = $("#from-unit").value, to = $("#to-unit").value;
+  if (!(from in kinds[kind].units) || !(to in kinds[kind].units)) return;
   const name = (u) => kinds[kind].units[u][0];
   if (dir === "back") {
     const v = parseFloat($("#to-value").value);

@@ -50,5 +50,5 @@ $("#export").addEventListener("click", () => {
   const a = h("a", { href: URL.createObjectURL(new Blob([$("#source").value], { type: "text/markdown" })), download: "document.md" });
   document.body.append(a); a.click(); a.remove();
 });
-$("#copy-html").addEventListener("click", () => { try { navigator.clipboard.writeText($("#preview").innerHTML); announce("HTML copied"); } catch (e) { /* no clipboard */ } });
+$("#copy-html").addEventListener("click", () => { if (navigator.clipboard) navigator.clipboard.writeText($("#preview").innerHTML).then(() => announce("HTML copied"), () => announce("Copy refused by the browser")); });
 render();

@@ -21,7 +21,7 @@ function render() {
   $("#swatches").replaceChildren(...colours.map((c, i) => h("div", { class: "swatch", "data-hex": c.hex, style: "background:" + c.hex + ";color:" + ink(c.hex) },
     h("span", { class: "hex", text: c.hex.toUpperCase() }),
     h("button", { type: "button", "aria-pressed": c.locked ? "true" : "false", "aria-label": (c.locked ? "Unlock " : "Lock ") + "colour " + (i + 1), text: c.locked ? "Locked" : "Lock", onclick: () => { c.locked = !c.locked; render(); } }),
-    h("button", { type: "button", "aria-label": "Copy " + c.hex, text: "Copy", onclick: () => { try { navigator.clipboard.writeText(c.hex); } catch (e) { /* no clipboard */ } announce("Copied " + c.hex); } }))));
+    h("button", { type: "button", "aria-label": "Copy " + c.hex, text: "Copy", onclick: () => { if (navigator.clipboard) navigator.clipboard.writeText(c.hex).catch(() => {}); announce("Copied " + c.hex); } }))));
   $("#saved").replaceChildren(...saved.map((p) => h("li", { title: p.join(" ") }, ...p.map((x) => h("span", { style: "background:" + x })))));
 }
 $("#generate").addEventListener("click", generate);
