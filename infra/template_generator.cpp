@@ -196,7 +196,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     auto subject = title_word(t.subject, fold(t.subject), true);
     return t.french ? "Compteur : " + t.subject : subject + " Counter";
   }
-  if (is_data_template(name) && (title.empty() || weak
+  if (is_data_template(name) && name.size() > 4 && name.substr(name.size() - 4) == "_api"
+      && (title.empty() || weak
                                  || only_words_from(title, {"api", "rest", "restful", "json",
                                                             "http", "web", "server", "backend",
                                                             "service"}))) {
@@ -215,6 +216,10 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     }
     return title;
   }
+  // "a multiplication table from 1 to 10" is the grid, not the table of 1.
+  bool range_only = t.numbers.size() == 2 && !t.has_any({"of", "de", "du", "times"});
+  if (name == "table_script" && range_only)
+    return "Multiplication Tables";
   if (name == "table_script" && math_mode(t) == "table")
     for (auto n : t.numbers)
       if (n >= 1 && n <= 1000 && !t.has("tables"))

@@ -163,7 +163,12 @@ std::vector<app_file> data_webapp(const std::string& name, const prompt_traits& 
       && params[tp] != m["params"][tp].value("default", json{}))
     p.title = params[tp].get<std::string>();
   p.default_accent = m.value("accent", std::string{"#4f46e5"});
-  p.subtitle = substitute(localised(m.value("subtitle", json{}), t.french), vars);
+  // A subtitle about a parameter the prompt left empty uses the fallback.
+  auto subtitle = localised(m.value("subtitle", json{}), t.french);
+  for (auto& [k, v] : vars)
+    if (v.empty() && subtitle.find("{{" + k + "}}") != std::string::npos)
+      subtitle = localised(m.value("subtitle_fallback", json{}), t.french);
+  p.subtitle = substitute(subtitle, vars);
   auto file = [&](const char* role, const char* fallback) {
     auto path = name + "/" + m.value("files", json::object()).value(role, std::string{fallback});
     return has_template_file(path) ? template_text(path) : std::string{};

@@ -164,6 +164,16 @@ std::vector<app_file> math_script(const prompt_traits& t, const std::string& tit
   } else if (mode == "factorial") {
     config["n"] = ns.empty() ? 20 : std::clamp<long long>(ns[0], 1, 300);
   } else {
+    // "a multiplication table from 1 to 10": every number is the range's.
+    bool only_range = ranged && !ns.empty()
+                      && std::all_of(ns.begin(), ns.end(),
+                                     [&](long long n) { return n == from || n == to; });
+    if (only_range && from <= 1 && !t.has_any({"of", "de", "du", "times"})) {
+      config["n"] = 0;
+      config["upto"] = std::clamp<long long>(to, 5, 20);
+      return {{"main.js", substitute(template_text("math_script/main.js"),
+                                     {{"CONFIG", js_value(config)}})}};
+    }
     // "the 7 times table up to 20", "multiplication tables up to 15"
     bool grid = ns.empty()
                 || (t.has_any({"tables", "grid", "1 to", "up to"}) && ns.size() == 1

@@ -279,6 +279,23 @@ json date_param(const json& d, const prompt_traits& t) {
            {{"valentine", "valentines", "valentine s", "saint valentin"}, 2, 14, "Valentine's Day"},
            {{"new year s eve", "new years eve", "saint sylvestre", "reveillon"}, 12, 31,
             "New Year's Eve"}};
+  // "until the weekend", "until Friday": the next one.
+  static const std::vector<std::pair<std::vector<std::string_view>, int>> weekdays{
+    {{"weekend", "week-end", "saturday", "samedi"}, 6}, {{"friday", "vendredi"}, 5},
+    {{"sunday", "dimanche"}, 0}, {{"monday", "lundi"}, 1}};
+  for (auto& [words, wday] : weekdays)
+    for (auto w : words)
+      if (t.find(w) >= 0) {
+        auto now = std::time(nullptr);
+        std::tm tm{};
+        localtime_r(&now, &tm);
+        int ahead = (wday - tm.tm_wday + 7) % 7;
+        auto when = now + static_cast<std::time_t>(ahead == 0 ? 7 : ahead) * 86400;
+        localtime_r(&when, &tm);
+        return {{"iso", iso(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday)},
+                {"label", label == d.value("label", std::string{"the big day"})
+                            ? capitalise(std::string{words[0]}) : label}};
+      }
   for (auto& [words, month, day, name] : events)
     for (auto w : words)
       if (t.find(w) >= 0) {
@@ -311,8 +328,18 @@ json rates_param(const json& d, const prompt_traits& t) {
   auto known = [&](const std::string& c) {
     return std::find(codes.begin(), codes.end(), c) != codes.end();
   };
-  json out = json::array();
+  // "100 dollars to euros at 0.92": currency words become their codes first.
+  static const std::vector<std::pair<std::regex, const char*>> names{
+    {std::regex{R"((?:us )?dollars?|\$)", std::regex::icase}, "USD"},
+    {std::regex{R"(euros?|€)", std::regex::icase}, "EUR"},
+    {std::regex{R"(pounds? sterling|pounds?|£)", std::regex::icase}, "GBP"},
+    {std::regex{R"(\byen\b|¥)", std::regex::icase}, "JPY"},
+    {std::regex{R"(swiss francs?|francs? suisses?)", std::regex::icase}, "CHF"}};
   std::string p = t.prompt;
+  for (auto& [re, code] : names)
+    p = std::regex_replace(p, re, std::string{" "} + code + " ");
+  static const std::regex at{R"(\b([A-Za-z]{3})\s+(?:to|into|in|en|vers)\s+([A-Za-z]{3})\s+(?:at|@|=|au taux de|a rate of|at a rate of)\s*(\d+(?:[.,]\d+)?))"};
+  json out = json::array();
   for (auto it = std::sregex_iterator(p.begin(), p.end(), eq); it != std::sregex_iterator{}; ++it) {
     auto from = upper((*it)[2]);
     auto to = upper((*it)[4]);
@@ -327,6 +354,14 @@ json rates_param(const json& d, const prompt_traits& t) {
       auto from = upper((*it)[3]);
       if (known(from) && known(to))
         out.push_back({{"from", from}, {"to", to}, {"rate", num((*it)[1])}});
+    }
+  if (out.empty())
+    for (auto it = std::sregex_iterator(p.begin(), p.end(), at); it != std::sregex_iterator{};
+         ++it) {
+      auto from = upper((*it)[1]);
+      auto to = upper((*it)[2]);
+      if (known(from) && known(to) && num((*it)[3]) > 0)
+        out.push_back({{"from", from}, {"to", to}, {"rate", num((*it)[3])}});
     }
   return out.empty() ? d.value("default", json::array()) : out;
 }

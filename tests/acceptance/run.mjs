@@ -22,6 +22,8 @@
 //   changes SEL MS    the text changes within MS without any action
 //   decreases SEL MS  the numbers in the text go down within MS (a countdown)
 //   typefrom SRC DST N  types the first N characters of SRC's text into DST
+//   draw SEL          drags the mouse across the element
+//   attr SEL NAME TEXT  the element's attribute NAME contains TEXT
 //   event TEXT        a session event contains TEXT (spawnd mode)
 //   req METHOD PATH STATUS [BODY]   an HTTP call to the app, JSON answer
 //   has TEXT          the last answer's body contains TEXT
@@ -67,7 +69,7 @@ function parseStep(step, arity) {
   return parts;
 }
 const ARITY = { click: 2, fill: 3, select: 3, submit: 2, wait: 2, see: 3, not: 3, value: 3, len: 3, matches: 3, nomatch: 3,
-  count: 3, record: 2, changed: 2, changes: 3, decreases: 3, typefrom: 4, event: 2, req: 5, has: 2, save: 3, redirect: 3 };
+  count: 3, record: 2, changed: 2, changes: 3, decreases: 3, typefrom: 4, draw: 2, attr: 4, event: 2, req: 5, has: 2, save: 3, redirect: 3 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -213,6 +215,15 @@ async function runSteps(t, app, page) {
       case 'typefrom': {
         const text = (await textOf(page, a)).slice(0, Number(c));
         await page.locator(b).first().pressSequentially(text, { delay: 40 });
+        break;
+      }
+      case 'attr': await eventually(async () => ((await page.locator(a).first().getAttribute(b, { timeout: 5000 })) || '').includes(c) || 'no ' + c, step); break;
+      case 'draw': {
+        const box = await page.locator(a).first().boundingBox();
+        await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+        await page.mouse.down();
+        for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.2 + i * 0.05), box.y + box.height * (0.3 + i * 0.03));
+        await page.mouse.up();
         break;
       }
       case 'event': await eventually(async () => (await app.events()).some((e) => (e.message || '').toLowerCase().includes(a.toLowerCase())) || 'no such event', step); break;

@@ -272,7 +272,9 @@ const std::vector<std::string> webapp_prompts{
   "split expenses between Ana, Ben and Chloe", "an age calculator",
   "a markdown previewer",                    "a word counter",
   "a typing speed test",                     "a landing page for my bakery called Sweet Crumbs",
-  "a page about my cat Felix"};
+  "flip a coin",                             "a hangman game",
+  "connect four",                            "a drawing app",
+  "an alarm clock",                          "a page about my cat Felix"};
 
 } // namespace
 

@@ -1,4 +1,4 @@
-let options = store.get("options", null) || CONFIG.options.slice();
+let options = store.get("options", null) || (CONFIG.yesno ? ["Yes", "No"] : CONFIG.options.slice());
 let used = [];
 const history = [];
 function render() {

@@ -1,6 +1,7 @@
+const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
 let cities = store.get("cities", null);
 if (!Array.isArray(cities) || !cities.length) cities = CONFIG.cities.map((c) => ({ name: c.name, zone: c.value }));
-const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
+if (!cities.length) cities = [{ name: "Local time", zone: local }];
 function valid(zone) { try { new Intl.DateTimeFormat("en", { timeZone: zone }); return true; } catch (e) { return false; } }
 function offset(zone, now) {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }).formatToParts(now);
@@ -29,5 +30,19 @@ $("#add-form").addEventListener("submit", (e) => {
   $("#zone").value = "";
   render();
 });
+let alarm = store.get("alarm", "");
+$("#alarm-time").value = alarm;
+function checkAlarm() {
+  if (!alarm) { $("#alarm-state").textContent = "No alarm set."; return; }
+  const now = new Date().toTimeString().slice(0, 5);
+  if (now === alarm) {
+    $("#alarm-state").textContent = "\u23f0 It is " + alarm + "!";
+    try { const ctx = new AudioContext(); const o = ctx.createOscillator(); o.connect(ctx.destination); o.start(); o.stop(ctx.currentTime + 0.6); } catch (e) { /* no audio */ }
+    alarm = ""; store.set("alarm", alarm);
+  } else $("#alarm-state").textContent = "Alarm set for " + alarm + " (local time).";
+}
+$("#alarm-form").addEventListener("submit", (e) => { e.preventDefault(); alarm = $("#alarm-time").value; store.set("alarm", alarm); checkAlarm(); });
+$("#alarm-clear").addEventListener("click", () => { alarm = ""; store.set("alarm", alarm); $("#alarm-time").value = ""; checkAlarm(); });
 render();
-setInterval(render, 1000);
+checkAlarm();
+setInterval(() => { render(); checkAlarm(); }, 1000);
