@@ -60,6 +60,11 @@ std::string series_kind(const prompt_traits& t) {
     return "triangular";
   if (t.has_any({"powers of", "power of", "puissances de", "puissance de"}))
     return "powers";
+  if (t.has_any({"fizzbuzz", "fizz buzz", "fizz-buzz"}))
+    return "fizzbuzz";
+  if (t.has_any({"numbers from", "count from", "count to", "count up to", "integers", "numbers 1 to",
+                 "nombres de", "compter de", "compte de", "compter jusqu"}))
+    return "integers";
   if (t.has_any({"even numbers", "even", "nombres pairs", "pairs"}))
     return "even";
   if (t.has_any({"odd numbers", "odd", "nombres impairs", "impairs"}))
@@ -94,6 +99,10 @@ std::string series_title(const prompt_traits& t) {
     return "Kilometres to Miles";
   if (kind == "powers")
     return "Powers";
+  if (kind == "fizzbuzz")
+    return "FizzBuzz";
+  if (kind == "integers")
+    return "Numbers";
   if (kind == "even" || kind == "odd")
     return capitalise(kind) + " Numbers";
   return capitalise(kind == "triangular" ? "triangular numbers" : kind == "squares" ? "square numbers" : "cube numbers");
@@ -132,7 +141,7 @@ std::vector<app_file> math_script(const prompt_traits& t, const std::string& tit
       config["base"] = std::regex_search(t.prompt, m, base) ? std::stoll(m.str(1)) : 2;
     }
     bool conversion = kind == "c_to_f" || kind == "f_to_c" || kind == "km_to_mi";
-    if (ranged && !first) {
+    if (ranged && !t.has_any({"first", "premieres"})) {
       config["from"] = from;
       config["to"] = to;
     } else {

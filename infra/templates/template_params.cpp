@@ -41,21 +41,48 @@ bool near_any(const std::vector<prompt_token>& ts, std::size_t i,
   return false;
 }
 
+/// The value of a number word ("two", "douze") or of digits, else -1.
+long long number_word(const std::string& w) {
+  static const std::vector<std::pair<std::string_view, int>> words{
+    {"one", 1}, {"two", 2}, {"three", 3}, {"four", 4}, {"five", 5}, {"six", 6}, {"seven", 7},
+    {"eight", 8}, {"nine", 9}, {"ten", 10}, {"eleven", 11}, {"twelve", 12}, {"twenty", 20},
+    {"deux", 2}, {"trois", 3}, {"quatre", 4}, {"cinq", 5}, {"sept", 7}, {"huit", 8},
+    {"neuf", 9}, {"dix", 10}, {"douze", 12}, {"vingt", 20}};
+  if (!w.empty() && w.size() <= 9
+      && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::stoll(w);
+  for (auto& [word, n] : words)
+    if (w == word)
+      return n;
+  return -1;
+}
+
 json number_param(const json& d, const prompt_traits& t) {
   auto ts = tokenise(t.prompt);
   auto lo = d.value("min", 0LL);
   auto hi = d.value("max", 1000000LL);
   auto near = strings_of(d.value("near", json::array()));
+  auto is_near = [&](const std::string& w) {
+    return std::find(near.begin(), near.end(), w) != near.end();
+  };
   for (bool anywhere : {false, true}) {
     if (anywhere && !d.value("any", false))
       break;
     for (std::size_t i = 0; i < ts.size(); ++i) {
-      if (!ts[i].number || ts[i].text.size() > 9)
+      if (!ts[i].word)
         continue;
-      // "1.5" is not the whole number 1.
-      if (i + 2 < ts.size() && ts[i + 1].text == "." && ts[i + 2].number)
+      // "six-sided", "12-character": the number and its unit in one word.
+      if (auto dash = ts[i].folded.find('-'); dash != std::string::npos) {
+        auto n = number_word(ts[i].folded.substr(0, dash));
+        if (n >= lo && n <= hi && (anywhere || is_near(ts[i].folded.substr(dash + 1))))
+          return n;
         continue;
-      auto n = std::stoll(ts[i].text);
+      }
+      auto n = number_word(ts[i].folded);
+      // "1.5" is not the whole number 1; "one" alone is too vague to count.
+      if (n < 0 || (i + 2 < ts.size() && ts[i + 1].text == "." && ts[i + 2].number)
+          || (!ts[i].number && anywhere))
+        continue;
       if (n >= lo && n <= hi && (anywhere || near_any(ts, i, near)))
         return n;
     }
@@ -276,6 +303,8 @@ json date_param(const json& d, const prompt_traits& t) {
     events{{{"christmas", "noel", "xmas"}, 12, 25, "Christmas"},
            {{"new year", "new years", "new year s", "nouvel an", "new year's"}, 1, 1, "New Year"},
            {{"halloween"}, 10, 31, "Halloween"},
+           {{"end of the year", "end of year", "fin de l annee", "year end"}, 12, 31,
+            "The end of the year"},
            {{"valentine", "valentines", "valentine s", "saint valentin"}, 2, 14, "Valentine's Day"},
            {{"new year s eve", "new years eve", "saint sylvestre", "reveillon"}, 12, 31,
             "New Year's Eve"}};
@@ -414,7 +443,19 @@ json extract_params(const json& declared, const prompt_traits& t) {
       out[name] = any;
     } else if (kind == "date")
       out[name] = date_param(d, t);
-    else if (kind == "rates")
+    else if (kind == "range") {
+      // "between 1 and 6", "from -10 to 40", "de 1 à 49"
+      static const std::regex range{
+        R"((-?\d{1,9})\s*(?:to|and|through|-|–|à|a|et|jusqu'à)\s*(-?\d{1,9}))", std::regex::icase};
+      std::smatch m;
+      if (std::regex_search(t.prompt, m, range)) {
+        auto a = std::stoll(m.str(1));
+        auto b = std::stoll(m.str(2));
+        out[name] = {{"from", std::min(a, b)}, {"to", std::max(a, b)}};
+      } else {
+        out[name] = d.value("default", json{});
+      }
+    } else if (kind == "rates")
       out[name] = rates_param(d, t);
     else if (kind == "name")
       out[name] = name_param(d, t);

@@ -26,8 +26,9 @@ namespace spawn {
 ///   "25 December", "2027-03-14"), else the `default` event.
 /// - `rates`: exchange rates stated as "1 EUR = 1.08 USD" or "1.08 USD per
 ///   EUR": `[{from, to, rate}]`, else `default`.
+/// - `range`: `{from, to}` of a stated range ("between 1 and 6"), else `default`.
 /// - `name`: the name the prompt gives the app ("called Sweet Crumbs"), else
-///   `default`.
+///   `default`; `trade`: `{label, tagline, services}` of the business named.
 /// The result maps each parameter to a JSON value that the template's script
 /// reads from `CONFIG`; nothing in it is trusted (it is escaped for its
 /// context by the renderer).

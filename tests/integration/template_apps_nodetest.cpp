@@ -274,7 +274,8 @@ const std::vector<std::string> webapp_prompts{
   "a typing speed test",                     "a landing page for my bakery called Sweet Crumbs",
   "flip a coin",                             "a hangman game",
   "connect four",                            "a drawing app",
-  "an alarm clock",                          "a page about my cat Felix"};
+  "an alarm clock",                          "a random number generator between 1 and 6",
+  "a page about my cat Felix"};
 
 } // namespace
 
@@ -539,7 +540,8 @@ TEST(template_apps_nodetest, scripts_print_their_page) {
     {"a multiplication table of 9 from 1 to 20", {"20 \xc3\x97 9", "<b>180</b>"}},
     {"a table of squares from 1 to 15", {"<b>225</b>", "15 rows"}},
     {"a celsius to fahrenheit table from -10 to 40", {"<td>-10</td>", "<b>104</b>"}},
-    {"the first 16 powers of 2", {"<b>65,536</b>"}}};
+    {"the first 16 powers of 2", {"<b>65,536</b>"}},
+    {"fizzbuzz up to 15", {"<b>FizzBuzz</b>", "<b>Fizz</b>", "<b>14</b>"}}};
   REQUIRE_NODE();
   temp_dir tmp;
   int n = 0;

@@ -385,6 +385,11 @@ TEST(template_generator_test_data, picks_the_template_for_everyday_requests) {
     {app_type::webapp, "a two-player board game", "tictactoe"},
     {app_type::webapp, "convert 100 dollars to euros at 0.92", "currency"},
     {app_type::webapp, "convert inches to centimeters", "converter"},
+    {app_type::webapp, "a random number generator between 1 and 6", "random_number"},
+    {app_type::webapp, "a weekly schedule", "kanban"},
+    {app_type::webapp, "a text counter for words and characters", "word_counter"},
+    {app_type::script, "fizzbuzz up to 30", "series_script"},
+    {app_type::script, "count from 1 to 10", "series_script"},
     {app_type::api, "a URL shortener", "shortener_api"},
     {app_type::api, "a key-value store", "kv_api"},
     {app_type::api, "an API to store and list books", "crud_api"},
@@ -406,6 +411,15 @@ TEST(template_generator_test_data, parameters_come_from_the_sentence) {
   EXPECT_EQ(clock["cities"][2]["name"], "New York");
   EXPECT_EQ(params("password", "a password generator with 24 characters")["length"], 24);
   EXPECT_EQ(params("password", "a password generator")["length"], 16);
+  EXPECT_EQ(params("password", "a password generator that makes 12-character passwords")["length"], 12);
+  EXPECT_EQ(params("dice", "a dice roller with two six-sided dice")["count"], 2);
+  EXPECT_EQ(params("dice", "a dice roller with two six-sided dice")["sides"], 6);
+  EXPECT_EQ(params("random_number", "a random number between 1 and 6")["range"],
+            (nlohmann::json{{"from", 1}, {"to", 6}}));
+  auto usd = params("currency", "convert 100 dollars to euros at 0.92")["rates"];
+  ASSERT_EQ(usd.size(), 1u);
+  EXPECT_EQ(usd[0]["from"], "USD");
+  EXPECT_EQ(usd[0]["to"], "EUR");
   auto rates = params("currency", "a currency converter where 1 EUR = 1.10 USD")["rates"];
   ASSERT_EQ(rates.size(), 1u);
   EXPECT_EQ(rates[0]["from"], "EUR");

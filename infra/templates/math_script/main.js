@@ -113,18 +113,20 @@ function series() {
     triangular: ["1 + 2 + \u2026 + n", (n) => BigInt(n) * BigInt(n + 1) / 2n], powers: [CONFIG.base + "\u207f", (n) => n < 0 ? 0n : BigInt(CONFIG.base) ** BigInt(n)],
     even: ["2n", (n) => 2n * BigInt(n)], odd: ["2n \u2212 1", (n) => 2n * BigInt(n) - 1n],
     c_to_f: ["\u00b0F", (c) => Math.round((c * 9 / 5 + 32) * 10) / 10], f_to_c: ["\u00b0C", (f) => Math.round(((f - 32) * 5 / 9) * 10) / 10],
-    km_to_mi: ["miles", (km) => Math.round(km * 0.621371 * 100) / 100]
+    km_to_mi: ["miles", (km) => Math.round(km * 0.621371 * 100) / 100],
+    integers: ["n", (n) => n],
+    fizzbuzz: ["FizzBuzz", (n) => (n % 15 === 0 ? "FizzBuzz" : n % 3 === 0 ? "Fizz" : n % 5 === 0 ? "Buzz" : String(n))]
   };
   const [label, f] = kinds[CONFIG.kind];
   const head = { c_to_f: "\u00b0C", f_to_c: "\u00b0F", km_to_mi: "km" }[CONFIG.kind] || "n";
   const rows = [];
   for (let n = CONFIG.from; n <= CONFIG.to && rows.length < 100001; n += CONFIG.step || 1) rows.push([n, f(n)]);
-  const names = { squares: "square numbers", cubes: "cube numbers", triangular: "triangular numbers", powers: "powers of " + CONFIG.base, even: "even numbers", odd: "odd numbers", c_to_f: "Celsius to Fahrenheit", f_to_c: "Fahrenheit to Celsius", km_to_mi: "kilometres to miles" };
+  const names = { squares: "square numbers", cubes: "cube numbers", triangular: "triangular numbers", powers: "powers of " + CONFIG.base, even: "even numbers", odd: "odd numbers", integers: "whole numbers", fizzbuzz: "FizzBuzz game (Fizz: multiple of 3, Buzz: of 5)", c_to_f: "Celsius to Fahrenheit", f_to_c: "Fahrenheit to Celsius", km_to_mi: "kilometres to miles" };
   return {
     intro: (CONFIG.kind.includes("_to_") ? "Conversion table, " + names[CONFIG.kind] + ", " : "The " + names[CONFIG.kind] + " for n ") + "from " + CONFIG.from + " to " + CONFIG.to + (CONFIG.step > 1 ? " in steps of " + CONFIG.step : "") + ": " + rows.length + " rows.",
     stats: [["rows", rows.length], ["last value", group(rows.length ? rows[rows.length - 1][1] : 0)]],
     body: "<div class=\"card\" style=\"max-width:520px\"><table><thead><tr><th>" + esc(head) + "</th><th>" + esc(label) + "</th></tr></thead><tbody>" +
-      rows.map(([n, v]) => "<tr><td>" + n + "</td><td class=\"accent\"><b>" + group(v) + "</b></td></tr>").join("") + "</tbody></table></div>"
+      rows.map(([n, v]) => "<tr><td>" + n + "</td><td class=\"accent\"><b>" + (typeof v === "string" ? esc(v) : group(v)) + "</b></td></tr>").join("") + "</tbody></table></div>"
   };
 }
 
