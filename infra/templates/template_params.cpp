@@ -196,9 +196,17 @@ json lookup_param(const json& d, const prompt_traits& t) {
                                  return key.size() > k.size() && key.find(k) != std::string::npos;
                                }),
                 found.end());
+    // The name as the prompt writes it ("Montréal"), capitalised.
     std::string name;
-    for (auto& w : tokenise(key))
-      name += (name.empty() ? "" : " ") + capitalise(w.text);
+    auto words = tokenise(key).size();
+    std::size_t seen = 0;
+    for (auto& tk : tokenise(t.prompt)) {
+      if (!tk.word)
+        continue;
+      if (seen >= static_cast<std::size_t>(at) && seen < at + words)
+        name += (name.empty() ? "" : " ") + capitalise(tk.text);
+      ++seen;
+    }
     found.push_back({at, json{{"key", key}, {"name", name}, {"value", value}}});
   }
   std::stable_sort(found.begin(), found.end(),
