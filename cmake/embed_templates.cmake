@@ -1,7 +1,14 @@
 # App templates are data (infra/templates/<name>/: manifest.json and the
 # app's HTML, CSS, JS and server JS files). They are embedded into spawn_core
 # as one generated source, rebuilt whenever a template file changes, and read
-# through infra/template_files.hpp.
+# through infra/template_files.hpp. Include it after the library holding
+# infra/ is defined: spawn_infra when the build has one library per layer,
+# else spawn_core.
+if(TARGET spawn_infra)
+  set(SPAWN_TEMPLATES_TARGET spawn_infra)
+else()
+  set(SPAWN_TEMPLATES_TARGET spawn_core)
+endif()
 file(GLOB_RECURSE SPAWN_TEMPLATE_FILES CONFIGURE_DEPENDS
   RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/infra/templates
   ${CMAKE_CURRENT_SOURCE_DIR}/infra/templates/*)
@@ -22,5 +29,5 @@ add_custom_command(
   DEPENDS ${SPAWN_TEMPLATE_DEPS} ${CMAKE_CURRENT_SOURCE_DIR}/cmake/embed_templates_run.cmake
   COMMENT "Embedding ${CMAKE_CURRENT_SOURCE_DIR}/infra/templates"
   VERBATIM)
-target_sources(spawn_core PRIVATE ${SPAWN_TEMPLATE_SOURCE})
+target_sources(${SPAWN_TEMPLATES_TARGET} PRIVATE ${SPAWN_TEMPLATE_SOURCE})
 set_source_files_properties(${SPAWN_TEMPLATE_SOURCE} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
