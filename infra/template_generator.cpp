@@ -318,7 +318,7 @@ template_generator::generate_observed(const generation_request& req,
 }
 
 bool is_generic_starter(std::string_view template_name) {
-  return template_name == "generic";
+  return template_name == "generic" || template_name == "report_script";
 }
 
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {

@@ -38,8 +38,8 @@ inline constexpr const char* generic_starter_notice =
   "page; a model backend (Anthropic, OpenAI-compatible or a command) would build the app "
   "asked for.";
 
-/// True for the template that is a generic starter rather than the app
-/// asked for ("generic").
+/// True for the templates that are a generic starter rather than the app
+/// asked for: "generic" (webapps) and "report_script" (scripts).
 bool is_generic_starter(std::string_view template_name);
 
 /// Name of the template that fits `type` and `traits`: for webapps "todo",

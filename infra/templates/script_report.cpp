@@ -1,5 +1,6 @@
 // Script template "report_script": for any script prompt no computation
-// template fits — prints an HTML report about the request (words, key terms
+// template fits — says plainly that it is a generic starter, then prints an
+// HTML report about the request (words, key terms
 // chart, numbers and durations found), today's calendar facts and the
 // runtime environment.
 

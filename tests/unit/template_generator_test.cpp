@@ -463,6 +463,13 @@ TEST(template_generator_test_data, the_generic_page_says_it_is_a_starter) {
   EXPECT_NE(steps[0].find("generic starter"), std::string::npos);
   EXPECT_NE(steps[0].find("a model backend"), std::string::npos);
   steps.clear();
+  auto report = gen.generate_observed({"a report about the weather in Paris", app_type::script}, obs);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->template_name, "report_script");
+  EXPECT_NE(report->files[0].content.find("Generic starter script"), std::string::npos);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_NE(steps[0].find("generic starter"), std::string::npos);
+  steps.clear();
   ASSERT_TRUE(gen.generate_observed({"a tic tac toe game", app_type::webapp}, obs));
   ASSERT_EQ(steps.size(), 1u);
   EXPECT_NE(steps[0].find("the tictactoe template fits"), std::string::npos);

@@ -33,6 +33,10 @@ const thursday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.
 const isoWeek = 1 + Math.round(((thursday - Date.UTC(thursday.getUTCFullYear(), 0, 4)) / 86400000 - 3 + ((new Date(Date.UTC(thursday.getUTCFullYear(), 0, 4)).getUTCDay() + 6) % 7)) / 7);
 
 const sections = [];
+// The offline generator found no computation for this request: it says so.
+sections.push("<div class=\"card\" id=\"starter-notice\"><p style=\"margin:0\"><b>" + (CONFIG.french ? "Script de départ générique." : "Generic starter script.") + "</b> " +
+  (CONFIG.french ? "Aucun modèle hors ligne ne calcule ce que demande cette requête : cette page décrit la demande elle-même. Un backend de modèle (Anthropic, compatible OpenAI ou une commande) écrirait le script demandé."
+                 : "No offline template computes what this request asks, so this page reports on the request itself. A model backend (Anthropic, OpenAI-compatible or a command) would write the script asked for.") + "</p></div>");
 sections.push("<h2>The request</h2><div class=\"card\"><p style=\"margin:0;font-size:1.1rem\">\u201c" + esc(text) + "\u201d</p></div>");
 sections.push("<div class=\"grid\">" + stat("words", words.length) + stat("characters", [...text].length) + stat("sentences", sentences) +
   stat("distinct words", new Set(words).size) + stat("seconds to read aloud", Math.max(1, Math.round(words.length / 2.5))) + "</div>");
