@@ -10,7 +10,7 @@ port=${SPAWN_ACCEPTANCE_PORT:-18766}
 state=$(mktemp -d /tmp/spawnai-accept-XXXXXX)
 log=build/acceptance-spawnd.log
 (cd tests/acceptance && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-# The set makes ~110 sessions from 127.0.0.1 in a few minutes: the per-client
+# The set makes ~111 sessions from 127.0.0.1 in a few minutes: the per-client
 # limits of configs/spawnd.json would refuse most of them. The prompt cache is
 # off: each request is generated, so its generation time is measured.
 SPAWN_HTTP_PORT=$port SPAWN_NODE_ID=accept-$$ SPAWN_NODE_STATE_DIR=$state \
