@@ -144,7 +144,7 @@ const char* const monkey_js = R"js(
 window.confirm = () => true; window.alert = () => {};
 setTimeout(() => {
   const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
-  const values = { number: "7", email: "ada@example.com", date: "2025-05-01", time: "12:30", url: "https://example.com", tel: "+33 1 23 45 67 89", password: "correct horse" };
+  const values = { number: "7", email: "ada@example.com", date: "2025-05-01", time: "12:30", url: "https://example.com", tel: "+33 1 23 45 67 89", password: "correct horse", color: "#336699" };
   for (let round = 0; round < 3; round++) {
     document.querySelectorAll("input:not([type=checkbox]), textarea").forEach((el, i) => { el.value = values[el.type] || "Test " + round + i; fire(el, "input"); fire(el, "change"); fire(el, "blur"); });
     document.querySelectorAll("select").forEach((s) => { if (s.options.length > 1) { s.selectedIndex = 1; fire(s, "change"); } });
