@@ -13,4 +13,7 @@ export SPAWN_EDGE_CADDY_ADMIN=${SPAWN_EDGE_CADDY_ADMIN-$SPAWN_CADDY_ADMIN}
 echo
 echo "  SpawnAI is starting: open http://127.0.0.1:${port}/"
 echo
-exec ./build/spawnd --config configs/spawnd.json
+# configs/spawnd.json gives one person room to try things (60 creations per
+# 15 min, 20 live apps); configs/production.json keeps seed 002's limits (5 per
+# 15 min, 3 live apps per owner): SPAWN_CONFIG_FILE=configs/production.json.
+exec ./build/spawnd --config "${SPAWN_CONFIG_FILE:-configs/spawnd.json}"

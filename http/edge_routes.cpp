@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "http/reply.hpp"
 #include "infra/caddy_admin.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 

@@ -1,103 +1,23 @@
 #include "infra/template_generator.hpp"
 
 #include <algorithm>
-#include <climits>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <vector>
 
 #include "core/error.hpp"
+#include "infra/template_files.hpp"
 #include "infra/templates/prompt_words.hpp"
 #include "infra/templates/site.hpp"
 #include "infra/templates/templates.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 
 namespace {
 
 using renderer = std::vector<app_file> (*)(const prompt_traits&, const std::string&);
-
-/// A webapp template and the words that choose it. Strong words name the app
-/// ("pomodoro"); weak words only hint at it ("minutes") and count only when
-/// no strong word of any template occurs.
-struct webapp_rule {
-  const char* name;
-  std::vector<std::string_view> strong;
-  std::vector<std::string_view> weak;
-};
-
-const std::vector<webapp_rule>& webapp_rules() {
-  static const std::vector<webapp_rule> rules{
-    {"timer",
-     {"timer", "timers", "pomodoro", "countdown", "count-down", "count down", "minuteur",
-      "minuterie", "chrono", "chronometre", "stopwatch", "compte a rebours",
-      "compte-a-rebours", "egg timer", "tomato timer", "hourglass", "sablier"},
-     {"alarm", "alarme", "focus session", "minutes", "break", "pause"}},
-    {"todo",
-     {"todo", "todos", "to-do", "to-dos", "to do", "task", "tasks", "tache", "taches",
-      "checklist", "check-list", "chores", "errands", "shopping list", "grocery",
-      "groceries", "liste de courses", "a faire", "task manager", "bucket list"},
-     {"list", "liste", "planner", "plan", "packing", "reminders", "rappels"}},
-    {"notes",
-     {"note", "notes", "notepad", "journal", "diary", "memo", "memos", "notebook",
-      "bloc-notes", "bloc notes", "carnet", "post-it", "scratchpad", "jot", "markdown",
-      "memento"},
-     {"writing", "ideas", "idees", "thoughts", "pensees", "write down", "ecrire"}},
-    {"counter",
-     {"counter", "compteur", "tally", "clicker", "tally counter", "click counter",
-      "score keeper", "scorekeeper", "compte-clics"},
-     {"count", "counting", "compter", "increment", "score"}},
-    {"calculator",
-     {"calculator", "calculatrice", "calculette", "calc", "arithmetic", "calcul"},
-     {"calculate", "calculer", "compute", "math", "maths", "sum", "addition"}},
-    {"quiz",
-     {"quiz", "quizz", "quizzes", "trivia", "questionnaire", "qcm", "flashcard",
-      "flashcards", "flash cards", "mcq", "multiple choice"},
-     {"questions", "knowledge", "exam", "examen", "test me", "revision", "learn"}},
-    {"form",
-     {"form", "forms", "formulaire", "survey", "sondage", "signup", "sign-up", "sign up",
-      "registration", "register", "inscription", "rsvp", "booking", "reservation",
-      "application form", "feedback form", "contact form", "questionnaire form",
-      "poll", "enquete", "guestbook", "livre d'or"},
-     {"contact", "feedback", "subscribe", "newsletter", "waitlist", "wait list",
-      "avis", "apply"}},
-    {"chart",
-     {"chart", "charts", "graph", "graphs", "dashboard", "plot", "visualization",
-      "visualisation", "visualize", "visualise", "graphique", "graphiques", "diagramme",
-      "tableau de bord", "histogram", "histogramme", "camembert", "analytics",
-      "bar chart", "pie chart", "line chart"},
-     {"statistics", "stats", "statistiques", "expenses", "expense", "depenses",
-      "budget", "sales", "ventes", "metrics", "kpi", "kpis", "data", "donnees",
-      "tracker", "weight", "poids", "revenue"}},
-  };
-  return rules;
-}
-
-/// Earliest word index where any of `words` occurs, or INT_MAX.
-int earliest(const prompt_traits& t, const std::vector<std::string_view>& words) {
-  int best = INT_MAX;
-  for (auto w : words)
-    if (auto at = t.find(w); at >= 0)
-      best = std::min(best, at);
-  return best;
-}
-
-std::string choose_webapp(const prompt_traits& t) {
-  // The template named first wins: "a dashboard to count tasks" is a chart.
-  for (bool strong : {true, false}) {
-    const char* best = nullptr;
-    int best_at = INT_MAX;
-    for (auto& rule : webapp_rules()) {
-      auto at = earliest(t, strong ? rule.strong : rule.weak);
-      if (at < best_at) {
-        best_at = at;
-        best = rule.name;
-      }
-    }
-    if (best)
-      return best;
-  }
-  return "generic";
-}
 
 std::string pluralise(const std::string& word) {
   static const std::vector<std::pair<std::string_view, std::string_view>> irregular{
@@ -130,6 +50,11 @@ bool only_words_from(const std::string& title, std::initializer_list<std::string
 
 } // namespace
 
+template_generator::template_generator() {
+  // Parse the manifests now, not inside the first request's generation time.
+  (void) template_manifests();
+}
+
 std::string template_generator::name() const {
   return "template";
 }
@@ -139,6 +64,8 @@ std::string choose_template(app_type type, const prompt_traits& t) {
     case app_type::site:
       return "site";
     case app_type::api: {
+      if (auto own = choose_by_manifest("api", t, ""); !own.empty())
+        return own;
       bool crud_words = t.has_any({"crud", "rest", "restful", "resource", "resources",
                                    "database", "records", "manage", "gerer", "gestion",
                                    "store", "storing", "inventory", "inventaire"});
@@ -177,6 +104,28 @@ std::string api_resource(const prompt_traits& t) {
       break;
     }
   }
+  if (phrase.empty()) {
+    // "an API to store and list books": the first noun after a verb of keeping.
+    static const std::vector<std::string_view> verbs{
+      "store", "stores", "list", "lists", "manage", "manages", "track", "tracks", "save",
+      "saves", "keep", "keeps", "add", "serve", "serves", "catalog", "catalogue", "stocker",
+      "lister", "gerer", "suivre", "enregistrer", "garder", "ajouter"};
+    bool after_verb = false;
+    for (auto& w : t.words) {
+      if (std::find(verbs.begin(), verbs.end(), w) != verbs.end()) {
+        after_verb = true;
+        continue;
+      }
+      if (!after_verb || is_stop_word(w) || is_article(w) || is_filler(w) || is_descriptor(w)
+          || is_generic_noun(w) || is_skippable_lead(w) || w == "api" || w == "rest"
+          || w == "json" || w == "them" || w == "it" || w == "all")
+        continue;
+      if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        continue;
+      phrase = w;
+      break;
+    }
+  }
   auto words = tokenise(phrase);
   std::vector<std::string> head;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -193,7 +142,8 @@ std::string api_resource(const prompt_traits& t) {
       head.clear();
       continue;
     }
-    if (!words[i].word || words[i].number || is_article(w) || is_descriptor(w))
+    if (!words[i].word || words[i].number || is_article(w) || is_descriptor(w)
+        || (is_generic_noun(w) && !head.empty()))
       continue;
     if (head.size() < 3)
       head.push_back(w);
@@ -246,6 +196,14 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     auto subject = title_word(t.subject, fold(t.subject), true);
     return t.french ? "Compteur : " + t.subject : subject + " Counter";
   }
+  if (is_data_template(name) && name.size() > 4 && name.substr(name.size() - 4) == "_api"
+      && (title.empty() || weak
+                                 || only_words_from(title, {"api", "rest", "restful", "json",
+                                                            "http", "web", "server", "backend",
+                                                            "service"}))) {
+    if (auto own = data_template_title(name, t); !own.empty())
+      return own;
+  }
   if (name == "crud_api" || name == "generic_api") {
     if (title.empty() || weak
         || only_words_from(title, {"api", "rest", "restful", "crud", "json", "http", "web",
@@ -258,6 +216,10 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
     }
     return title;
   }
+  // "a multiplication table from 1 to 10" is the grid, not the table of 1.
+  bool range_only = t.numbers.size() == 2 && !t.has_any({"of", "de", "du", "times"});
+  if (name == "table_script" && range_only)
+    return "Multiplication Tables";
   if (name == "table_script" && math_mode(t) == "table")
     for (auto n : t.numbers)
       if (n >= 1 && n <= 1000 && !t.has("tables"))
@@ -271,6 +233,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
       return "Prime Numbers";
     if (name == "factorial_script")
       return "Factorials";
+    if (name == "series_script")
+      return series_title(t);
     for (auto n : t.numbers)
       if (n >= 1 && n <= 1000)
         return "Multiplication Table of " + std::to_string(n);
@@ -278,6 +242,8 @@ std::string resolve_title(std::string_view name, const prompt_traits& t) {
   }
   if (!title.empty())
     return title;
+  if (auto own = data_template_title(name, t); !own.empty())
+    return own;
   if (name == "todo")
     return t.french ? "Liste de tâches" : "To-Do List";
   if (name == "notes")
@@ -325,6 +291,36 @@ bool safe_path(std::string_view path) {
 
 } // namespace
 
+caf::expected<generated_app>
+template_generator::generate_observed(const generation_request& req,
+                                      const generation_observer& obs) {
+  // Wall time, and the thread's CPU time, which a busy machine does not inflate.
+  auto cpu_ms = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  };
+  auto start = std::chrono::steady_clock::now();
+  auto cpu_start = cpu_ms();
+  auto app = generate(req);
+  auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  auto cpu = cpu_ms() - cpu_start;
+  if (app && obs.progress) {
+    char ms[64];
+    std::snprintf(ms, sizeof ms, "%.1f ms, cpu %.1f", took.count(), cpu);
+    if (is_generic_starter(app->template_name))
+      obs.progress(std::string{generic_starter_notice} + " (generated in " + ms + " ms)");
+    else
+      obs.progress("Offline generator: the " + app->template_name
+                   + " template fits this request (generated in " + ms + " ms)");
+  }
+  return app;
+}
+
+bool is_generic_starter(std::string_view template_name) {
+  return template_name == "generic" || template_name == "report_script";
+}
+
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {
   auto site = req.type == app_type::site && !req.details.empty();
   auto traits = analyse_prompt(site ? site_prompt(req.prompt, req.details) : req.prompt);
@@ -340,16 +336,22 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
     {"generic", generic_webapp},     {"crud_api", crud_api},
     {"generic_api", generic_api},    {"fibonacci_script", math_script},
     {"primes_script", math_script},  {"table_script", math_script},
-    {"factorial_script", math_script}, {"report_script", report_script},
+    {"factorial_script", math_script}, {"series_script", math_script},
+    {"report_script", report_script},
     {"site", site_pages}};
   generated_app app;
   app.template_name = choose_template(req.type, traits);
   auto it = std::find_if(renderers.begin(), renderers.end(),
                          [&](auto& r) { return r.first == app.template_name; });
-  if (it == renderers.end())
-    return make_error(errc::generation_failed, "no template named " + app.template_name);
   app.title = resolve_title(app.template_name, traits);
-  app.files = it->second(traits, app.title);
+  if (it != renderers.end())
+    app.files = it->second(traits, app.title);
+  else if (is_data_template(app.template_name) && req.type == app_type::api)
+    app.files = data_api(app.template_name, traits, app.title);
+  else if (is_data_template(app.template_name))
+    app.files = data_webapp(app.template_name, traits, app.title);
+  else
+    return make_error(errc::generation_failed, "no template named " + app.template_name);
   switch (req.type) {
     case app_type::api:
       app.entry = "server.js";

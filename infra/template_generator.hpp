@@ -15,6 +15,9 @@ namespace spawn {
 /// network, never blocks for long, and is deterministic for a given prompt.
 class template_generator : public generator {
 public:
+  /// Loads the embedded manifests, so no request pays for parsing them.
+  template_generator();
+
   /// Returns "template".
   std::string name() const override;
 
@@ -22,7 +25,22 @@ public:
   /// website (home, services, about, contact). Errors: `errc::invalid_input`
   /// for an empty prompt.
   caf::expected<generated_app> generate(const generation_request& req) override;
+
+  /// Same, and tells `obs` which template answered; when none fits, says
+  /// plainly that the app is a generic starter (`generic_starter_notice`).
+  caf::expected<generated_app> generate_observed(const generation_request& req,
+                                                 const generation_observer& obs) override;
 };
+
+/// What the session's events say when no template fits the request.
+inline constexpr const char* generic_starter_notice =
+  "No offline template fits this request, so the offline generator made a generic starter "
+  "page; a model backend (Anthropic, OpenAI-compatible or a command) would build the app "
+  "asked for.";
+
+/// True for the templates that are a generic starter rather than the app
+/// asked for: "generic" (webapps) and "report_script" (scripts).
+bool is_generic_starter(std::string_view template_name);
 
 /// Name of the template that fits `type` and `traits`: for webapps "todo",
 /// "notes", "timer", "counter", "calculator", "quiz", "form", "chart" or

@@ -8,14 +8,11 @@
 
 #include "infra/template_generator.hpp"
 #include "infra/templates/prompt_words.hpp"
+#include "infra/template_files.hpp"
 #include "infra/templates/templates.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
-
-namespace api_text {
-extern const char* const crud_server_js; // api_crud_server.cpp
-} // namespace api_text
 
 namespace {
 
@@ -142,7 +139,7 @@ std::vector<app_file> crud_api(const prompt_traits& t, const std::string& title)
                         {"schema", schema},
                         {"seed", seed},
                         {"css", plain_css(t.accent.empty() ? "#0f766e" : t.accent)}};
-  return {{"server.js", substitute(api_text::crud_server_js, {{"CONFIG", js_value(config)}})}};
+  return {{"server.js", substitute(template_text("crud_api/server.js"), {{"CONFIG", js_value(config)}})}};
 }
 
 } // namespace spawn

@@ -2,8 +2,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "infra/template_files.hpp"
 #include "infra/templates/templates.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 
@@ -95,12 +96,6 @@ std::string favicon(const std::string& title, const std::string& accent, const s
 
 } // namespace
 
-namespace shell {
-extern const char* const html;
-extern const char* const css;
-extern const char* const js;
-} // namespace shell
-
 accent_palette make_palette(const std::string& hex) {
   rgb c;
   if (!parse_hex(hex, c))
@@ -119,14 +114,14 @@ std::string render_page(const prompt_traits& traits, const page_parts& parts) {
   std::string theme = traits.theme == theme_kind::dark    ? "dark"
                       : traits.theme == theme_kind::light ? "light"
                                                           : "auto";
-  auto css = substitute(shell::css, {{"LIGHT", palette.light},
+  auto css = substitute(template_text("_shell/base.css"), {{"LIGHT", palette.light},
                                     {"LIGHT_FG", palette.light_fg},
                                     {"DARK", palette.dark},
                                     {"DARK_FG", palette.dark_fg}});
   auto config = parts.config;
   config["title"] = parts.title;
   config["theme"] = theme;
-  return substitute(shell::html,
+  return substitute(template_text("_shell/page.html"),
                     {{"LANG", traits.french ? "fr" : "en"},
                      {"THEME", theme},
                      {"INITIAL_THEME", theme == "dark" ? "dark" : "light"},
@@ -139,7 +134,7 @@ std::string render_page(const prompt_traits& traits, const page_parts& parts) {
                      {"CSS", parts.css},
                      {"BODY", parts.body},
                      {"CONFIG", js_value(config)},
-                     {"COMMON_JS", shell::js},
+                     {"COMMON_JS", template_text("_shell/common.js")},
                      {"JS", parts.js}});
 }
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "infra/templates/prompt_words.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 

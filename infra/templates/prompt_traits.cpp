@@ -4,7 +4,7 @@
 #include <set>
 
 #include "infra/templates/prompt_words.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 

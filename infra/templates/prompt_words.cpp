@@ -5,7 +5,7 @@
 #include <set>
 #include <utility>
 
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
 
@@ -119,7 +119,8 @@ bool is_stop_word(std::string_view w) {
     "mais", "puis", "donc", "sans", "comme", "ayant", "quand", "lorsque", "asking",
     "asks", "allowing", "allows", "letting", "containing", "displaying",
     "collecting", "supporting", "within", "under", "over", "below", "above",
-    "demandant", "contenant", "affichant", "permettant", "comprenant"};
+    "demandant", "contenant", "affichant", "permettant", "comprenant", "between", "among",
+    "amongst", "entre", "parmi"};
   return in(words, w);
 }
 

@@ -6,16 +6,11 @@
 
 #include "infra/templates/prompt_words.hpp"
 #include "infra/templates/site.hpp"
+#include "infra/template_files.hpp"
 #include "infra/templates/templates.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 namespace spawn {
-
-namespace site_text {
-extern const char* const layout; // site_text.cpp
-extern const char* const css;
-extern const char* const js;
-} // namespace site_text
 
 namespace {
 
@@ -62,7 +57,7 @@ std::string render(const std::string& name, const std::string& tagline, const pa
     gmtime_r(&now, &tm);
     return tm.tm_year;
   }());
-  return substitute(site_text::layout, {{"LANG", t.french ? "fr" : "en"},
+  return substitute(template_text("site/layout.html"), {{"LANG", t.french ? "fr" : "en"},
                                         {"TITLE", title},
                                         {"NAME", html_escape(name)},
                                         {"TAGLINE", html_escape(tagline)},
@@ -136,13 +131,13 @@ std::vector<app_file> site_pages(const prompt_traits& t, const std::string& titl
                      : t.theme == theme_kind::light ? ":root{" + light + "}"
                                                     : ":root{" + light + "}@media (prefers-color-scheme:dark){:root{"
                                                         + dark + "}}";
-  auto css = substitute(site_text::css, {{"VARS", vars}});
+  auto css = substitute(template_text("site/site.css"), {{"VARS", vars}});
   return {{"index.html", render(title, tagline, pages[0], home, t)},
           {"services.html", render(title, tagline, pages[1], services_page, t)},
           {"about.html", render(title, tagline, pages[2], about, t)},
           {"contact.html", render(title, tagline, pages[3], contact, t)},
           {"style.css", css},
-          {"site.js", site_text::js}};
+          {"site.js", template_text("site/site.js")}};
 }
 
 } // namespace spawn

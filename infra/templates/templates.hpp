@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -55,9 +56,41 @@ std::vector<app_file> math_script(const prompt_traits& t, const std::string& tit
 std::vector<app_file> report_script(const prompt_traits& t, const std::string& title);
 std::vector<app_file> site_pages(const prompt_traits& t, const std::string& title);
 
+/// The webapp template whose manifest words fit `t` best (earliest word,
+/// then longest phrase, then priority), or "generic".
+std::string choose_webapp(const prompt_traits& t);
+
+/// The template of `type` ("webapp", "api") whose manifest words fit `t`
+/// best, or `fallback` when no manifest's words occur.
+std::string choose_by_manifest(std::string_view type, const prompt_traits& t,
+                               std::string_view fallback);
+
+/// The parameters template `name`'s manifest declares, read from `t`.
+nlohmann::json template_params(std::string_view name, const prompt_traits& t);
+
+/// Renders an api data template: its server.js with CONFIG (title,
+/// description, css and the manifest's parameters).
+std::vector<app_file> data_api(const std::string& name, const prompt_traits& t,
+                               const std::string& title);
+
+/// True if template `name` is rendered from its manifest alone (no C++
+/// renderer of its own).
+bool is_data_template(std::string_view name);
+
+/// The manifest's default title of template `name` ("" when it has none).
+std::string data_template_title(std::string_view name, const prompt_traits& t);
+
+/// Renders a data template: its parameters read from the prompt, its files
+/// wrapped in the shared page shell.
+std::vector<app_file> data_webapp(const std::string& name, const prompt_traits& t,
+                                  const std::string& title);
+
 /// Which computation a math script does: "fibonacci", "primes", "table",
 /// "factorial", or "" when the prompt asks for none of them.
 std::string math_mode(const prompt_traits& t);
+
+/// The title of a "series" script ("Square Numbers", "Celsius to Fahrenheit").
+std::string series_title(const prompt_traits& t);
 
 /// Question bank for a quiz: a JSON array of {q, choices[], answer, why}.
 /// `bank` names the topic ("space", "geography", ...; "" for general).

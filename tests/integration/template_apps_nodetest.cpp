@@ -24,6 +24,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/text_escape.hpp"
+#include "infra/template_files.hpp"
 
 using namespace spawn;
 namespace fs = std::filesystem;
@@ -128,7 +130,7 @@ function fake() {
 }
 const data = new Map();
 const localStorage = { getItem: (k) => (data.has(k) ? data.get(k) : null), setItem: (k, v) => data.set(k, String(v)), removeItem: (k) => data.delete(k) };
-const g = { console, setTimeout, clearTimeout, setInterval: () => 0, clearInterval: () => {}, localStorage, URL, Blob,
+const g = { console, setTimeout, clearTimeout, setInterval: () => 0, clearInterval: () => {}, localStorage, URL, Blob, crypto: require("crypto").webcrypto,
   document: fake(), navigator: fake(), Node: class Node {}, CustomEvent: fake(), Event: fake(), getComputedStyle: fake(),
   matchMedia: fake(), requestAnimationFrame: () => 0, ResizeObserver: fake(), confirm: () => true, alert: () => {}, Intl, performance };
 g.window = g;
@@ -142,7 +144,7 @@ const char* const monkey_js = R"js(
 window.confirm = () => true; window.alert = () => {};
 setTimeout(() => {
   const fire = (el, type) => el.dispatchEvent(new Event(type, { bubbles: true }));
-  const values = { number: "7", email: "ada@example.com", date: "2025-05-01", time: "12:30", url: "https://example.com", tel: "+33 1 23 45 67 89", password: "correct horse" };
+  const values = { number: "7", email: "ada@example.com", date: "2025-05-01", time: "12:30", url: "https://example.com", tel: "+33 1 23 45 67 89", password: "correct horse", color: "#336699" };
   for (let round = 0; round < 3; round++) {
     document.querySelectorAll("input:not([type=checkbox]), textarea").forEach((el, i) => { el.value = values[el.type] || "Test " + round + i; fire(el, "input"); fire(el, "change"); fire(el, "blur"); });
     document.querySelectorAll("select").forEach((s) => { if (s.options.length > 1) { s.selectedIndex = 1; fire(s, "change"); } });
@@ -257,7 +259,23 @@ const std::vector<std::string> webapp_prompts{
   "a quiz about cheese",                     "a signup form with name, email, age, website and comments",
   "an RSVP form for my wedding",             "a pie chart of my expenses in euros",
   "a weight chart over time",                "a page for my wedding with the schedule, venue and dress code",
-  "a todo list </script><script>alert(1)</script>"};
+  "a todo list </script><script>alert(1)</script>",
+  // Issue 16: the templates that are only data.
+  "a tic tac toe game against the computer", "a guess the number game from 1 to 50",
+  "roll 3 dice",                             "rock paper scissors",
+  "a memory game with 6 pairs",              "a world clock for Paris, Tokyo and New York",
+  "a countdown to Christmas",                "a box breathing exercise",
+  "a unit converter from km to miles",       "a currency converter with 1 EUR = 1.10 USD",
+  "a password generator with 20 characters", "a colour palette generator",
+  "a random picker between Ana, Ben and Chloe", "a shopping list with quantities and prices",
+  "a reading list with ratings and due dates", "a kanban board with columns Backlog, Doing and Done",
+  "split expenses between Ana, Ben and Chloe", "an age calculator",
+  "a markdown previewer",                    "a word counter",
+  "a typing speed test",                     "a landing page for my bakery called Sweet Crumbs",
+  "flip a coin",                             "a hangman game",
+  "connect four",                            "a drawing app",
+  "an alarm clock",                          "a random number generator between 1 and 6",
+  "a page about my cat Felix"};
 
 } // namespace
 
@@ -432,6 +450,80 @@ TEST(template_apps_nodetest, generic_api_answers_its_endpoints) {
   EXPECT_EQ(http(port, "GET", "/kv/greeting").status, 404);
 }
 
+TEST(template_apps_nodetest, every_template_script_is_javascript) {
+  REQUIRE_NODE();
+  temp_dir tmp;
+  int checked = 0;
+  for (auto& path : template_paths()) {
+    if (path.size() < 3 || path.compare(path.size() - 3, 3, ".js") != 0)
+      continue;
+    SCOPED_TRACE(path);
+    // Server and script sources take their CONFIG literal at generation.
+    auto text = substitute(template_text(path), {{"CONFIG", "{}"}});
+    auto file = tmp.path / ("check" + std::to_string(checked++) + ".js");
+    write_file(file, text);
+    auto check = run(std::string{node} + " --check " + quote(file));
+    EXPECT_EQ(check.status, 0) << check.output;
+  }
+  EXPECT_GE(checked, 30);
+}
+
+TEST(template_apps_nodetest, shortener_api_shortens_and_redirects) {
+  REQUIRE_NODE();
+  temp_dir tmp;
+  auto app = make_app("a URL shortener API", app_type::api, tmp.path);
+  ASSERT_EQ(app.template_name, "shortener_api");
+  server_process server{tmp.path};
+  ASSERT_TRUE(server.wait_ready()) << run("cat " + quote(tmp.path / "server.log")).output;
+  int port = server.port;
+  auto made = http(port, "POST", "/shorten", R"({"url":"https://example.org/a/long/path"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  auto code = made.json()["code"].get<std::string>();
+  auto hop = http(port, "GET", "/" + code);
+  EXPECT_EQ(hop.status, 302);
+  EXPECT_NE(hop.head.find("Location: https://example.org/a/long/path"), std::string::npos);
+  EXPECT_EQ(http(port, "GET", "/links/" + code).json()["clicks"], 1);
+  // The same URL gives the same code; a custom code is kept; a taken one is refused.
+  EXPECT_EQ(http(port, "POST", "/shorten", R"({"url":"https://example.org/a/long/path"})")
+              .json()["code"], code);
+  EXPECT_EQ(http(port, "POST", "/shorten", R"({"url":"https://example.com","code":"home"})").status, 201);
+  EXPECT_EQ(http(port, "POST", "/shorten", R"({"url":"https://example.net","code":"home"})").status, 409);
+  EXPECT_EQ(http(port, "POST", "/shorten", R"x({"url":"javascript:alert(1)"})x").status, 400);
+  EXPECT_EQ(http(port, "POST", "/shorten", "{oops").status, 400);
+  EXPECT_EQ(http(port, "GET", "/links").json().size(), 2u);
+  EXPECT_EQ(http(port, "DELETE", "/links/home").status, 204);
+  EXPECT_EQ(http(port, "GET", "/home").status, 404);
+}
+
+TEST(template_apps_nodetest, key_value_api_keeps_what_was_put) {
+  REQUIRE_NODE();
+  temp_dir tmp;
+  auto app = make_app("a key-value store API", app_type::api, tmp.path);
+  ASSERT_EQ(app.template_name, "kv_api");
+  server_process server{tmp.path};
+  ASSERT_TRUE(server.wait_ready()) << run("cat " + quote(tmp.path / "server.log")).output;
+  int port = server.port;
+  EXPECT_EQ(http(port, "PUT", "/keys/colour", R"("blue")").status, 201);
+  EXPECT_EQ(http(port, "PUT", "/keys/colour", R"({"name":"teal"})").status, 200);
+  EXPECT_EQ(http(port, "GET", "/keys/colour").json()["value"]["name"], "teal");
+  EXPECT_EQ(http(port, "PUT", "/keys/a%2Fb", "42").status, 201);
+  EXPECT_EQ(http(port, "GET", "/keys/a%2Fb").json()["value"], 42);
+  EXPECT_EQ(http(port, "GET", "/keys").json().size(), 2u);
+  EXPECT_EQ(http(port, "DELETE", "/keys/colour").status, 204);
+  EXPECT_EQ(http(port, "GET", "/keys/colour").status, 404);
+  EXPECT_EQ(http(port, "GET", "/nothing").status, 404);
+}
+
+TEST(template_apps_nodetest, time_api_answers_in_the_city_asked) {
+  REQUIRE_NODE();
+  temp_dir tmp;
+  make_app("an API that returns the current time in Tokyo", app_type::api, tmp.path);
+  server_process server{tmp.path};
+  ASSERT_TRUE(server.wait_ready()) << run("cat " + quote(tmp.path / "server.log")).output;
+  EXPECT_EQ(http(server.port, "GET", "/time").json()["timeZone"], "Asia/Tokyo");
+  EXPECT_EQ(http(server.port, "GET", "/time?tz=Europe/Paris").json()["timeZone"], "Europe/Paris");
+}
+
 TEST(template_apps_nodetest, scripts_print_their_page) {
   REQUIRE_NODE();
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
@@ -442,7 +534,14 @@ TEST(template_apps_nodetest, scripts_print_their_page) {
     {"a multiplication table of 7", {"12 \xc3\x97 7", "<b>84</b>"}},
     {"multiplication tables", {"<th>12</th>"}},
     {"factorials up to 25", {"15,511,210,043,330,985,984,000,000"}},
-    {"a report on my week: gym 3 times, 45 minute runs </script>", {"Key terms", "45 min"}}};
+    {"a report on my week: gym 3 times, 45 minute runs </script>", {"Key terms", "45 min"}},
+    {"the 20th fibonacci number", {"F(0) to F(19)", "<code>4,181</code>"}},
+    {"les nombres premiers jusqu'à 50", {"<b>47</b>largest", "<b>15</b>primes"}},
+    {"a multiplication table of 9 from 1 to 20", {"20 \xc3\x97 9", "<b>180</b>"}},
+    {"a table of squares from 1 to 15", {"<b>225</b>", "15 rows"}},
+    {"a celsius to fahrenheit table from -10 to 40", {"<td>-10</td>", "<b>104</b>"}},
+    {"the first 16 powers of 2", {"<b>65,536</b>"}},
+    {"fizzbuzz up to 15", {"<b>FizzBuzz</b>", "<b>Fizz</b>", "<b>14</b>"}}};
   REQUIRE_NODE();
   temp_dir tmp;
   int n = 0;

@@ -2,13 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "core/error.hpp"
+#include "infra/template_files.hpp"
 #include "infra/templates/prompt_traits.hpp"
-#include "infra/templates/text_escape.hpp"
+#include "infra/templates/templates.hpp"
+#include "core/text_escape.hpp"
 
 using namespace spawn;
 
@@ -318,4 +321,178 @@ TEST(template_generator_test_escape, escapes_for_each_context) {
   EXPECT_EQ(slugify("Tâches à faire!"), "taches-a-faire");
   EXPECT_EQ(sanitise_utf8("  a\tb\n\nc \xff "), "a b c \xef\xbf\xbd");
   EXPECT_EQ(fold("ÉTÉ Œuvre"), "ete oeuvre");
+}
+
+// --- templates as data (issue 16) ----------------------------------------------
+
+TEST(template_generator_test_data, manifests_load_and_name_real_files) {
+  const auto& manifests = template_manifests();
+  ASSERT_GE(manifests.size(), 35u);
+  for (auto& m : manifests) {
+    auto folder = m["folder"].get<std::string>();
+    SCOPED_TRACE(folder);
+    auto type = m.value("type", std::string{});
+    EXPECT_TRUE(type == "webapp" || type == "api" || type == "script" || type == "site") << type;
+    EXPECT_FALSE(m.value("what", std::string{}).empty());
+    if (m.value("renderer", std::string{}) == "cpp")
+      continue;
+    EXPECT_TRUE(m.contains("keywords"));
+    EXPECT_FALSE(m["keywords"].value("strong", nlohmann::json::array()).empty());
+    if (type == "webapp") {
+      EXPECT_TRUE(has_template_file(folder + "/body.html"));
+      EXPECT_TRUE(has_template_file(folder + "/app.js"));
+    } else {
+      EXPECT_TRUE(has_template_file(folder + "/server.js"));
+    }
+    // Every keyword is written as the folded words it must match.
+    for (auto& w : m["keywords"].value("strong", nlohmann::json::array()))
+      EXPECT_EQ(fold(w.get<std::string>()), w.get<std::string>());
+  }
+}
+
+TEST(template_generator_test_data, picks_the_template_for_everyday_requests) {
+  const std::vector<std::tuple<app_type, std::string, std::string>> cases{
+    {app_type::webapp, "a tic tac toe game for two players", "tictactoe"},
+    {app_type::webapp, "un morpion", "tictactoe"},
+    {app_type::webapp, "a guess the number game", "guess_number"},
+    {app_type::webapp, "a dice roller", "dice"},
+    {app_type::webapp, "rock paper scissors", "rps"},
+    {app_type::webapp, "a memory game with 8 pairs", "memory"},
+    {app_type::webapp, "a world clock for Paris and Tokyo", "world_clock"},
+    {app_type::webapp, "a countdown to Christmas", "countdown_date"},
+    {app_type::webapp, "a 10 minute countdown", "timer"},
+    {app_type::webapp, "a stopwatch with laps", "timer"},
+    {app_type::webapp, "a breathing exercise", "breathing"},
+    {app_type::webapp, "a unit converter", "converter"},
+    {app_type::webapp, "a currency converter with 1 EUR = 1.08 USD", "currency"},
+    {app_type::webapp, "a password generator with a length of 20", "password"},
+    {app_type::webapp, "a colour palette generator", "palette"},
+    {app_type::webapp, "a random name picker", "random_picker"},
+    {app_type::webapp, "a shopping list with quantities", "list_fields"},
+    {app_type::webapp, "a reading list with ratings", "list_fields"},
+    {app_type::webapp, "a kanban board with columns Backlog, Doing and Done", "kanban"},
+    {app_type::webapp, "split expenses between Ana, Ben and Chloe", "expense_split"},
+    {app_type::webapp, "an age calculator", "age_calculator"},
+    {app_type::webapp, "a markdown previewer", "markdown"},
+    {app_type::webapp, "a word counter", "word_counter"},
+    {app_type::webapp, "a typing speed test", "typing_test"},
+    {app_type::webapp, "a landing page for my bakery", "landing"},
+    {app_type::webapp, "a website for my plumbing business", "landing"},
+    {app_type::webapp, "connect four", "connect_four"},
+    {app_type::webapp, "a hangman game", "hangman"},
+    {app_type::webapp, "flip a coin", "coin_flip"},
+    {app_type::webapp, "a drawing app", "drawing"},
+    {app_type::webapp, "a two-player board game", "tictactoe"},
+    {app_type::webapp, "convert 100 dollars to euros at 0.92", "currency"},
+    {app_type::webapp, "convert inches to centimeters", "converter"},
+    {app_type::webapp, "a random number generator between 1 and 6", "random_number"},
+    {app_type::webapp, "a weekly schedule", "kanban"},
+    {app_type::webapp, "a text counter for words and characters", "word_counter"},
+    {app_type::script, "fizzbuzz up to 30", "series_script"},
+    {app_type::script, "count from 1 to 10", "series_script"},
+    {app_type::api, "a URL shortener", "shortener_api"},
+    {app_type::api, "a key-value store", "kv_api"},
+    {app_type::api, "an API to store and list books", "crud_api"},
+    {app_type::script, "a table of squares from 1 to 15", "series_script"},
+  };
+  for (auto& [type, prompt, expected] : cases)
+    EXPECT_EQ(choose(prompt, type), expected) << prompt;
+  EXPECT_EQ(api_resource(analyse_prompt("an API to store and list books")), "books");
+  EXPECT_EQ(api_resource(analyse_prompt("an API for a todo app")), "todos");
+}
+
+TEST(template_generator_test_data, parameters_come_from_the_sentence) {
+  auto params = [](const std::string& name, const std::string& prompt) {
+    return template_params(name, analyse_prompt(prompt));
+  };
+  auto clock = params("world_clock", "a world clock for Paris, Tokyo and New York");
+  ASSERT_EQ(clock["cities"].size(), 3u);
+  EXPECT_EQ(clock["cities"][1]["value"], "Asia/Tokyo");
+  EXPECT_EQ(clock["cities"][2]["name"], "New York");
+  EXPECT_EQ(params("password", "a password generator with 24 characters")["length"], 24);
+  EXPECT_EQ(params("password", "a password generator")["length"], 16);
+  EXPECT_EQ(params("password", "a password generator that makes 12-character passwords")["length"], 12);
+  EXPECT_EQ(params("dice", "a dice roller with two six-sided dice")["count"], 2);
+  EXPECT_EQ(params("dice", "a dice roller with two six-sided dice")["sides"], 6);
+  EXPECT_EQ(params("random_number", "a random number between 1 and 6")["range"],
+            (nlohmann::json{{"from", 1}, {"to", 6}}));
+  auto usd = params("currency", "convert 100 dollars to euros at 0.92")["rates"];
+  ASSERT_EQ(usd.size(), 1u);
+  EXPECT_EQ(usd[0]["from"], "USD");
+  EXPECT_EQ(usd[0]["to"], "EUR");
+  auto rates = params("currency", "a currency converter where 1 EUR = 1.10 USD")["rates"];
+  ASSERT_EQ(rates.size(), 1u);
+  EXPECT_EQ(rates[0]["from"], "EUR");
+  EXPECT_DOUBLE_EQ(rates[0]["rate"].get<double>(), 1.10);
+  EXPECT_EQ(params("countdown_date", "days until 2031-06-01")["target"]["iso"], "2031-06-01");
+  EXPECT_EQ(params("countdown_date", "a countdown to Christmas")["target"]["iso"]
+              .get<std::string>().substr(4),
+            "-12-25");
+  EXPECT_EQ(params("kanban", "a kanban board with columns Backlog, Doing, Review and Done")["columns"],
+            (nlohmann::json{"Backlog", "Doing", "Review", "Done"}));
+  EXPECT_EQ(params("expense_split", "share costs with my roommates Tom and Jerry")["people"],
+            (nlohmann::json{"Tom", "Jerry"}));
+  EXPECT_EQ(params("random_picker", "a random picker to choose between pizza, sushi and tacos")["options"],
+            (nlohmann::json{"Pizza", "Sushi", "Tacos"}));
+  EXPECT_EQ(params("list_fields", "a shopping list with quantities and prices")["columns"],
+            (nlohmann::json{"Quantity", "Price"}));
+  EXPECT_EQ(params("converter", "convert km to miles")["units"], (nlohmann::json{"km", "mi"}));
+  EXPECT_EQ(params("landing", "a landing page for my bakery called Sweet Crumbs")["business"],
+            "Sweet Crumbs");
+  // Parameters reach the page as data, escaped for their context.
+  auto page = generate_ok("a world clock for Tokyo </script><b>").files[0].content;
+  EXPECT_NE(page.find("\"value\":\"Asia/Tokyo\""), std::string::npos);
+  EXPECT_EQ(page.find("</script><b>"), std::string::npos);
+  auto landing = generate_ok("a landing page for my bakery called \"<b>Crumbs</b>\"").files[0].content;
+  EXPECT_NE(landing.find("&lt;b&gt;Crumbs&lt;/b&gt;"), std::string::npos);
+  EXPECT_EQ(landing.find("<b>Crumbs</b>"), std::string::npos);
+}
+
+TEST(template_generator_test_data, the_generic_page_says_it_is_a_starter) {
+  template_generator gen;
+  std::vector<std::string> steps;
+  generation_observer obs;
+  obs.progress = [&](const std::string& s) { steps.push_back(s); };
+  auto app = gen.generate_observed({"a page about my cat Felix", app_type::webapp}, obs);
+  ASSERT_TRUE(app);
+  EXPECT_EQ(app->template_name, "generic");
+  EXPECT_TRUE(is_generic_starter(app->template_name));
+  EXPECT_NE(app->files[0].content.find("Generic starter"), std::string::npos);
+  EXPECT_NE(app->files[0].content.find("model backend"), std::string::npos);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_NE(steps[0].find("generic starter"), std::string::npos);
+  EXPECT_NE(steps[0].find("a model backend"), std::string::npos);
+  steps.clear();
+  auto report = gen.generate_observed({"a report about the weather in Paris", app_type::script}, obs);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->template_name, "report_script");
+  EXPECT_NE(report->files[0].content.find("Generic starter script"), std::string::npos);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_NE(steps[0].find("generic starter"), std::string::npos);
+  steps.clear();
+  ASSERT_TRUE(gen.generate_observed({"a tic tac toe game", app_type::webapp}, obs));
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_NE(steps[0].find("the tictactoe template fits"), std::string::npos);
+  EXPECT_EQ(steps[0].find("generic"), std::string::npos);
+}
+
+TEST(template_generator_test_data, generation_stays_under_50_ms) {
+  template_generator gen;
+  const std::vector<std::pair<app_type, std::string>> prompts{
+    {app_type::webapp, "a world clock for Paris, Tokyo and New York"},
+    {app_type::webapp, "a currency converter where 1 EUR = 1.10 USD"},
+    {app_type::webapp, "a kanban board with columns Backlog, Doing and Done"},
+    {app_type::webapp, "a page about my cat Felix"},
+    {app_type::api, "a URL shortener"},
+    {app_type::script, "a celsius to fahrenheit table from -10 to 40"},
+    {app_type::site, "a website for my bakery in Lyon"}};
+  for (auto& [type, prompt] : prompts) {
+    timespec a{}, b{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    auto app = gen.generate({prompt, type});
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+    ASSERT_TRUE(app) << prompt;
+    auto ms = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+    EXPECT_LT(ms, 50.0) << prompt;
+  }
 }

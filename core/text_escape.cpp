@@ -1,4 +1,4 @@
-#include "infra/templates/text_escape.hpp"
+#include "core/text_escape.hpp"
 
 #include <cstdint>
 
