@@ -20,7 +20,8 @@ namespace {
 // Every key spawnd knows. Seed 002 gives the lifetimes and the tiers' prices.
 constexpr const char* defaults_json = R"({
   "http": {"address": "127.0.0.1", "port": 8080, "threads": 2, "public_url": "",
-           "web_root": "", "max_body_bytes": 65536},
+           "web_root": "", "max_body_bytes": 65536, "max_pipelined_requests": 16,
+           "ws_max_frame_bytes": 8192, "ws_max_per_client": 16, "ws_max_total": 1024},
   "sessions": {
     "max_prompt_chars": 2000, "min_ttl_seconds": 30, "max_ttl_seconds": 259200,
     "sweep_interval_ms": 15000, "phase_timeout_ms": 60000, "max_attempts": 3,
@@ -33,9 +34,12 @@ constexpr const char* defaults_json = R"({
     }
   },
   "tiers": {
-    "small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
-    "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
-    "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}
+    "small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893,
+              "runtime": "runc"},
+    "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679,
+               "runtime": "runc"},
+    "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571,
+              "runtime": "runc"}
   },
   "node": {"id": "node-1", "state_dir": ""},
   "database": {"url": "", "workers": 3},
@@ -311,6 +315,12 @@ caf::expected<spawn_config> bind_config(const json& j) {
   c.public_url = http["public_url"];
   c.web_root = http["web_root"];
   integer(http["max_body_bytes"], "http.max_body_bytes", c.max_body_bytes, 1024, 16 << 20);
+  integer(http["max_pipelined_requests"], "http.max_pipelined_requests",
+          c.max_pipelined_requests, 1, 256);
+  integer(http["ws_max_frame_bytes"], "http.ws_max_frame_bytes", c.ws_max_frame_bytes, 125,
+          1 << 20);
+  integer(http["ws_max_per_client"], "http.ws_max_per_client", c.ws_max_per_client, 1, 100000);
+  integer(http["ws_max_total"], "http.ws_max_total", c.ws_max_total, 1, 1000000);
   auto& s = j["sessions"];
   integer(s["max_prompt_chars"], "sessions.max_prompt_chars", c.max_prompt_chars, 1, 100000);
   integer(s["min_ttl_seconds"], "sessions.min_ttl_seconds", c.min_ttl_seconds, 1, 86400);
@@ -331,6 +341,10 @@ caf::expected<spawn_config> bind_config(const json& j) {
     integer(t.value("pids", json{}), (key + ".pids").c_str(), tc.pids, 8, 1 << 16);
     if (tc.cpus <= 0 || tc.hourly_usd < 0)
       return bad(key, "cpus must be > 0 and hourly_usd >= 0");
+    auto rt = t.value("runtime", json{"runc"});
+    if (!rt.is_string() || (rt != "runc" && rt != "runsc"))
+      return bad(key + ".runtime", "must be runc or runsc (gVisor, deploy/scripts/gvisor.sh)");
+    tc.runtime = rt == "runc" ? "" : rt.get<std::string>();
     c.tiers[name] = tc;
   }
   for (auto& [name, a] : s["app_types"].items()) {
