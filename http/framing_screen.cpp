@@ -10,6 +10,16 @@ framing_screen& self(http_parser* p) {
   return *static_cast<framing_screen*>(p->data);
 }
 
+/// A control character in a header (http-parser lets a leading NUL through).
+bool has_control(const char* at, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(at[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+      return true;
+  }
+  return false;
+}
+
 const char* reason_phrase(int status) {
   switch (status) {
     case 400: return "Bad Request";
@@ -98,8 +108,10 @@ int framing_screen::on_url(http_parser* p, const char*, size_t n) {
   return 0;
 }
 
-int framing_screen::on_header_field(http_parser* p, const char*, size_t n) {
+int framing_screen::on_header_field(http_parser* p, const char* at, size_t n) {
   auto& s = self(p);
+  if (has_control(at, n))
+    return s.refuse(400, "a header name holds a control character");
   if (s.in_value_ || s.fields_ == 0) {
     if (s.fields_ == s.limits_.max_fields)
       return s.refuse(431, "more than " + std::to_string(s.limits_.max_fields)
@@ -115,8 +127,10 @@ int framing_screen::on_header_field(http_parser* p, const char*, size_t n) {
   return 0;
 }
 
-int framing_screen::on_header_value(http_parser* p, const char*, size_t n) {
+int framing_screen::on_header_value(http_parser* p, const char* at, size_t n) {
   auto& s = self(p);
+  if (has_control(at, n))
+    return s.refuse(400, "a header value holds a control character");
   if (!s.in_value_) {
     s.in_value_ = true;
     s.field_value_ = 0;

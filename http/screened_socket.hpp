@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include <restinio/all.hpp>
 
@@ -19,8 +20,8 @@ namespace spawn {
 /// declared body over the limit). When the screen sees such an error, this
 /// socket first writes the fitting answer (400, 413, 414, 431, 501; JSON,
 /// `Connection: close`), half-closes and drains the rest of the request for
-/// up to 2 s, and only then hands RESTinio the bytes it will refuse: the
-/// client reads the answer instead of a reset. It answers only when every
+/// up to 2 s, and only then tells RESTinio the connection ended: the client
+/// reads the answer instead of a reset. It answers only when every
 /// earlier request on the connection has been answered and no write is under
 /// way (otherwise the answer could overtake a response): then it stays silent
 /// like RESTinio. After an upgrade it passes bytes through untouched.
@@ -32,10 +33,18 @@ public:
   /// The limits every connection is screened with (set before the server starts).
   static inline framing_limits limits;
 
-  explicit screened_socket(asio::io_context& io) : state_(std::make_shared<state>(io)) {
+  explicit screened_socket(asio::io_context& io) : io_(&io), state_(std::make_shared<state>(io)) {
   }
-  screened_socket(screened_socket&&) = default;
-  screened_socket& operator=(screened_socket&&) = default;
+  /// A moved-from socket stays usable, like an asio socket (RESTinio's
+  /// acceptor accepts the next connection into it).
+  screened_socket(screened_socket&& other)
+    : io_(other.io_), state_(std::exchange(other.state_, std::make_shared<state>(*other.io_))) {
+  }
+  screened_socket& operator=(screened_socket&& other) {
+    io_ = other.io_;
+    state_ = std::exchange(other.state_, std::make_shared<state>(*other.io_));
+    return *this;
+  }
 
   socket_t& lowest_layer() {
     return state_->sock;
@@ -77,7 +86,9 @@ public:
             && !st->screen.feed(static_cast<const char*>(into.data()), n)) {
           st->screening = false;
           if (st->screen.complete_requests() == st->responses && st->writes == 0) {
-            answer_then(st, ex, [h = std::move(h), ec, n]() mutable { h(ec, n); });
+            // RESTinio never sees the refused bytes (its parser may even
+            // accept some, e.g. a leading NUL): it reads the end instead.
+            answer_then(st, ex, [h = std::move(h)]() mutable { h(asio::error::eof, 0); });
             return;
           }
         }
@@ -154,6 +165,7 @@ private:
       }));
   }
 
+  asio::io_context* io_;
   std::shared_ptr<state> state_;
 };
 

@@ -634,12 +634,32 @@ class limited_ws_connection_t final
 
 				if( read_state_t::read_any_frame == m_read_state )
 				{
+					// The close frame goes out first; only once it is written are
+					// the socket closed and the user told (a user that kills the
+					// socket on a close could otherwise drop the frame).
 					m_close_frame_to_peer.run_if_first(
 						[&]{
-							send_close_frame_to_peer( status_code_t::too_big_message );
+							writable_items_container_t bufs;
+							bufs.reserve( 2 );
+							std::string payload{
+								status_code_to_bin( status_code_t::too_big_message ) };
+							bufs.emplace_back(
+								impl::write_message_details(
+									final_frame,
+									opcode_t::connection_close_frame,
+									payload.size() ) );
+							bufs.emplace_back( std::move( payload ) );
+							write_group_t wg{ std::move( bufs ) };
+							wg.after_write_notificator(
+								[ this, ctx = shared_from_this() ]( const auto & ) {
+									call_close_handler_if_necessary(
+										status_code_t::too_big_message );
+									close_impl();
+								} );
+							m_outgoing_data.append( std::move( wg ) );
+							init_write_if_necessary();
+							m_write_state = write_state_t::write_disabled;
 						} );
-
-					call_close_handler_if_necessary( status_code_t::too_big_message );
 				}
 				else
 				{

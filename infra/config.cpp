@@ -20,7 +20,7 @@ namespace {
 // Every key spawnd knows. Seed 002 gives the lifetimes and the tiers' prices.
 constexpr const char* defaults_json = R"({
   "http": {"address": "127.0.0.1", "port": 8080, "threads": 2, "public_url": "",
-           "web_root": "", "max_body_bytes": 65536, "max_pipelined_requests": 16,
+           "web_root": "", "max_body_bytes": 65536, "max_pipelined_requests": 128,
            "ws_max_frame_bytes": 8192, "ws_max_per_client": 16, "ws_max_total": 1024},
   "sessions": {
     "max_prompt_chars": 2000, "min_ttl_seconds": 30, "max_ttl_seconds": 259200,
@@ -316,7 +316,7 @@ caf::expected<spawn_config> bind_config(const json& j) {
   c.web_root = http["web_root"];
   integer(http["max_body_bytes"], "http.max_body_bytes", c.max_body_bytes, 1024, 16 << 20);
   integer(http["max_pipelined_requests"], "http.max_pipelined_requests",
-          c.max_pipelined_requests, 1, 256);
+          c.max_pipelined_requests, 1, 1024);
   integer(http["ws_max_frame_bytes"], "http.ws_max_frame_bytes", c.ws_max_frame_bytes, 125,
           1 << 20);
   integer(http["ws_max_per_client"], "http.ws_max_per_client", c.ws_max_per_client, 1, 100000);

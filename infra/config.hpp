@@ -77,7 +77,7 @@ struct spawn_config {
   std::string public_url;            ///< how users reach spawnd; derived when empty
   std::string web_root;              ///< folder of the web UI
   int64_t max_body_bytes = 65536;
-  int max_pipelined_requests = 16;   ///< answered in order on one connection
+  int max_pipelined_requests = 128;  ///< in flight on one connection, answered in order
   int64_t ws_max_frame_bytes = 8192; ///< a larger client frame closes with 1009
   int ws_max_per_client = 16;        ///< open WebSockets per client address
   int ws_max_total = 1024;           ///< open WebSockets on this node

@@ -194,7 +194,11 @@ TEST_F(hostile_functest, oversized_websocket_frames_close_with_1009_before_alloc
   for (size_t i = 0; i < payload.size(); ++i)
     frame.push_back(static_cast<char>(payload[i] ^ "\x01\x02\x03\x04"[i % 4]));
   ASSERT_TRUE(ok.send_raw(frame));
-  EXPECT_EQ(ok.read_text(text, 1s), ws_read::timeout) << "an 8 KiB frame closed the socket";
+  ws_read r;
+  while ((r = ok.read_text(text, 1s)) == ws_read::text) {
+    // events of the session may come meanwhile
+  }
+  EXPECT_EQ(r, ws_read::timeout) << "an 8 KiB frame closed the socket";
   ASSERT_TRUE(ok.send_raw(frame_header(8193)));
   while (ok.read_text(text, 5s) == ws_read::text) {
   }

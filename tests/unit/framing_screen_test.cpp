@@ -52,6 +52,8 @@ TEST(framing_screen, each_framing_error_gets_its_status) {
     many += "X-" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(verdict(many + "\r\n"), 431);
   EXPECT_EQ(verdict("GET / HTP/1.1\r\n\r\n"), 400);
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nX-A: \0\r\n\r\n"s), 400); // http-parser passes this one
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nX-A: a\x01\r\n\r\n"), 400);
   EXPECT_EQ(verdict("\x16\x03\x01\x00\xff garbage\r\n\r\n"s), 501); // TLS hello
 }
 
