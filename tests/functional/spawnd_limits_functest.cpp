@@ -295,7 +295,7 @@ TEST_F(spawnd_limits_functest, metrics_move_and_the_admin_api_asks_the_live_acto
   auto new_actor = get("/admin/v1/sessions/" + id, bearer(admin_token));
   EXPECT_EQ(new_actor["actor"].value("id", int64_t{-1}), r.value("actor", int64_t{-3})) << new_actor;
   expect_error(daemon_->call("POST", "/admin/v1/sessions/s00000000000/restart", {}, bearer(admin_token)),
-               409, "restart of a session no actor holds");
+               404, "restart of a session that does not exist (issue 13)");
   expect_error(daemon_->call("POST", "/admin/v1/sessions/not-an-id/restart", {}, bearer(admin_token)),
                404, "restart of a malformed id");
 
@@ -500,7 +500,7 @@ TEST_F(spawnd_limits_functest, spawnctl_admin_commands) {
   EXPECT_EQ(ctl("", "admin sessions").code, 2) << "no admin token";
   EXPECT_EQ(ctl("SPAWN_ADMIN_TOKEN=not-the-admin-token", "admin sessions").code, 5);
   EXPECT_EQ(ctl(token, "admin show s00000000000").code, 4);
-  EXPECT_EQ(ctl(token, "admin restart s00000000000").code, 1) << "409: no live actor";
+  EXPECT_EQ(ctl(token, "admin restart s00000000000").code, 4) << "404: no such session";
   EXPECT_EQ(ctl(token, "admin sessions --state").code, 2);
   EXPECT_EQ(ctl(token, "admin frobnicate").code, 2);
   auto removed = ctl(token, "admin rm " + id);
