@@ -15,7 +15,6 @@
 
 #include <gtest/gtest.h>
 
-#include "build_paths.hpp"
 #include "infra/docker_engine.hpp"
 #include "tests/functional/caddy_process.hpp"
 
