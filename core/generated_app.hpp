@@ -65,9 +65,11 @@ typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
 
 #include <caf/error.hpp>
 
-#include "core/path_safety.hpp" // is_safe_relative_path
-
 namespace spawn {
+
+/// True for a relative path of plain segments: no leading '/', no "..", no
+/// empty or "." segment, no backslash or control character, at most 200 chars.
+bool is_safe_relative_path(std::string_view path);
 
 /// Checks an app before it is written anywhere: safe paths, no duplicates, at
 /// most 200 files and 2 MiB in all, the entry file present (unless the app is a
