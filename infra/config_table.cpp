@@ -1,0 +1,353 @@
+// The table of every configuration key (infra/config_table.hpp): name,
+// default, bounds, help and how a JSON value is checked and stored.
+#include "infra/config_table.hpp"
+
+#include "core/app_type.hpp"
+
+namespace spawn {
+
+using nlohmann::json;
+
+namespace {
+
+caf::error bad(const std::string& key, const std::string& why) {
+  return config_error(key, why);
+}
+
+// --- the table: every key spawnd knows, written once -----------------------------
+
+template <class Field>
+key_spec integer(std::string name, int64_t def, int64_t lo, int64_t hi, std::string help,
+                 Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help),
+          std::to_string(lo) + ".." + std::to_string(hi),
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_number_integer())
+              return bad(key, "must be an integer");
+            auto x = v.get<int64_t>();
+            if (x < lo || x > hi)
+              return bad(key, "must be between " + std::to_string(lo) + " and "
+                                + std::to_string(hi));
+            auto& out = field(c);
+            out = static_cast<std::decay_t<decltype(out)>>(x);
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec number(std::string name, double def, double lo, double hi, std::string help,
+                Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), json(lo).dump() + ".." + json(hi).dump(),
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_number())
+              return bad(key, "must be a number");
+            auto x = v.get<double>();
+            if (!(x >= lo && x <= hi))
+              return bad(key, "must be between " + json(lo).dump() + " and " + json(hi).dump());
+            field(c) = x;
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec text(std::string name, std::string def, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), "text",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_string())
+              return bad(key, std::string{"expected string, got "} + v.type_name());
+            field(c) = v.get<std::string>();
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec flag(std::string name, bool def, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), def, std::move(help), "true|false",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_boolean())
+              return bad(key, std::string{"expected boolean, got "} + v.type_name());
+            field(c) = v.get<bool>();
+            return {};
+          }};
+}
+
+template <class Field>
+key_spec strings(std::string name, json def, bool non_empty, std::string help, Field field) {
+  auto key = name;
+  return {std::move(name), std::move(def), std::move(help), "list of text",
+          [=](const json& v, spawn_config& c) -> caf::error {
+            if (!v.is_array())
+              return bad(key, "must be an array of non-empty strings");
+            std::vector<std::string> out;
+            for (auto& x : v) {
+              if (!x.is_string() || x.get<std::string>().empty())
+                return bad(key, "must be an array of non-empty strings");
+              out.push_back(x.get<std::string>());
+            }
+            if (non_empty && out.empty())
+              return bad(key, "must name a program");
+            field(c) = std::move(out);
+            return {};
+          }};
+}
+
+/// The keys of one LLM server block (generation.anthropic, generation.openai).
+template <class Block>
+void llm_keys(std::vector<key_spec>& t, const std::string& p, const json& d, Block block) {
+  t.push_back(text(p + ".base_url", d["base_url"], "the server's base URL (http:// or https://)",
+                   [=](spawn_config& c) -> auto& { return block(c).base_url; }));
+  t.push_back(text(p + ".model", d["model"], "model name",
+                   [=](spawn_config& c) -> auto& { return block(c).model; }));
+  t.push_back(text(p + ".api_key_file", "", "file holding the API key (else the environment)",
+                   [=](spawn_config& c) -> auto& { return block(c).api_key_file; }));
+  t.push_back(integer(p + ".max_tokens", d["max_tokens"], 1, 1000000, "output tokens per call",
+                      [=](spawn_config& c) -> auto& { return block(c).max_tokens; }));
+  t.push_back(number(p + ".temperature", 0.2, 0, 2, "sampling temperature",
+                     [=](spawn_config& c) -> auto& { return block(c).temperature; }));
+  t.push_back(integer(p + ".connect_timeout_ms", d["connect_timeout_ms"], 100, 600000,
+                      "connection timeout",
+                      [=](spawn_config& c) -> auto& { return block(c).connect_timeout_ms; }));
+  t.push_back(integer(p + ".idle_timeout_ms", d["idle_timeout_ms"], 100, 3600000,
+                      "longest silence of a stream",
+                      [=](spawn_config& c) -> auto& { return block(c).idle_timeout_ms; }));
+  t.push_back(integer(p + ".timeout_ms", d["timeout_ms"], 100, 7200000, "one whole call",
+                      [=](spawn_config& c) -> auto& { return block(c).timeout_ms; }));
+  t.push_back(number(p + ".input_usd_per_mtok", d["input_usd"], 0, 10000,
+                     "price of a million input tokens",
+                     [=](spawn_config& c) -> auto& { return block(c).input_usd_per_mtok; }));
+  t.push_back(number(p + ".output_usd_per_mtok", d["output_usd"], 0, 10000,
+                     "price of a million output tokens",
+                     [=](spawn_config& c) -> auto& { return block(c).output_usd_per_mtok; }));
+}
+
+/// `tiers` and `sessions.app_types`: maps whose entries are free.
+caf::error bind_tiers(const json& v, spawn_config& c) {
+  if (!v.is_object())
+    return bad("tiers", "must be an object");
+  c.tiers.clear();
+  for (auto& [name, t] : v.items()) {
+    auto key = "tiers." + name;
+    if (!t.is_object() || !t.value("cpus", json{}).is_number()
+        || !t.value("hourly_usd", json{}).is_number() || !t.value("memory_mb", json{}).is_number_integer()
+        || !t.value("pids", json{}).is_number_integer())
+      return bad(key, "needs numbers cpus, memory_mb, pids, hourly_usd");
+    tier_config tc;
+    tc.cpus = t["cpus"];
+    tc.hourly_usd = t["hourly_usd"];
+    tc.memory_mb = t["memory_mb"];
+    tc.pids = t["pids"];
+    if (tc.cpus <= 0 || tc.hourly_usd < 0 || tc.memory_mb < 16 || tc.memory_mb > (1 << 20)
+        || tc.pids < 8 || tc.pids > (1 << 16))
+      return bad(key, "cpus must be > 0, hourly_usd >= 0, memory_mb 16..1048576, pids 8..65536");
+    c.tiers[name] = tc;
+  }
+  return {};
+}
+
+caf::error bind_app_types(const json& v, spawn_config& c) {
+  if (!v.is_object())
+    return bad("sessions.app_types", "must be an object");
+  c.app_types.clear();
+  for (auto& [name, a] : v.items()) {
+    auto key = "sessions.app_types." + name;
+    if (!parse_app_type(name))
+      return bad(key, "unknown app type");
+    if (!a.is_object() || !a.value("tier", json{}).is_string()
+        || !a.value("default_ttl_seconds", json{}).is_number_integer())
+      return bad(key, "needs default_ttl_seconds and tier");
+    app_type_config ac;
+    ac.default_ttl_seconds = a["default_ttl_seconds"];
+    if (ac.default_ttl_seconds < 1 || ac.default_ttl_seconds > 31536000)
+      return bad(key + ".default_ttl_seconds", "must be between 1 and 31536000");
+    ac.tier = a["tier"];
+    c.app_types[name] = ac;
+  }
+  return {};
+}
+
+} // namespace
+
+const std::vector<key_spec>& config_table() {
+  static const std::vector<key_spec> t = [] {
+    std::vector<key_spec> t;
+    auto add = [&](key_spec k) { t.push_back(std::move(k)); };
+#define SPAWN_FIELD(member) [](spawn_config & c) -> auto& { return c.member; }
+    // http
+    add(text("http.address", "127.0.0.1", "address the API listens on", SPAWN_FIELD(http_address)));
+    add(integer("http.port", 8080, 0, 65535, "port of the API and web UI", SPAWN_FIELD(http_port)));
+    add(integer("http.threads", 2, 1, 64, "RESTinio threads", SPAWN_FIELD(http_threads)));
+    add(text("http.public_url", "", "how users reach spawnd; derived when empty",
+             SPAWN_FIELD(public_url)));
+    add(text("http.web_root", "", "folder of the web UI; empty: the source tree's web/",
+             SPAWN_FIELD(web_root)));
+    add(integer("http.max_body_bytes", 65536, 1024, 16 << 20, "largest request body",
+                SPAWN_FIELD(max_body_bytes)));
+    // sessions
+    add(integer("sessions.max_prompt_chars", 2000, 1, 100000, "longest prompt",
+                SPAWN_FIELD(max_prompt_chars)));
+    add(integer("sessions.min_ttl_seconds", 30, 1, 86400, "shortest lifetime a request may ask",
+                SPAWN_FIELD(min_ttl_seconds)));
+    add(integer("sessions.max_ttl_seconds", 259200, 1, 31536000, "longest lifetime, extensions included",
+                SPAWN_FIELD(max_ttl_seconds)));
+    add(integer("sessions.sweep_interval_ms", 15000, 100, 3600000,
+                "expiry sweep, node heartbeat, key reload", SPAWN_FIELD(sweep_interval_ms)));
+    add(integer("sessions.phase_timeout_ms", 60000, 100, 3600000,
+                "longest provisioning; how long a missing dependency is waited for",
+                SPAWN_FIELD(phase_timeout_ms)));
+    add(integer("sessions.max_attempts", 3, 1, 20, "tries of a failing step",
+                SPAWN_FIELD(max_attempts)));
+    add(integer("sessions.retry_backoff_ms", 500, 1, 600000, "first retry delay (doubles)",
+                SPAWN_FIELD(retry_backoff_ms)));
+    add({"sessions.app_types",
+         json::parse(R"({"webapp": {"default_ttl_seconds": 7200, "tier": "small"},
+                         "script": {"default_ttl_seconds": 7200, "tier": "small"},
+                         "api": {"default_ttl_seconds": 86400, "tier": "medium"},
+                         "site": {"default_ttl_seconds": 259200, "tier": "large"}})"),
+         "per app type: default lifetime and tier", "object", bind_app_types});
+    add({"tiers",
+         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
+                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
+                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}})"),
+         "resource tiers (seed 002): limits and hourly price", "object", bind_tiers});
+    // node, database, pools
+    add(text("node.id", "node-1", "this node's id", SPAWN_FIELD(node_id)));
+    add(text("node.state_dir", "", "slots live under <state_dir>/slots (empty: /var/lib/spawnai)",
+             SPAWN_FIELD(state_dir)));
+    add(text("database.url", "", "PostgreSQL connection string", SPAWN_FIELD(database_url)));
+    add(integer("database.workers", 3, 1, 32, "store worker threads (one connection each)",
+                SPAWN_FIELD(store_workers)));
+    add(integer("pools.io_threads", 8, 1, 64,
+                "threads for Docker, Caddy, files and HTTP probes", SPAWN_FIELD(io_threads)));
+    add(integer("pools.generation_threads", 4, 1, 64, "threads for generation backends",
+                SPAWN_FIELD(generation_threads)));
+    // runtime
+    add(text("runtime.docker_socket", "/var/run/docker.sock", "the Docker engine's API socket",
+             SPAWN_FIELD(docker_socket)));
+    add(text("runtime.image", "spawnai/runtime-node:1", "image of app containers",
+             SPAWN_FIELD(runtime_image)));
+    add(text("runtime.network", "", "bridge of app containers (empty: the engine's default)",
+             SPAWN_FIELD(docker_network)));
+    add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
+                SPAWN_FIELD(warm_pool_size)));
+    add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,
+                "how long a deployed app may take to answer", SPAWN_FIELD(app_ready_timeout_ms)));
+    add(integer("runtime.docker_timeout_ms", 30000, 100, 600000,
+                "one Engine API call (a start has a minute)", SPAWN_FIELD(docker_timeout_ms)));
+    // generation
+    add(text("generation.backend", "template", "template, anthropic, openai or command",
+             SPAWN_FIELD(generator)));
+    add(strings("generation.chain", json::array(), false,
+                "backends tried in order; empty: [generation.backend]",
+                SPAWN_FIELD(generation.chain)));
+    add(integer("generation.attempts_per_backend", 2, 1, 10, "tries per backend",
+                SPAWN_FIELD(generation.attempts_per_backend)));
+    add(integer("generation.retry_backoff_ms", 1000, 1, 600000, "first retry delay",
+                SPAWN_FIELD(generation.retry_backoff_ms)));
+    add(integer("generation.max_retry_wait_ms", 30000, 0, 600000, "longest wait a server may ask",
+                SPAWN_FIELD(generation.max_retry_wait_ms)));
+    add(integer("generation.timeout_ms", 600000, 1000, 7200000,
+                "a whole generation, fallbacks included", SPAWN_FIELD(generation.timeout_ms)));
+    add(integer("generation.progress_interval_ms", 1000, 0, 600000,
+                "at most one token-count event this often",
+                SPAWN_FIELD(generation.progress_interval_ms)));
+    add(integer("generation.session_token_budget", 200000, 0, 1000000000,
+                "tokens per session (0: no limit)", SPAWN_FIELD(generation.session_token_budget)));
+    add(integer("generation.owner_token_budget", 2000000, 0, 100000000000LL,
+                "tokens per owner and window (0: no limit)",
+                SPAWN_FIELD(generation.owner_token_budget)));
+    add(integer("generation.owner_budget_window_hours", 24, 1, 8760, "the owner budget's window",
+                SPAWN_FIELD(generation.owner_budget_window_hours)));
+    add(integer("generation.cache_ttl_seconds", 3600, 0, 2592000,
+                "prompt cache lifetime (0: no cache)", SPAWN_FIELD(generation.cache_ttl_seconds)));
+    llm_keys(t, "generation.anthropic",
+             {{"base_url", "https://api.anthropic.com"}, {"model", "claude-sonnet-4-5"},
+              {"max_tokens", 16000}, {"connect_timeout_ms", 10000}, {"idle_timeout_ms", 60000},
+              {"timeout_ms", 300000}, {"input_usd", 3.0}, {"output_usd", 15.0}},
+             [](spawn_config& c) -> auto& { return c.generation.anthropic; });
+    add(text("generation.anthropic.api_version", "2023-06-01", "anthropic-version header",
+             SPAWN_FIELD(generation.anthropic.api_version)));
+    llm_keys(t, "generation.openai",
+             {{"base_url", "http://127.0.0.1:11434"}, {"model", "qwen2.5-coder:7b"},
+              {"max_tokens", 8192}, {"connect_timeout_ms", 5000}, {"idle_timeout_ms", 120000},
+              {"timeout_ms", 600000}, {"input_usd", 0.0}, {"output_usd", 0.0}},
+             [](spawn_config& c) -> auto& { return c.generation.openai; });
+    add(flag("generation.openai.include_usage", true, "ask for usage in the stream",
+             SPAWN_FIELD(generation.openai.include_usage)));
+    add(strings("generation.command.argv", json::array({"claude", "-p"}), true,
+                "the coding CLI; the step's instruction is appended",
+                SPAWN_FIELD(generation.command.argv)));
+    add(integer("generation.command.step_timeout_ms", 300000, 100, 7200000, "one CLI step",
+                SPAWN_FIELD(generation.command.step_timeout_ms)));
+    add(flag("generation.command.sandbox", true, "run the CLI under bubblewrap",
+             SPAWN_FIELD(generation.command.sandbox)));
+    add(strings("generation.command.pass_env", json::array({"ANTHROPIC_API_KEY"}), false,
+                "variables handed to the CLI", SPAWN_FIELD(generation.command.pass_env)));
+    // health, recovery
+    add(integer("health.interval_ms", 30000, 0, 3600000, "health checks of running apps (0: off)",
+                SPAWN_FIELD(health_interval_ms)));
+    add(integer("health.grace_ms", 60000, 0, 3600000, "unhealthy this long: the session fails",
+                SPAWN_FIELD(health_grace_ms)));
+    add(integer("health.probe_timeout_ms", 2000, 50, 60000, "one HTTP probe",
+                SPAWN_FIELD(health_probe_timeout_ms)));
+    add(integer("recovery.parallelism", 8, 1, 256, "adoptions at once at start-up",
+                SPAWN_FIELD(recovery_parallelism)));
+    add(integer("recovery.orphan_scan_interval_ms", 60000, 0, 86400000,
+                "orphan container scans (0: only after recovery)",
+                SPAWN_FIELD(orphan_scan_interval_ms)));
+    // edge
+    add(text("edge.caddy_admin", "", "Caddy's admin API (http://...); empty: no edge",
+             SPAWN_FIELD(edge_caddy_admin)));
+    add(text("edge.server", "spawnai", "this node's server in Caddy", SPAWN_FIELD(edge_server)));
+    add(text("edge.listen", "127.0.0.1:8081", "where that server listens", SPAWN_FIELD(edge_listen)));
+    add(text("edge.apps_domain", "localhost", "apps at <id>.<apps_domain>",
+             SPAWN_FIELD(edge_apps_domain)));
+    add(integer("edge.public_port", 0, 0, 65535, "port in app URLs (0: the listen port)",
+                SPAWN_FIELD(edge_public_port)));
+    add(flag("edge.tls", false, "HTTPS with ACME certificates", SPAWN_FIELD(edge_tls)));
+    add(text("edge.acme_ca", "", "ACME directory (https://...); empty: Caddy's default CAs",
+             SPAWN_FIELD(edge_acme_ca)));
+    add(text("edge.acme_ca_root", "", "PEM file trusted for the ACME server",
+             SPAWN_FIELD(edge_acme_ca_root)));
+    add(text("edge.spawnd_upstream", "", "how Caddy reaches spawnd (host:port); empty: http address",
+             SPAWN_FIELD(edge_spawnd_upstream)));
+    add(integer("edge.idle_timeout_seconds", 0, 0, 31536000, "pause apps idle this long (0: never)",
+                SPAWN_FIELD(edge_idle_timeout_seconds)));
+    add(integer("edge.expired_retention_seconds", 86400, 0, 31536000,
+                "how long the 410 page shows", SPAWN_FIELD(edge_expired_retention_seconds)));
+    add(integer("edge.check_interval_ms", 5000, 100, 3600000,
+                "Caddy restart check and orphan routes", SPAWN_FIELD(edge_check_interval_ms)));
+    // auth, limits, costs, log
+    add(flag("auth.api_keys_required", false, "refuse anonymous callers",
+             SPAWN_FIELD(api_keys_required)));
+    add(text("auth.admin_token_file", "", "file holding the admin token (or SPAWN_ADMIN_TOKEN)",
+             SPAWN_FIELD(admin_token_file)));
+    add(integer("limits.creations_per_window", 5, 1, 1000000, "creations per client and window",
+                SPAWN_FIELD(creations_per_window)));
+    add(integer("limits.creation_window_seconds", 900, 1, 86400, "the creation window",
+                SPAWN_FIELD(creation_window_seconds)));
+    add(integer("limits.active_per_owner", 3, 1, 1000000, "live sessions per owner",
+                SPAWN_FIELD(active_per_owner)));
+    add(integer("limits.max_sessions", 100, 1, 1000000, "live sessions on this node",
+                SPAWN_FIELD(max_sessions)));
+    add(integer("limits.max_generations", 4, 1, 10000, "generations at once; more wait",
+                SPAWN_FIELD(max_generations)));
+    add(number("costs.expected_generation_usd", 0.0, 0, 1000,
+               "expected generation cost per session", SPAWN_FIELD(expected_generation_usd)));
+    add(integer("costs.accrual_interval_ms", 15000, 100, 3600000,
+                "how often live sessions accrue their cost", SPAWN_FIELD(cost_interval_ms)));
+    add(number("costs.overrun_ratio", 1.5, 1, 100, "warn when actual > ratio x estimate",
+               SPAWN_FIELD(cost_overrun_ratio)));
+    add(text("log.level", "info", "trace, debug, info, warn, error", SPAWN_FIELD(log_level)));
+    add(text("log.format", "text", "text or json", SPAWN_FIELD(log_format)));
+#undef SPAWN_FIELD
+    return t;
+  }();
+  return t;
+}
+
+
+} // namespace spawn
