@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/fwd.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -23,11 +24,13 @@ namespace spawn {
 
 /// Whoever watches a session's log (a WebSocket stream, a remote node): each
 /// persisted event with the session as it is after it, then `endstream` when
-/// nothing more will come, or `failed` with the reason.
+/// nothing more will come, or `failed` with the reason. `(retry)` is the
+/// sink's own: subscribe again (its session's actor went away).
 using event_sink_actor = caf::typed_actor<
   caf::reacts_to<atoms::event, session_record, event_record>,
   caf::reacts_to<atoms::endstream>,
-  caf::reacts_to<atoms::failed, caf::error>>;
+  caf::reacts_to<atoms::failed, caf::error>,
+  caf::reacts_to<atoms::retry>>;
 
 /// What a generation worker reports to its session while it works.
 using generation_listener_actor = caf::typed_actor<
@@ -46,13 +49,22 @@ using expiry_listener_actor = caf::typed_actor<caf::reacts_to<atoms::expire>>;
 /// for that many seconds.
 using sleep_listener_actor = caf::typed_actor<caf::reacts_to<atoms::asleep, int64_t>>;
 
+/// What the cluster member (actors/cluster_member.hpp) tells the session
+/// manager: this start's epoch once joined; that incarnation `epoch` lost its
+/// lease (fenced); sessions it claimed, to adopt; the nodes as last read.
+using membership_listener_actor = caf::typed_actor<
+  caf::reacts_to<atoms::joined, int64_t>,
+  caf::reacts_to<atoms::fenced, int64_t>,
+  caf::reacts_to<atoms::claimed, std::vector<session_record>>,
+  caf::reacts_to<atoms::members, std::vector<node_record>>>;
+
 // --- services of a node -------------------------------------------------------
 
 /// actors/store_worker.hpp: the store port over messages.
 using store_worker_actor = caf::typed_actor<
   caf::replies_to<atoms::insert, session_record>::with<bool>,
   caf::replies_to<atoms::save, session_record, event_record>::with<event_record>,
-  caf::replies_to<atoms::append, event_record>::with<event_record>,
+  caf::replies_to<atoms::append, event_record, session_owner>::with<event_record>,
   caf::replies_to<atoms::get, std::string>::with<session_record>,
   caf::replies_to<atoms::list, session_filter>::with<std::vector<session_record>>,
   caf::replies_to<atoms::expired, int64_t>::with<std::vector<session_record>>,
@@ -62,7 +74,18 @@ using store_worker_actor = caf::typed_actor<
   caf::replies_to<atoms::cached, std::string, int64_t>::with<generated_app>,
   caf::replies_to<atoms::tokens, std::string, int64_t>::with<int64_t>,
   caf::replies_to<atoms::ping>::with<bool>,
-  caf::replies_to<atoms::heartbeat, node_record>::with<bool>,
+  caf::replies_to<atoms::join, node_record, int64_t>::with<int64_t>,
+  caf::replies_to<atoms::heartbeat, node_record, int64_t>::with<bool>,
+  caf::replies_to<atoms::leave, std::string, int64_t>::with<bool>,
+  caf::replies_to<atoms::dead, std::string, std::string>::with<std::vector<node_record>>,
+  caf::replies_to<atoms::claim, session_owner, int, std::string, std::string>
+    ::with<std::vector<session_record>>,
+  caf::replies_to<atoms::handover, std::string, session_owner, session_owner>
+    ::with<session_record>,
+  caf::replies_to<atoms::owned, session_owner>::with<std::vector<std::string>>,
+  caf::replies_to<atoms::rroutes, std::string, std::string>::with<std::vector<remote_route>>,
+  caf::replies_to<atoms::clog, cluster_event>::with<bool>,
+  caf::replies_to<atoms::clevents, int64_t, int>::with<std::vector<cluster_event>>,
   caf::replies_to<atoms::nodes>::with<std::vector<node_record>>,
   caf::replies_to<atoms::keys>::with<std::vector<api_key_record>>,
   caf::replies_to<atoms::addkey, api_key_record>::with<bool>,
@@ -137,8 +160,15 @@ using orphan_reaper_actor = caf::typed_actor<
   caf::reacts_to<atoms::timeout>,
   caf::replies_to<atoms::stats>::with<uint64_t>>;
 
+/// actors/cluster_member.hpp: this node's membership (lease, epoch, claims).
+using cluster_member_actor = caf::typed_actor<
+  caf::reacts_to<atoms::heartbeat>,
+  caf::reacts_to<atoms::claim>,
+  caf::replies_to<atoms::leave>::with<bool>>;
+
 /// actors/session_manager.hpp: the root supervisor of a node's sessions; the
-/// interface the HTTP front end (and, with the cluster, other nodes) uses.
+/// interface the HTTP front end and the other nodes' managers use (published
+/// on `cluster.port`; every message type is one of core/'s).
 using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::create, create_request>::with<created_session>,
   caf::replies_to<atoms::get, std::string>::with<session_record>,
@@ -160,10 +190,17 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::nodes>::with<std::vector<node_record>>,
   caf::replies_to<atoms::keys, std::string>::with<std::string>,
   caf::replies_to<atoms::revoke, std::string>::with<std::string>,
+  // the cluster: a session handed over by its owner (drain), the drain itself,
+  // the cluster's log
+  caf::replies_to<atoms::takeover, session_record>::with<bool>,
+  caf::replies_to<atoms::drain>::with<int>,
+  caf::replies_to<atoms::leave>::with<bool>,
+  caf::replies_to<atoms::clevents, int64_t, int>::with<std::vector<cluster_event>>,
   // its own timers and retries
   caf::reacts_to<atoms::adopt>,
   caf::reacts_to<atoms::sweep>,
-  caf::reacts_to<atoms::respawn, std::string, uint64_t, caf::error, int>>;
+  caf::reacts_to<atoms::respawn, std::string, uint64_t, caf::error, int>>
+  ::extend_with<membership_listener_actor>;
 
 /// The part of the manager the edge keeper and the orphan reaper ask.
 using session_directory_actor = caf::typed_actor<
@@ -173,5 +210,9 @@ using session_directory_actor = caf::typed_actor<
 
 /// actors/edge.hpp: the node's keeper of its Caddy server.
 using edge_keeper_actor = caf::typed_actor<caf::reacts_to<atoms::edgetick>>;
+
+/// Announces the actor handle types that travel inside messages between nodes
+/// (an event sink subscribed to a session on another node, ...) to `cfg`.
+void register_actor_handle_types(caf::actor_system_config& cfg);
 
 } // namespace spawn

@@ -77,4 +77,21 @@ using flush = caf::atom_constant<caf::atom("flush")>;         // session: next w
 using probed = caf::atom_constant<caf::atom("probed")>;       // session -> edge: probe bytes
 using respawn = caf::atom_constant<caf::atom("respawn")>;     // manager: restart a crash
 
+// The cluster (issue 14).
+using claim = caf::atom_constant<caf::atom("claim")>;         // store: take orphan sessions
+using claimed = caf::atom_constant<caf::atom("claimed")>;     // member -> manager: adopt these
+using clevents = caf::atom_constant<caf::atom("clevents")>;   // store: the cluster's log
+using clog = caf::atom_constant<caf::atom("clog")>;           // store: log a cluster event
+using dead = caf::atom_constant<caf::atom("dead")>;           // store: declare lapsed nodes dead
+using drain = caf::atom_constant<caf::atom("drain")>;         // manager: hand sessions over
+using fenced = caf::atom_constant<caf::atom("fenced")>;       // member -> manager: lease lost
+using handover = caf::atom_constant<caf::atom("handover")>;   // store/manager: move a session
+using join = caf::atom_constant<caf::atom("join")>;           // store: a new incarnation
+using joined = caf::atom_constant<caf::atom("joined")>;       // member -> manager: epoch
+using leave = caf::atom_constant<caf::atom("leave")>;         // store/member: stopping
+using members = caf::atom_constant<caf::atom("members")>;     // member -> manager: the nodes
+using owned = caf::atom_constant<caf::atom("owned")>;         // store: ids a node owns
+using rroutes = caf::atom_constant<caf::atom("rroutes")>;     // store: routes of other nodes
+using takeover = caf::atom_constant<caf::atom("takeover")>;   // manager -> manager: adopt id
+
 } // namespace spawn::atoms

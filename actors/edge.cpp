@@ -1,6 +1,7 @@
 #include "actors/edge.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <caf/all.hpp>
@@ -190,10 +191,58 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
   };
 }
 
+namespace {
+
+/// Blocking: this node's Caddy routes the sessions live here (their edge
+/// children put those) and, in a cluster, every session live on another node
+/// to that node's edge (`remote`); any other route is an orphan and goes.
+/// `put` are the remote routes put before (session → edge); returns them now.
+caf::expected<std::map<std::string, std::string>>
+sync_routes(std::shared_ptr<caddy_admin> caddy, std::set<std::string> local,
+            std::vector<remote_route> remote, std::map<std::string, std::string> put) {
+  auto routed = caddy->routed_sessions();
+  if (!routed)
+    return routed.error();
+  std::map<std::string, std::string> want;
+  for (auto& r : remote)
+    if (!local.count(r.session_id))
+      want[r.session_id] = r.edge_address;
+  std::set<std::string> present(routed->begin(), routed->end());
+  for (auto& id : *routed)
+    if (!local.count(id) && !want.count(id) && !caddy->remove_route(id)) {
+      spdlog::info("edge: removed the orphan route of {}", id);
+      put.erase(id);
+    }
+  for (auto& [id, edge] : want) {
+    auto i = put.find(id);
+    if (present.count(id) && i != put.end() && i->second == edge)
+      continue;
+    if (auto err = caddy->put_route(id, edge, false)) {
+      spdlog::warn("edge: cannot route {} to node edge {}: {}", id, edge, message_of(err));
+      continue;
+    }
+    put[id] = edge;
+  }
+  for (auto i = put.begin(); i != put.end();)
+    i = want.count(i->first) ? std::next(i) : put.erase(i);
+  return put;
+}
+
+} // namespace
+
 edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, node_context ctx,
                                              session_directory_actor manager) {
   auto interval = std::chrono::milliseconds{ctx.cfg->edge_check_interval_ms};
   auto caddy = ctx.edge;
+  auto put = std::make_shared<std::map<std::string, std::string>>(); // remote routes in Caddy
+  auto sync = [=](std::set<std::string> local, std::vector<remote_route> remote) {
+    blocking_call(self, ctx.io, std::chrono::seconds{60},
+                  [caddy, local, remote, before = *put] {
+                    return sync_routes(caddy, local, remote, before);
+                  })
+      .then([=](std::map<std::string, std::string>& now) { *put = std::move(now); },
+            [](caf::error&) {});
+  };
   self->send(self, atoms::edgetick::value);
   return {
     [=](atoms::edgetick) {
@@ -205,29 +254,28 @@ edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, no
               spdlog::warn("edge: server '{}' was missing in Caddy (new or restarted Caddy); "
                            "created it, routing every live session again",
                            caddy->settings().server);
+              put->clear();
               self->send(manager, atoms::reroute::value);
             }
-            // Orphan routes: in Caddy, but no live session of this node.
-            self->request(manager, std::chrono::seconds{10}, atoms::liveids::value)
-              .then(
-                [=](std::vector<std::string>& live) {
-                  std::set<std::string> keep(live.begin(), live.end());
-                  blocking_call(self, ctx.io, std::chrono::seconds{60},
-                                [caddy, keep]() -> caf::expected<int> {
-                                  auto routed = caddy->routed_sessions();
-                                  if (!routed)
-                                    return routed.error();
-                                  int n = 0;
-                                  for (auto& id : *routed)
-                                    if (!keep.count(id) && !caddy->remove_route(id)) {
-                                      spdlog::info("edge: removed the orphan route of {}", id);
-                                      ++n;
-                                    }
-                                  return n;
-                                })
-                    .then([](int) {}, [](caf::error&) {});
-                },
-                [](caf::error&) {}); // not recovered yet: next time
+            // The sessions of other nodes first, then the live ones here: a
+            // session adopted meanwhile counts as local, never as remote.
+            auto& cfg = *ctx.cfg;
+            auto with_remote = [=](std::vector<remote_route> remote) {
+              self->request(manager, std::chrono::seconds{10}, atoms::liveids::value)
+                .then(
+                  [=](std::vector<std::string>& live) {
+                    sync(std::set<std::string>(live.begin(), live.end()), remote);
+                  },
+                  [](caf::error&) {}); // not recovered yet: next time
+            };
+            if (cfg.cluster_name.empty()) {
+              with_remote({});
+              return;
+            }
+            self->request(ctx.stores.any(), std::chrono::seconds{10}, atoms::rroutes::value,
+                          cfg.node_id, cfg.cluster_name)
+              .then([=](std::vector<remote_route>& remote) { with_remote(std::move(remote)); },
+                    [](caf::error&) {}); // the store is away: leave the routes as they are
           },
           [=](caf::error& err) {
             spdlog::warn("edge: Caddy's admin API at {} does not answer ({}); apps are not "

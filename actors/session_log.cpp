@@ -49,6 +49,16 @@ void write_next(session_self self) {
   };
   auto on_error = [=](caf::error& err) {
     auto& s = self->state;
+    if (code_of(err) == errc::fenced) {
+      // Another incarnation owns the session now (this node was declared dead
+      // and came back, or handed it over): stop without acting for it. Its
+      // container is the new owner's to keep (adopted) or the reaper's.
+      spdlog::warn("session {}: {}; this actor stops", s.record.id, message_of(err));
+      s.writes.clear();
+      stop_children(self);
+      self->quit(make_error(errc::fenced, message_of(err)));
+      return;
+    }
     auto attempt = s.write_attempt++;
     auto delay = std::min<int64_t>(5000, 200LL << std::min(attempt, 5));
     spdlog::warn("session {}: cannot persist '{}' ({}); retrying in {} ms", s.record.id,
@@ -60,7 +70,8 @@ void write_next(session_self self) {
     self->request(worker, std::chrono::seconds{30}, atoms::save::value, head.snapshot, head.event)
       .then(on_saved, on_error);
   else
-    self->request(worker, std::chrono::seconds{30}, atoms::append::value, head.event)
+    self->request(worker, std::chrono::seconds{30}, atoms::append::value, head.event,
+                  session_owner{head.snapshot.node_id, head.snapshot.owner_epoch})
       .then(on_saved, on_error);
 }
 

@@ -9,20 +9,20 @@
 
 #include "actors/blocking.hpp"
 #include "actors/orphan_reaper.hpp"
+#include "actors/cluster_member.hpp"
 #include "actors/relay.hpp"
 #include "actors/session.hpp"
 #include "actors/session_manager_admin.hpp"
+#include "actors/session_manager_cluster.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "core/tokens.hpp"
 
 namespace spawn {
 
-namespace {
-
 using self_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
-constexpr auto store_timeout = std::chrono::seconds{30};
+namespace manager_detail {
 
 session_actor_type adopt(self_ptr self, session_record rec, bool adopted) {
   auto& st = self->state;
@@ -37,6 +37,29 @@ session_actor_type adopt(self_ptr self, session_record rec, bool adopted) {
   return a;
 }
 
+} // namespace manager_detail
+
+namespace {
+
+using manager_detail::adopt;
+
+constexpr auto store_timeout = std::chrono::seconds{30};
+
+/// True when this incarnation owns `rec` (it may hold an actor for it).
+bool ours(self_ptr self, const session_record& rec) {
+  return rec.node_id == self->state.ctx.cfg->node_id && rec.owner_epoch == self->state.epoch
+         && self->state.epoch != 0;
+}
+
+/// Neither here nor at a connected owner: the owner is unreachable for now
+/// (a takeover follows within the lease).
+caf::error owner_away(const session_record& rec) {
+  return make_error(errc::unavailable,
+                    "session " + rec.id + " is owned by node " + rec.node_id
+                      + ", which does not answer; it is taken over within the lease",
+                    2);
+}
+
 /// Finds the record of `id` (live actor first, then the store) and runs `f` on it.
 template <class F, class E>
 void with_record(self_ptr self, const std::string& id, F f, E on_error) {
@@ -46,6 +69,25 @@ void with_record(self_ptr self, const std::string& id, F f, E on_error) {
   else
     self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
       .then(f, on_error);
+}
+
+/// Like `with_record`, but a session owned by another connected node is
+/// answered by that node (its live actor): `f` gets its record.
+template <class F, class E>
+void with_live_record(self_ptr self, const std::string& id, F f, E on_error) {
+  if (self->state.sessions.count(id)) {
+    with_record(self, id, f, on_error);
+    return;
+  }
+  self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+    .then(
+      [=](session_record& rec) mutable {
+        if (auto owner = manager_cluster::owner_of(self, rec))
+          self->request(*owner, store_timeout, atoms::get::value, id).then(f, on_error);
+        else
+          f(rec);
+      },
+      on_error);
 }
 
 caf::error check_token(const session_record& rec, const std::string& token) {
@@ -68,17 +110,25 @@ void forward(self_ptr self, const Handle& dest, record_promise rp, Ts... xs) {
 
 /// An owner's command on session `id`: finds its record, checks the manage
 /// token, then lets `act(record, promise)` answer.
-template <class Act>
+/// A session owned by another connected node goes there with `(forward...)`.
+template <class Act, class... Fwd>
 caf::result<session_record> for_owner(self_ptr self, const std::string& id,
-                                      const std::string& token, Act act) {
+                                      const std::string& token, Act act, Fwd... fwd) {
   auto rp = self->make_response_promise<session_record>();
   with_record(
     self, id,
     [=](session_record& rec) mutable {
-      if (auto err = check_token(rec, token))
+      if (auto err = check_token(rec, token)) {
         rp.deliver(std::move(err));
-      else
+      } else if (self->state.sessions.count(id) || rec.state == phase::destroyed) {
         act(rec, rp);
+      } else if (auto owner = manager_cluster::owner_of(self, rec)) {
+        forward(self, *owner, rp, fwd...);
+      } else if (!ours(self, rec)) {
+        rp.deliver(owner_away(rec));
+      } else {
+        act(rec, rp);
+      }
     },
     [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
   return rp;
@@ -110,21 +160,35 @@ void pump_adoptions(self_ptr self) {
   }
 }
 
+} // namespace
+
+void manager_detail::adopt_all(self_ptr self, std::vector<session_record> recs) {
+  auto& q = self->state.to_adopt;
+  for (auto& r : recs)
+    q.push_back(std::move(r));
+  pump_adoptions(self);
+}
+
+namespace {
+
+/// Claims the unfinished sessions of this node's earlier incarnations (a
+/// conditional write: none that another node took over meanwhile) and adopts
+/// them.
 void recover(self_ptr self) {
-  session_filter f;
-  f.node_id = self->state.ctx.cfg->node_id;
-  f.live_only = true;
-  f.limit = 100000;
+  auto& cfg = *self->state.ctx.cfg;
+  if (self->state.epoch == 0)
+    return; // joined first; the member says when
   if (self->state.recovery_started == 0)
     self->state.recovery_started = now_ms();
-  self->request(self->state.ctx.stores.any(), store_timeout, atoms::list::value, f)
+  session_owner me{cfg.node_id, self->state.epoch};
+  self->request(self->state.ctx.stores.any(), store_timeout, atoms::claim::value, me, 100000,
+                cfg.node_id, std::string{})
     .then(
       [=](std::vector<session_record>& recs) {
         if (!recs.empty())
           spdlog::info("adopting {} unfinished sessions of node {} ({} at a time)", recs.size(),
                        self->state.ctx.cfg->node_id, self->state.ctx.cfg->recovery_parallelism);
-        self->state.to_adopt = std::move(recs);
-        pump_adoptions(self);
+        manager_detail::adopt_all(self, std::move(recs));
       },
       [=](caf::error& err) {
         spdlog::warn("cannot list sessions to recover ({}); retrying", message_of(err));
@@ -140,11 +204,30 @@ void sweep(self_ptr self) {
           auto i = self->state.sessions.find(rec.id);
           if (i != self->state.sessions.end())
             self->send(i->second, atoms::expire::value);
-          else if (rec.node_id == self->state.ctx.cfg->node_id)
+          else if (ours(self, rec))
             adopt(self, std::move(rec), true); // adoption destroys what is expired
         }
       },
       [=](caf::error& err) { spdlog::warn("expiry sweep failed: {}", message_of(err)); });
+  // A session this incarnation owns without an actor here (a hand-over whose
+  // adoption message was lost): adopt it.
+  if (self->state.recovered && self->state.epoch != 0) {
+    session_owner me{self->state.ctx.cfg->node_id, self->state.epoch};
+    self->request(self->state.ctx.stores.any(), store_timeout, atoms::owned::value, me)
+      .then(
+        [=](std::vector<std::string>& ids) {
+          for (auto& id : ids)
+            if (!self->state.sessions.count(id))
+              self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+                .then(
+                  [=](session_record& rec) {
+                    if (ours(self, rec) && !self->state.sessions.count(rec.id))
+                      adopt(self, std::move(rec), true);
+                  },
+                  [](caf::error&) {});
+        },
+        [](caf::error&) {});
+  }
   manager_admin::heartbeat(self);
   self->delayed_send(self, std::chrono::milliseconds{self->state.ctx.cfg->sweep_interval_ms},
                      atoms::sweep::value);
@@ -211,6 +294,8 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
 }
 
 void on_down(self_ptr self, const caf::down_msg& msg) {
+  if (manager_cluster::on_peer_down(self, msg.source))
+    return;
   auto& sessions = self->state.sessions;
   for (auto i = sessions.begin(); i != sessions.end(); ++i) {
     if (i->second.address() != msg.source)
@@ -222,7 +307,8 @@ void on_down(self_ptr self, const caf::down_msg& msg) {
       self->state.admit->closed(o->second);
       self->state.owners.erase(o);
     }
-    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown)
+    if (msg.reason && msg.reason != caf::exit_reason::user_shutdown
+        && code_of(msg.reason) != errc::fenced) // fenced: the session is another node's now
       respawn(self, id, msg.source.id(), msg.reason);
     return;
   }
@@ -233,6 +319,13 @@ void destroy_session(self_ptr self, session_record& rec, record_promise& rp) {
   auto i = self->state.sessions.find(rec.id);
   if (i == self->state.sessions.end() && rec.state == phase::destroyed) {
     rp.deliver(std::move(rec)); // destroying twice is fine
+    return;
+  }
+  if (i == self->state.sessions.end() && !ours(self, rec)) {
+    if (auto owner = manager_cluster::owner_of(self, rec))
+      forward(self, *owner, rp, atoms::force::value, rec.id);
+    else
+      rp.deliver(owner_away(rec));
     return;
   }
   auto a = i != self->state.sessions.end() ? i->second : adopt(self, rec, true);
@@ -255,19 +348,70 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
     for (auto& [id, a] : self->state.sessions)
       self->send_exit(a, caf::exit_reason::user_shutdown);
     self->send_exit(self->state.reaper, caf::exit_reason::user_shutdown);
+    self->send_exit(self->state.member, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
   self->state.reaper = self->spawn(orphan_reaper, self->state.ctx,
                                    caf::actor_cast<session_directory_actor>(self));
-  self->send(self, atoms::adopt::value);
+  // Recovery starts once the member has joined (`joined`): it needs the epoch.
+  self->state.member = self->spawn(cluster_member, self->state.ctx,
+                                   caf::actor_cast<membership_listener_actor>(self));
   self->send(self, atoms::sweep::value);
   return {
     [=](atoms::adopt) { recover(self); },
     [=](atoms::sweep) { sweep(self); },
+    // --- the cluster (actors/session_manager_cluster.hpp) ---
+    [=](atoms::joined, int64_t epoch) {
+      self->state.epoch = epoch;
+      self->state.recovery_started = 0;
+      recover(self);
+    },
+    [=](atoms::fenced, int64_t epoch) { manager_cluster::fence(self, epoch); },
+    [=](atoms::claimed, std::vector<session_record>& recs) {
+      std::vector<session_record> mine;
+      for (auto& r : recs)
+        if (ours(self, r) && !self->state.sessions.count(r.id))
+          mine.push_back(std::move(r));
+      manager_detail::adopt_all(self, std::move(mine));
+    },
+    [=](atoms::members, std::vector<node_record>& nodes) {
+      manager_cluster::on_members(self, std::move(nodes));
+    },
+    [=](atoms::takeover, session_record& rec) {
+      return manager_cluster::take_over(self, std::move(rec));
+    },
+    [=](atoms::drain) { return manager_cluster::drain(self); },
+    [=](atoms::leave) {
+      return relay<bool>(self, self->state.member, atoms::leave::value);
+    },
+    [=](atoms::clevents, int64_t after, int limit) {
+      return relay<std::vector<cluster_event>>(self, self->state.ctx.stores.any(),
+                                               atoms::clevents::value, after, limit);
+    },
     [=](atoms::create, create_request& req) -> caf::result<created_session> {
       auto& cfg = *self->state.ctx.cfg;
-      if (auto refused = self->state.admit->admit(req.owner, now_ms()))
-        return refused;
+      if (self->state.epoch == 0)
+        return make_error(errc::unavailable, "this node has not joined the cluster yet", 1);
+      if (req.placed) {
+        // Admitted by the node the client asked; here only the capacity counts.
+        if (self->state.admit->live() >= cfg.max_sessions)
+          return make_error(errc::unavailable, "node " + cfg.node_id + " is full", 5);
+      } else {
+        if (auto refused = self->state.admit->admit(req.owner, now_ms()))
+          return refused;
+        if (auto target = manager_cluster::place(self)) {
+          req.placed = true;
+          auto rp = self->make_response_promise<created_session>();
+          auto owner = req.owner;
+          self->request(*target, store_timeout, atoms::create::value, req)
+            .then([=](created_session& c) mutable { rp.deliver(std::move(c)); },
+                  [=](caf::error& err) mutable {
+                    self->state.admit->cancel(owner);
+                    rp.deliver(std::move(err));
+                  });
+          return rp;
+        }
+      }
       session_record rec;
       rec.id = new_session_id();
       rec.owner = req.owner;
@@ -278,6 +422,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       if (conf != cfg.app_types.end())
         rec.tier = conf->second.tier;
       rec.node_id = cfg.node_id;
+      rec.owner_epoch = self->state.epoch;
       rec.created_at = now_ms();
       auto ttl = req.ttl_seconds > 0 ? req.ttl_seconds : default_ttl(cfg, req.type);
       rec.expires_at = rec.created_at + ttl * 1000;
@@ -303,15 +448,16 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
             rp.deliver(created_session{rec, token, estimated_seconds});
           },
           [=](caf::error& err) mutable {
-            self->state.admit->cancel(rec.owner);
+            if (!req.placed)
+              self->state.admit->cancel(rec.owner);
             rp.deliver(std::move(err));
           });
       return rp;
     },
     [=](atoms::get, const std::string& id) -> caf::result<session_record> {
       auto rp = self->make_response_promise<session_record>();
-      with_record(self, id, [=](session_record& rec) mutable { rp.deliver(std::move(rec)); },
-                  [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      with_live_record(self, id, [=](session_record& rec) mutable { rp.deliver(std::move(rec)); },
+                       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
     [=](atoms::list, const session_filter& f) {
@@ -327,18 +473,22 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
                                   atoms::artload::value, id);
     },
     [=](atoms::destroy, const std::string& id, const std::string& token) {
-      return for_owner(self, id, token,
-                       [=](session_record& rec, auto& rp) { destroy_session(self, rec, rp); });
+      return for_owner(
+        self, id, token, [=](session_record& rec, auto& rp) { destroy_session(self, rec, rp); },
+        atoms::destroy::value, id, token);
     },
     [=](atoms::extend, const std::string& id, const std::string& token, int64_t seconds) {
-      return for_owner(self, id, token, [=](session_record& rec, auto& rp) {
-        auto i = self->state.sessions.find(id);
-        if (i == self->state.sessions.end())
-          rp.deliver(make_error(errc::conflict, "the session is "
-                                                  + std::string{to_string(rec.state)}));
-        else
-          forward(self, i->second, rp, atoms::extend::value, seconds);
-      });
+      return for_owner(
+        self, id, token,
+        [=](session_record& rec, auto& rp) {
+          auto i = self->state.sessions.find(id);
+          if (i == self->state.sessions.end())
+            rp.deliver(make_error(errc::conflict, "the session is "
+                                                    + std::string{to_string(rec.state)}));
+          else
+            forward(self, i->second, rp, atoms::extend::value, seconds);
+        },
+        atoms::extend::value, id, token, seconds);
     },
     [=](atoms::subscribe, const std::string& id, const event_sink_actor& sub) {
       auto i = self->state.sessions.find(id);
@@ -346,11 +496,24 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
         self->send(i->second, atoms::subscribe::value, sub);
         return;
       }
-      // A finished session: replay its log from the store.
+      // Owned by another node: its manager subscribes the sink (events then
+      // travel straight from the session actor there). Finished: replay the
+      // log from the store.
       auto worker = self->state.ctx.stores.for_key(id);
       self->request(worker, store_timeout, atoms::get::value, id)
         .then(
           [=](session_record& rec) {
+            if (auto owner = manager_cluster::owner_of(self, rec)) {
+              self->send(*owner, atoms::subscribe::value, id, sub);
+              return;
+            }
+            if (rec.state != phase::destroyed) { // no actor yet (adoption, takeover): retry
+              self->send(sub, atoms::failed::value,
+                         ours(self, rec) ? make_error(errc::unavailable,
+                                                      "session " + id + " is being adopted", 1)
+                                         : owner_away(rec));
+              return;
+            }
             event_record snapshot;
             snapshot.session_id = id;
             snapshot.at = now_ms();

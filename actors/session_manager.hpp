@@ -15,6 +15,14 @@
 
 namespace spawn {
 
+/// Another node's manager as this one sees it (actors/session_manager_cluster.hpp).
+struct peer_link {
+  node_record node;                ///< its row as last read (load, epoch, addresses)
+  session_manager_actor manager;   ///< its published manager; empty while connecting
+  bool connecting = false;
+  int placed = 0;                  ///< creations sent to it since that read
+};
+
 struct session_manager_state {
   /// Ports and configuration.
   node_context ctx;
@@ -38,6 +46,13 @@ struct session_manager_state {
   std::map<std::string, std::string> owners;
   /// When this manager started (the node's start in the `nodes` table).
   int64_t started_at = 0;
+  /// The cluster (issue 14): this start's epoch (0 until joined, and while
+  /// fenced), the member keeping the lease, the nodes as last read, and the
+  /// connected peers by node id.
+  int64_t epoch = 0;
+  cluster_member_actor member;
+  std::vector<node_record> members;
+  std::map<std::string, peer_link> peers;
   /// Admins waiting for a session actor they restarted to be back (by id).
   std::map<std::string, std::vector<caf::typed_response_promise<std::string>>> restarts;
   static inline const char* name = "session_manager";

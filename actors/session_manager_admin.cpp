@@ -1,11 +1,13 @@
 #include "actors/session_manager_admin.hpp"
 
 #include <memory>
+#include <set>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/session_manager_cluster.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
 
@@ -17,13 +19,6 @@ using nlohmann::json;
 
 constexpr auto ask_timeout = std::chrono::seconds{10};
 
-std::string base_url_of(const spawn_config& c) {
-  if (!c.public_url.empty())
-    return c.public_url;
-  return "http://" + (c.http_address == "0.0.0.0" ? std::string{"127.0.0.1"} : c.http_address)
-         + ":" + std::to_string(c.http_port);
-}
-
 json time_json(epoch_ms t) {
   return t > 0 ? json(iso8601(t)) : json(nullptr);
 }
@@ -32,21 +27,6 @@ json time_json(epoch_ms t) {
 
 void heartbeat(self_ptr self) {
   auto& st = self->state;
-  auto& cfg = *st.ctx.cfg;
-  node_record n;
-  n.id = cfg.node_id;
-  n.address = base_url_of(cfg);
-  n.port = cfg.http_port;
-  n.state = "up";
-  n.capacity = cfg.max_sessions;
-  n.started_at = st.started_at;
-  n.metadata = json{{"live_sessions", st.sessions.size()},
-                    {"sessions_created", st.created},
-                    {"max_generations", cfg.max_generations}}
-                 .dump();
-  self->request(st.ctx.stores.any(), ask_timeout, atoms::heartbeat::value, n)
-    .then([](bool) {},
-          [](caf::error& err) { spdlog::warn("node heartbeat failed: {}", message_of(err)); });
   if (auto keys = st.ctx.keys)
     self->request(st.ctx.stores.any(), ask_timeout, atoms::keys::value)
       .then([keys](std::vector<api_key_record>& ks) { keys->replace(ks); },
@@ -63,6 +43,12 @@ caf::result<std::string> introspect(self_ptr self, const std::string& id) {
     self->request(st.ctx.stores.for_key(id), ask_timeout, atoms::get::value, id)
       .then(
         [=](session_record& rec) mutable {
+          if (auto owner = manager_cluster::owner_of(self, rec)) { // its actor lives there
+            self->request(*owner, ask_timeout, atoms::introspect::value, id)
+              .then([=](std::string& body) mutable { rp.deliver(std::move(body)); },
+                    [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+            return;
+          }
           rp.deliver(json{{"id", id},
                           {"live", false},
                           {"state", std::string{to_string(rec.state)}},
@@ -100,11 +86,22 @@ caf::result<admin_session_list> list_live(self_ptr self, session_filter f) {
       [=](std::vector<session_record>& recs) mutable {
         auto out = std::make_shared<admin_session_list>();
         out->sessions = std::move(recs);
-        auto pending = std::make_shared<int>(1);
+        auto pending = std::make_shared<int>(2);
         auto done = [=]() mutable {
           if (--*pending == 0)
             rp.deliver(*out);
         };
+        // Sessions whose actor lives on another node: that node says which.
+        auto remote = std::make_shared<std::vector<std::string>>();
+        manager_cluster::peer_live_ids(self, remote, [=]() mutable {
+          std::set<std::string> shown;
+          for (auto& s : out->sessions)
+            shown.insert(s.id);
+          for (auto& id : *remote)
+            if (shown.count(id))
+              out->live_ids.push_back(id);
+          done();
+        });
         for (size_t k = 0; k < out->sessions.size(); ++k) {
           auto i = self->state.sessions.find(out->sessions[k].id);
           if (i == self->state.sessions.end())
@@ -168,7 +165,13 @@ caf::result<std::string> revoke_key(self_ptr self, const std::string& key_id) {
 
 caf::result<std::string> stats(self_ptr self) {
   auto& st = self->state;
+  json peers = json::object();
+  for (auto& [id, link] : st.peers)
+    peers[id] = {{"epoch", link.node.epoch}, {"connected", bool(link.manager)}};
   json j{{"node_id", st.ctx.cfg->node_id},
+         {"epoch", st.epoch},
+         {"cluster", st.ctx.cfg->cluster_name},
+         {"peers", peers},
          {"sessions_live", st.sessions.size()},
          {"sessions_created", st.created},
          {"sessions_refused", st.admit->refused()},

@@ -13,7 +13,7 @@ namespace spawn::manager_admin {
 
 using self_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
-/// Upserts this node's row in `nodes` and reloads the API keys (each sweep).
+/// Reloads the API keys (each sweep; the node's row is the cluster member's).
 void heartbeat(self_ptr self);
 
 /// The session actor's own account of itself plus what the manager knows, as

@@ -75,7 +75,9 @@ void clean_up(session_self self) {
 }
 
 /// Starts destruction; `then` runs once `destroying` is persisted (at once
-/// when the session is already destroying or destroyed).
+/// when the session is already destroying or destroyed). The route and the
+/// container go only after that write succeeded: a node that no longer owns
+/// the session (fenced) removes nothing of it.
 void begin_destroy(session_self self, std::string why, step_fn then) {
   auto s = self->state.record.state;
   if (s == phase::destroying || s == phase::destroyed) {
@@ -83,11 +85,16 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
       then();
     return;
   }
-  unroute(self);
   stop_children(self);
   accounting::generation_done(self, "");
-  advance(self, session_event::destroy, std::move(why), std::move(then));
-  clean_up(self);
+  auto act = [self, then = std::move(then)] {
+    unroute(self);
+    clean_up(self);
+    if (then)
+      then();
+  };
+  if (!advance(self, session_event::destroy, std::move(why), act))
+    act(); // not a legal transition from here (logged): tear down all the same
 }
 
 

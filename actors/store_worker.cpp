@@ -15,7 +15,9 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
     [=](atoms::save, const session_record& s, event_record& ev) {
       return to_result(db().save_transition(s, std::move(ev)));
     },
-    [=](atoms::append, event_record& ev) { return to_result(db().append_event(std::move(ev))); },
+    [=](atoms::append, event_record& ev, const session_owner& by) {
+      return to_result(db().append_event(std::move(ev), by));
+    },
     [=](atoms::get, const std::string& id) { return to_result(db().get_session(id)); },
     [=](atoms::list, const session_filter& f) { return to_result(db().list_sessions(f)); },
     [=](atoms::expired, int64_t now) { return to_result(db().expired_sessions(now)); },
@@ -35,7 +37,32 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
       return to_result(db().owner_tokens_since(owner, since));
     },
     [=](atoms::ping) -> caf::result<bool> { return db().ping(); },
-    [=](atoms::heartbeat, const node_record& n) { return done(db().upsert_node(n)); },
+    [=](atoms::join, const node_record& n, int64_t lease_ms) {
+      return to_result(db().join_cluster(n, lease_ms));
+    },
+    [=](atoms::heartbeat, const node_record& n, int64_t lease_ms) {
+      return to_result(db().renew_lease(n, lease_ms));
+    },
+    [=](atoms::leave, const std::string& id, int64_t epoch) {
+      return done(db().leave_cluster(id, epoch));
+    },
+    [=](atoms::dead, const std::string& cluster, const std::string& by) {
+      return to_result(db().declare_dead(cluster, by));
+    },
+    [=](atoms::claim, const session_owner& by, int limit, const std::string& of_node,
+        const std::string& cluster) {
+      return to_result(db().claim_orphans(by, limit, of_node, cluster));
+    },
+    [=](atoms::handover, const std::string& id, const session_owner& from,
+        const session_owner& to) { return to_result(db().hand_over(id, from, to)); },
+    [=](atoms::owned, const session_owner& o) { return to_result(db().owned_sessions(o)); },
+    [=](atoms::rroutes, const std::string& node, const std::string& cluster) {
+      return to_result(db().remote_routes(node, cluster));
+    },
+    [=](atoms::clog, const cluster_event& e) { return done(db().log_cluster_event(e)); },
+    [=](atoms::clevents, int64_t after, int limit) {
+      return to_result(db().cluster_events(after, limit));
+    },
     [=](atoms::nodes) { return to_result(db().list_nodes()); },
     [=](atoms::keys) { return to_result(db().list_api_keys()); },
     [=](atoms::addkey, const api_key_record& k) { return done(db().insert_api_key(k)); },

@@ -120,6 +120,7 @@ event_sink_actor::behavior_type sink(event_sink_actor::stateful_pointer<sink_sta
       }
     },
     [](atoms::endstream) {},
+    [](atoms::retry) {},
     [](atoms::failed, const caf::error&) {},
   };
 }
@@ -193,7 +194,8 @@ double store_alone(const store_pool& stores, caf::actor_system& sys, int n, int 
           .then([=](event_record&) { (*step)(rec, k + 1); },
                 [=](caf::error&) { (*step)(rec, k + 1); });
       else
-        self->request(stores.for_key(rec.id), std::chrono::seconds{60}, atoms::append::value, ev)
+        self->request(stores.for_key(rec.id), std::chrono::seconds{60}, atoms::append::value, ev,
+                      session_owner{rec.node_id, rec.owner_epoch})
           .then([=](event_record&) { (*step)(rec, k + 1); },
                 [=](caf::error&) { (*step)(rec, k + 1); });
     };
@@ -276,6 +278,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config sys_cfg;
   register_message_types(sys_cfg);
+  register_actor_handle_types(sys_cfg);
   caf::actor_system sys{sys_cfg};
   auto threads_idle = threads();
   node_context ctx;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -116,6 +117,8 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config sys_cfg;
   spawn::register_message_types(sys_cfg);
+  spawn::register_actor_handle_types(sys_cfg);
+  sys_cfg.load<caf::io::middleman>(); // CAF's distribution: the other nodes' managers
   caf::actor_system sys{sys_cfg};
   spawn::node_context ctx;
   ctx.cfg = cfg;
@@ -145,6 +148,20 @@ int main(int argc, char** argv) {
       spdlog::warn("cannot load the API keys yet: {}", spawn::message_of(keys.error()));
   }
   auto manager = sys.spawn(spawn::session_manager, ctx);
+  if (cfg->cluster_port > 0) {
+    // Other nodes reach this node's sessions through its manager's typed interface.
+    auto host = cfg->cluster_host.empty() ? cfg->http_address : cfg->cluster_host;
+    auto published = sys.middleman().publish(manager, static_cast<uint16_t>(cfg->cluster_port),
+                                             host.c_str(), true);
+    if (!published) {
+      spdlog::critical("cluster: cannot publish the session manager on {}:{}: {}", host,
+                       cfg->cluster_port, sys.render(published.error()));
+      caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    spdlog::info("cluster: node {} of cluster '{}' publishes its manager on {}:{}", cfg->node_id,
+                 cfg->cluster_name, host, *published);
+  }
   spawn::edge_keeper_actor keeper;
   if (ctx.edge) {
     keeper = sys.spawn(spawn::edge_keeper, ctx,
@@ -177,6 +194,20 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: stopping (running apps keep running)", sig);
+  {
+    // With cluster.drain the sessions go to the other nodes first (they adopt
+    // them, then this node lets go); then the incarnation leaves the cluster.
+    caf::scoped_actor self{sys};
+    if (cfg->cluster_drain)
+      self->request(manager, std::chrono::seconds{120}, spawn::atoms::drain::value)
+        .receive([](int n) { spdlog::info("drain: {} sessions handed to other nodes", n); },
+                 [](caf::error& err) { spdlog::warn("drain failed: {}", spawn::message_of(err)); });
+    self->request(manager, std::chrono::seconds{10}, spawn::atoms::leave::value)
+      .receive([](bool) {},
+               [](caf::error& err) {
+                 spdlog::warn("could not leave the cluster: {}", spawn::message_of(err));
+               });
+  }
   server.stop();
   if (keeper)
     caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);

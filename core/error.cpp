@@ -21,6 +21,7 @@ std::string to_string(errc x) {
     case errc::forbidden: return "forbidden";
     case errc::rate_limited: return "rate_limited";
     case errc::budget_exceeded: return "budget_exceeded";
+    case errc::fenced: return "fenced";
   }
   return "internal";
 }

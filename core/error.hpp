@@ -26,6 +26,7 @@ enum class errc : uint8_t {
   forbidden,         ///< a credential is wrong
   rate_limited,      ///< too many requests or sessions; try later
   budget_exceeded,   ///< a token budget (session or owner) is spent: no retry
+  fenced,            ///< this node (incarnation) no longer owns the session
 };
 
 /// Category atom under which `errc` values travel inside `caf::error`.

@@ -41,6 +41,11 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<app_type>("spawn::app_type");
   cfg.add_message_type<phase>("spawn::phase");
   cfg.add_message_type<session_step>("spawn::session_step");
+  cfg.add_message_type<session_owner>("spawn::session_owner");
+  cfg.add_message_type<cluster_event>("spawn::cluster_event");
+  cfg.add_message_type<std::vector<cluster_event>>("std::vector<spawn::cluster_event>");
+  cfg.add_message_type<remote_route>("spawn::remote_route");
+  cfg.add_message_type<std::vector<remote_route>>("std::vector<spawn::remote_route>");
 }
 
 } // namespace spawn

@@ -25,11 +25,12 @@ struct create_request {
   int64_t ttl_seconds = 0; ///< 0: the app type's default
   std::string owner;
   std::string details{}; ///< client details of a site, JSON object text ("" : none)
+  bool placed = false;   ///< already admitted by the node the client asked (cluster)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
-  return f(x.prompt, x.type, x.ttl_seconds, x.owner, x.details);
+  return f(x.prompt, x.type, x.ttl_seconds, x.owner, x.details, x.placed);
 }
 
 /// The answer to a creation: the session and, once only, its manage token.

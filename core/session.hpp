@@ -43,6 +43,9 @@ struct session_record {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
   double generation_cost_usd = 0;
+  /// The incarnation of `node_id` that owns the session (issue 14): every
+  /// write of the session is conditional on (node_id, owner_epoch).
+  int64_t owner_epoch = 0;
 };
 
 template <class Inspector>
@@ -51,7 +54,7 @@ typename Inspector::result_type inspect(Inspector& f, session_record& x) {
            x.manage_token_hash, x.container_id, x.host_port, x.message,
            x.failure_reason, x.created_at, x.started_at, x.expires_at,
            x.destroyed_at, x.estimated_cost, x.actual_cost, x.metadata, x.input_tokens,
-           x.output_tokens, x.generation_cost_usd);
+           x.output_tokens, x.generation_cost_usd, x.owner_epoch);
 }
 
 /// One entry of a session's log (table `session_events`).

@@ -33,7 +33,28 @@ json node_json(const node_record& n, epoch_ms now) {
               {"started_at", iso_time(n.started_at)},
               {"heartbeat_at", iso_time(n.heartbeat_at)},
               {"heartbeat_age_seconds", n.heartbeat_at > 0 ? (now - n.heartbeat_at) / 1000 : -1},
-              {"metadata", meta.is_discarded() ? json::object() : meta}};
+              {"metadata", meta.is_discarded() ? json::object() : meta},
+              {"cluster", n.cluster},
+              {"epoch", n.epoch},
+              {"alive", n.alive},
+              {"lease_until", iso_time(n.lease_until)},
+              {"middleman", n.cluster_port > 0
+                              ? json(n.cluster_host + ":" + std::to_string(n.cluster_port))
+                              : json(nullptr)},
+              {"edge", n.edge_address.empty() ? json(nullptr) : json(n.edge_address)},
+              {"live_sessions", n.live_sessions},
+              {"load", n.capacity > 0 ? double(n.live_sessions) / n.capacity : 0.0}};
+}
+
+json cluster_event_json(const cluster_event& e) {
+  auto detail = json::parse(e.detail, nullptr, false);
+  return json{{"seq", e.seq},
+              {"at", iso_time(e.at)},
+              {"node_id", e.node_id},
+              {"epoch", e.epoch},
+              {"kind", e.kind},
+              {"by", e.by},
+              {"detail", detail.is_discarded() ? json::object() : detail}};
 }
 
 /// Parses the admin session filter; an error is already answered.
@@ -135,6 +156,41 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
           reply_json(rq, restinio::status_ok(), json{{"nodes", arr}}.dump());
         },
         atoms::nodes::value);
+    return accepted();
+  });
+
+  // The cluster's log: joins, leaves, deaths, claims (?after=SEQ&limit=N).
+  r.http_get("/admin/v1/cluster/events", [=, &sys](auto req, auto) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    int64_t after = 0;
+    int limit = 200;
+    try {
+      for (auto& [name, value] : restinio::parse_query(req->header().query())) {
+        auto key = std::string{name.data(), name.size()};
+        if (key == "after")
+          after = restinio::cast_to<int64_t>(value);
+        else if (key == "limit")
+          limit = restinio::cast_to<int>(value);
+        else
+          throw std::invalid_argument{"unknown parameter '" + key + "'"};
+      }
+      if (after < 0 || limit < 1 || limit > 10000)
+        throw std::invalid_argument{"after must be >= 0 and limit within 1..10000"};
+    } catch (const std::exception& e) {
+      reply_error(req, restinio::status_bad_request(), "invalid_input",
+                  std::string{"bad query: "} + e.what());
+      return accepted();
+    }
+    ask<std::vector<cluster_event>>(
+      sys, manager, req,
+      [](const request_handle_t& rq, std::vector<cluster_event>& evs) {
+        json arr = json::array();
+        for (auto& e : evs)
+          arr.push_back(cluster_event_json(e));
+        reply_json(rq, restinio::status_ok(), json{{"events", arr}}.dump());
+      },
+      atoms::clevents::value, after, limit);
     return accepted();
   });
 

@@ -22,7 +22,7 @@ void reply_error(const restinio::request_handle_t& req, restinio::http_status_li
   http_finished(req, static_cast<int>(status.status_code().raw_code()));
   auto resp = req->create_response(std::move(status));
   resp.append_header(restinio::http_field::content_type, "application/json; charset=utf-8");
-  if (retry_after >= 0 || code == "unavailable" || code == "timeout" || code == "rate_limited")
+  if (retry_after >= 0 || code == "unavailable" || code == "timeout" || code == "fenced" || code == "rate_limited")
     resp.append_header(restinio::http_field::retry_after,
                        std::to_string(retry_after >= 0 ? std::max<int64_t>(1, retry_after) : 5));
   resp.set_body(error_body(code, message)).done();
@@ -39,6 +39,7 @@ void reply_error(const restinio::request_handle_t& req, const caf::error& err) {
       case errc::forbidden: return restinio::status_forbidden();
       case errc::rate_limited: return restinio::status_too_many_requests();
       case errc::unavailable:
+      case errc::fenced: // ownership moved while asking: the next try reaches the owner
       case errc::timeout: return restinio::status_service_unavailable();
       default: return restinio::status_internal_server_error();
     }

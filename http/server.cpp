@@ -185,9 +185,9 @@ struct api_server::impl {
         else if (m->opcode() == rws::opcode_t::connection_close_frame && *holder)
           caf::anon_send_exit(*holder, caf::exit_reason::user_shutdown);
       });
-    *holder = sys.spawn(ws_stream, ws, base_url);
+    *holder = sys.spawn(ws_stream, ws, base_url, manager, id);
     activate(*ws); // ADL: a friend of ws_t
-    caf::anon_send(manager, atoms::subscribe::value, id, *holder);
+    caf::anon_send(*holder, atoms::retry::value); // now it subscribes
   }
 
   std::unique_ptr<router_t> routes() {

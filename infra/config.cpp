@@ -130,16 +130,18 @@ bool is_backend_name(const std::string& n) {
   return n == "template" || n == "anthropic" || n == "openai" || n == "command";
 }
 
+/// Non-empty, at most 200 characters, letters, digits and `extra` only.
+bool plain(const std::string& s, const char* extra) {
+  if (s.empty() || s.size() > 200)
+    return false;
+  for (unsigned char ch : s)
+    if (!std::isalnum(ch) && !std::strchr(extra, ch))
+      return false;
+  return true;
+}
+
 /// The edge keys end up in Caddy's JSON config and in URLs: only plain names.
 caf::error check_edge(const spawn_config& c) {
-  auto plain = [](const std::string& s, const char* extra) {
-    if (s.empty() || s.size() > 200)
-      return false;
-    for (unsigned char ch : s)
-      if (!std::isalnum(ch) && !std::strchr(extra, ch))
-        return false;
-    return true;
-  };
   if (!c.edge_caddy_admin.empty() && c.edge_caddy_admin.rfind("http://", 0) != 0)
     return bad("edge.caddy_admin", "must be an http:// URL (Caddy's admin API) or empty");
   if (!plain(c.edge_server, "-_"))
@@ -167,6 +169,16 @@ caf::error check_config(spawn_config& c) {
       return bad("sessions.app_types." + name + ".tier", "no tier named '" + a.tier + "'");
   if (c.log_format != "text" && c.log_format != "json")
     return bad("log.format", "must be 'text' or 'json'");
+  if (c.cluster_placement != "most_free" && c.cluster_placement != "local")
+    return bad("cluster.placement", "must be 'most_free' or 'local'");
+  if (c.cluster_lease_ms <= c.cluster_heartbeat_ms)
+    return bad("cluster.lease_ms", "must be longer than cluster.heartbeat_ms");
+  if (!c.cluster_name.empty() && !plain(c.cluster_name, "-_."))
+    return bad("cluster.name", "letters, digits, '-', '_' and '.' only");
+  if (!c.cluster_host.empty() && !plain(c.cluster_host, ".:[]"))
+    return bad("cluster.host", "must be a host name or address");
+  if (!c.edge_advertise.empty() && !plain(c.edge_advertise, ".:[]"))
+    return bad("edge.advertise", "must be host:port or empty");
   if (!is_backend_name(c.generator))
     return bad("generation.backend", "unknown backend '" + c.generator
                                        + "' (template, anthropic, openai or command)");

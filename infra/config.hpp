@@ -126,6 +126,16 @@ struct spawn_config {
   int64_t edge_idle_timeout_seconds = 0; ///< pause apps idle this long; 0: never
   int64_t edge_expired_retention_seconds = 86400; ///< 410 page for this long
   int64_t edge_check_interval_ms = 5000; ///< Caddy restart check and orphan reaping
+  // the cluster (issue 14; actors/cluster_member.hpp)
+  std::string cluster_name;          ///< nodes of one name take over each other; "" : standalone
+  std::string cluster_host;          ///< where the middleman listens and is reached; "" : http address
+  int cluster_port = 0;              ///< the middleman's port; 0: no actor traffic between nodes
+  int64_t cluster_heartbeat_ms = 1000;
+  int64_t cluster_lease_ms = 4000;
+  std::string cluster_placement = "most_free"; ///< most_free or local
+  bool cluster_drain = false;        ///< a graceful stop hands the sessions to the others first
+  int cluster_claim_batch = 16;      ///< sessions claimed at once from a dead node
+  std::string edge_advertise;        ///< how other nodes' Caddy reach this edge; "" : edge.listen
   // auth, limits and costs (issue 6)
   bool api_keys_required = false;    ///< anonymous callers (keyed by address) refused
   std::string admin_token_file;      ///< file holding the admin token (or SPAWN_ADMIN_TOKEN)

@@ -320,6 +320,25 @@ const std::vector<key_spec>& config_table() {
                 "how long the 410 page shows", SPAWN_FIELD(edge_expired_retention_seconds)));
     add(integer("edge.check_interval_ms", 5000, 100, 3600000,
                 "Caddy restart check and orphan routes", SPAWN_FIELD(edge_check_interval_ms)));
+    add(text("edge.advertise", "", "host:port where other nodes' edges reach this one (empty: "
+             "edge.listen)", SPAWN_FIELD(edge_advertise)));
+    // the cluster (issue 14)
+    add(text("cluster.name", "", "nodes sharing this name form a cluster and take over each "
+             "other's sessions (empty: standalone)", SPAWN_FIELD(cluster_name)));
+    add(text("cluster.host", "", "address of the middleman (CAF actor traffic); empty: "
+             "http.address", SPAWN_FIELD(cluster_host)));
+    add(integer("cluster.port", 0, 0, 65535, "port of the middleman (0: no actor traffic "
+                "between nodes)", SPAWN_FIELD(cluster_port)));
+    add(integer("cluster.heartbeat_ms", 1000, 50, 600000, "how often a node renews its lease",
+                SPAWN_FIELD(cluster_heartbeat_ms)));
+    add(integer("cluster.lease_ms", 4000, 200, 3600000,
+                "a node whose lease ran out this long ago is dead", SPAWN_FIELD(cluster_lease_ms)));
+    add(text("cluster.placement", "most_free", "where a creation goes: most_free (the node with "
+             "the most free capacity) or local", SPAWN_FIELD(cluster_placement)));
+    add(flag("cluster.drain", false, "a graceful stop hands every session to the other nodes "
+             "first", SPAWN_FIELD(cluster_drain)));
+    add(integer("cluster.claim_batch", 16, 1, 10000, "sessions of a dead node claimed at once",
+                SPAWN_FIELD(cluster_claim_batch)));
     // auth, limits, costs, log
     add(flag("auth.api_keys_required", false, "refuse anonymous callers",
              SPAWN_FIELD(api_keys_required)));

@@ -128,6 +128,35 @@ CREATE TABLE api_keys (
 CREATE INDEX api_keys_owner_idx ON api_keys (owner);
 )sql";
 
+/// The cluster (issue 14): nodes sharing a cluster name take over each other's
+/// sessions (a node without one only its own); each start of a node is a new
+/// incarnation (epoch)
+/// with a lease in the database's clock; a session is owned by (node, epoch)
+/// and every write of it is conditional on that pair (fencing). Joins, leaves,
+/// deaths, claims and fencings go into `cluster_events`.
+const char* const m0004_cluster = R"sql(
+ALTER TABLE nodes
+  ADD COLUMN cluster      text        NOT NULL DEFAULT '',
+  ADD COLUMN epoch        bigint      NOT NULL DEFAULT 0,
+  ADD COLUMN cluster_host text        NOT NULL DEFAULT '',
+  ADD COLUMN cluster_port integer     NOT NULL DEFAULT 0,
+  ADD COLUMN edge_address text        NOT NULL DEFAULT '',
+  ADD COLUMN lease_until  timestamptz NOT NULL DEFAULT now();
+ALTER TABLE sessions
+  ADD COLUMN owner_epoch bigint NOT NULL DEFAULT 0;
+CREATE INDEX sessions_owner_live_idx ON sessions (node_id, owner_epoch)
+  WHERE state <> 'destroyed';
+CREATE TABLE cluster_events (
+  seq     bigserial   PRIMARY KEY,
+  at      timestamptz NOT NULL DEFAULT now(),
+  node_id text        NOT NULL,
+  epoch   bigint      NOT NULL DEFAULT 0,
+  kind    text        NOT NULL,
+  detail  jsonb       NOT NULL DEFAULT '{}'::jsonb,
+  by_node text        NOT NULL DEFAULT ''
+);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -135,6 +164,7 @@ const std::vector<migration>& migrations() {
     {1, "initial_schema", m0001_initial_schema},
     {2, "generation_usage", m0002_generation_usage},
     {3, "api_keys", m0003_api_keys},
+    {4, "cluster", m0004_cluster},
   };
   return all;
 }

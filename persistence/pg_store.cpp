@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/pg_detail.hpp"
 
 namespace spawn {
 
@@ -15,9 +16,8 @@ namespace {
 
 // --- SQL ------------------------------------------------------------------------
 // Every statement is a constant; values only ever travel as parameters.
-// Timestamps cross the boundary as epoch milliseconds: SPAWN_TS($n) turns a
-// parameter into 'epoch' + NULLIF($n, 0) ms (so 0 is NULL) and SPAWN_MS(col)
-// is its inverse. The macros only splice literals and are undefined below.
+// Timestamps cross the boundary as epoch milliseconds (persistence/pg_detail.hpp:
+// SPAWN_TS($n) and its inverse SPAWN_MS(col), undefined below).
 
 /// Serialises concurrent `migrate()` calls across processes ("SPAWNAI" + 1).
 constexpr long long migration_lock_key = 0x5350'4157'4e41'4901LL;
@@ -28,16 +28,9 @@ constexpr const char* sql_migration_applied =
 constexpr const char* sql_record_migration =
   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
-#define SPAWN_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
-#define SPAWN_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
-
-#define SPAWN_SESSION_COLUMNS                                                     \
-  "id, owner, prompt, app_type, state, tier, node_id, app_url, "                  \
-  "manage_token_hash, container_id, host_port, message, failure_reason, "         \
-  SPAWN_MS("created_at") ", " SPAWN_MS("started_at") ", "                         \
-  SPAWN_MS("expires_at") ", " SPAWN_MS("destroyed_at") ", "                       \
-  "estimated_cost, actual_cost, metadata::text, "                                \
-  "input_tokens, output_tokens, generation_cost_usd"
+#define SPAWN_TS(n) SPAWN_PG_TS(n)
+#define SPAWN_MS(col) SPAWN_PG_MS(col)
+#define SPAWN_SESSION_COLUMNS SPAWN_PG_SESSION_COLUMNS
 
 /// Prepared statements registered on every new connection (prepared lazily).
 const std::pair<const char*, const char*> statements[] = {
@@ -46,17 +39,17 @@ const std::pair<const char*, const char*> statements[] = {
    "INSERT INTO sessions (id, owner, prompt, app_type, state, tier, node_id, "
    "app_url, manage_token_hash, container_id, host_port, message, failure_reason, "
    "created_at, started_at, expires_at, destroyed_at, estimated_cost, actual_cost, "
-   "metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+   "metadata, owner_epoch) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
    SPAWN_TS(14) ", " SPAWN_TS(15) ", " SPAWN_TS(16) ", " SPAWN_TS(17)
-   ", $18, $19, $20::jsonb)"},
-  {"lock_session", "SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE"},
+   ", $18, $19, $20::jsonb, $21)"},
+  {"lock_session", "SELECT node_id, owner_epoch FROM sessions WHERE id = $1 FOR UPDATE"},
   {"update_session",
    "UPDATE sessions SET state = $2, tier = $3, node_id = $4, app_url = $5, "
    "manage_token_hash = $6, container_id = $7, host_port = $8, message = $9, "
    "failure_reason = $10, started_at = " SPAWN_TS(11) ", expires_at = " SPAWN_TS(12)
    ", destroyed_at = " SPAWN_TS(13) ", estimated_cost = $14, actual_cost = $15, "
    "metadata = $16::jsonb, input_tokens = $17, output_tokens = $18, "
-   "generation_cost_usd = $19 WHERE id = $1"},
+   "generation_cost_usd = $19 WHERE id = $1 AND node_id = $4 AND owner_epoch = $20"},
   // Runs after lock_session in the same transaction, so under READ COMMITTED
   // its snapshot sees every event committed by the previous lock holder.
   {"append_event",
@@ -111,6 +104,30 @@ bool lost_connection(const std::string& sqlstate) {
          || sqlstate == "57P02" || sqlstate == "57P03";
 }
 
+/// Locks the session row, checks that `by` owns it, and appends `ev`; fills
+/// in `seq` and `at`.
+caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev,
+                                          const session_owner& by) {
+  auto owner = tx.exec_prepared("lock_session", ev.session_id);
+  if (owner.empty())
+    return make_error(errc::not_found, "no session " + ev.session_id);
+  if (auto err = pg_detail::check_owner(ev.session_id, owner[0], by))
+    return err;
+  auto row = tx.exec_prepared1("append_event", ev.session_id, ev.at, ev.level,
+                               ev.phase, ev.message);
+  ev.seq = row[0].as<int64_t>();
+  ev.at = row[1].as<epoch_ms>();
+  return ev;
+}
+
+caf::error to_error(caf::expected<bool>&& x) {
+  return x ? caf::error{} : std::move(x.error());
+}
+
+} // namespace
+
+namespace pg_detail {
+
 caf::expected<session_record> to_session(const pqxx::row& r) {
   session_record s;
   s.id = r[0].as<std::string>();
@@ -141,6 +158,7 @@ caf::expected<session_record> to_session(const pqxx::row& r) {
   s.input_tokens = r[20].as<int64_t>();
   s.output_tokens = r[21].as<int64_t>();
   s.generation_cost_usd = r[22].as<double>();
+  s.owner_epoch = r[23].as<int64_t>();
   return s;
 }
 
@@ -156,49 +174,34 @@ caf::expected<std::vector<session_record>> to_sessions(const pqxx::result& rows)
   return out;
 }
 
-/// Locks the session row and appends `ev`; fills in `seq` and `at`.
-caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev) {
-  if (tx.exec_prepared("lock_session", ev.session_id).empty())
-    return make_error(errc::not_found, "no session " + ev.session_id);
-  auto row = tx.exec_prepared1("append_event", ev.session_id, ev.at, ev.level,
-                               ev.phase, ev.message);
-  ev.seq = row[0].as<int64_t>();
-  ev.at = row[1].as<epoch_ms>();
-  return ev;
+caf::error check_owner(const std::string& session_id, const pqxx::row& owner_row,
+                       const session_owner& by) {
+  if (by.node_id.empty())
+    return {};
+  auto node = owner_row[0].as<std::string>();
+  auto epoch = owner_row[1].as<int64_t>();
+  if (node == by.node_id && epoch == by.epoch)
+    return {};
+  return make_error(errc::fenced, "session " + session_id + " is owned by " + node + " (epoch "
+                                    + std::to_string(epoch) + "), not by " + by.node_id
+                                    + " (epoch " + std::to_string(by.epoch) + ")");
 }
 
-caf::error to_error(caf::expected<bool>&& x) {
-  return x ? caf::error{} : std::move(x.error());
+} // namespace pg_detail
+
+using pg_detail::to_session;
+using pg_detail::to_sessions;
+
+pg_store::connection_box::connection_box(const std::string& dsn) : conn(dsn) {
+  for (const auto& [name, sql] : statements)
+    conn.prepare(name, sql);
 }
-
-} // namespace
-
-struct pg_store::connection_box {
-  explicit connection_box(const std::string& dsn) : conn(dsn) {
-    for (const auto& [name, sql] : statements)
-      conn.prepare(name, sql);
-  }
-  pqxx::connection conn;
-};
 
 pg_store::pg_store(std::string dsn) : dsn_(std::move(dsn)) {
   // nop
 }
 
 pg_store::~pg_store() = default;
-
-template <class T, class F>
-caf::expected<T> pg_store::guarded(const char* what, F&& body) {
-  try {
-    if (conn_ && !conn_->conn.is_open())
-      conn_.reset();
-    if (!conn_)
-      conn_ = std::make_unique<connection_box>(dsn_);
-    return body(conn_->conn);
-  } catch (...) {
-    return failure(what);
-  }
-}
 
 caf::error pg_store::failure(const char* what) {
   auto fail = [what](errc code, const char* text) {
@@ -270,7 +273,7 @@ caf::error pg_store::insert_session(const session_record& s) {
                      s.tier, s.node_id, s.app_url, s.manage_token_hash,
                      s.container_id, s.host_port, s.message, s.failure_reason,
                      s.created_at, s.started_at, s.expires_at, s.destroyed_at,
-                     s.estimated_cost, s.actual_cost, s.metadata);
+                     s.estimated_cost, s.actual_cost, s.metadata, s.owner_epoch);
     tx.commit();
     return true;
   }));
@@ -284,24 +287,25 @@ caf::expected<event_record> pg_store::save_transition(const session_record& s,
   return guarded<event_record>("save_transition", [&](pqxx::connection& c)
                                  -> caf::expected<event_record> {
     pqxx::work tx{c};
-    auto appended = append_locked(tx, std::move(ev));
+    auto appended = append_locked(tx, std::move(ev), session_owner{s.node_id, s.owner_epoch});
     if (!appended)
       return appended;
     tx.exec_prepared("update_session", s.id, std::string{to_string(s.state)}, s.tier,
                      s.node_id, s.app_url, s.manage_token_hash, s.container_id,
                      s.host_port, s.message, s.failure_reason, s.started_at,
                      s.expires_at, s.destroyed_at, s.estimated_cost, s.actual_cost,
-                     s.metadata, s.input_tokens, s.output_tokens, s.generation_cost_usd);
+                     s.metadata, s.input_tokens, s.output_tokens, s.generation_cost_usd,
+                     s.owner_epoch);
     tx.commit();
     return appended;
   });
 }
 
-caf::expected<event_record> pg_store::append_event(event_record ev) {
+caf::expected<event_record> pg_store::append_event(event_record ev, const session_owner& by) {
   return guarded<event_record>("append_event", [&](pqxx::connection& c)
                                  -> caf::expected<event_record> {
     pqxx::work tx{c};
-    auto appended = append_locked(tx, std::move(ev));
+    auto appended = append_locked(tx, std::move(ev), by);
     if (appended)
       tx.commit();
     return appended;
@@ -435,22 +439,13 @@ caf::expected<generated_app> pg_store::load_artifact(const std::string& session_
   });
 }
 
-// --- accounts, nodes and costs (issue 6) ------------------------------------------
+// --- accounts and costs (issue 6; nodes: persistence/pg_cluster.cpp) ------------------------------------------
 
 namespace {
 
-#define SPAWN_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
-#define SPAWN_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
+#define SPAWN_TS(n) SPAWN_PG_TS(n)
+#define SPAWN_MS(col) SPAWN_PG_MS(col)
 
-constexpr const char* sql_upsert_node =
-  "INSERT INTO nodes (id, address, port, state, capacity, started_at, heartbeat_at, metadata) "
-  "VALUES ($1, $2, $3, $4, $5, COALESCE(" SPAWN_TS(6) ", now()), now(), $7::jsonb) "
-  "ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, port = EXCLUDED.port, "
-  "state = EXCLUDED.state, capacity = EXCLUDED.capacity, started_at = EXCLUDED.started_at, "
-  "heartbeat_at = now(), metadata = EXCLUDED.metadata";
-constexpr const char* sql_list_nodes =
-  "SELECT id, address, port, state, capacity, " SPAWN_MS("started_at") ", "
-  SPAWN_MS("heartbeat_at") ", metadata::text FROM nodes ORDER BY id";
 constexpr const char* sql_insert_api_key =
   "INSERT INTO api_keys (id, owner, key_hash, created_at) VALUES ($1, $2, $3, "
   "COALESCE(" SPAWN_TS(4) ", now()))";
@@ -483,36 +478,6 @@ api_key_record to_api_key(const pqxx::row& r) {
 }
 
 } // namespace
-
-caf::error pg_store::upsert_node(const node_record& n) {
-  return to_error(guarded<bool>("upsert_node", [&n](pqxx::connection& c) {
-    pqxx::work tx{c};
-    tx.exec_params(sql_upsert_node, n.id, n.address, n.port, n.state, n.capacity,
-                   n.started_at, n.metadata);
-    tx.commit();
-    return true;
-  }));
-}
-
-caf::expected<std::vector<node_record>> pg_store::list_nodes() {
-  return guarded<std::vector<node_record>>("list_nodes", [](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    std::vector<node_record> out;
-    for (const auto& r : tx.exec(sql_list_nodes)) {
-      node_record n;
-      n.id = r[0].as<std::string>();
-      n.address = r[1].as<std::string>();
-      n.port = r[2].as<int>();
-      n.state = r[3].as<std::string>();
-      n.capacity = r[4].as<int>();
-      n.started_at = r[5].as<epoch_ms>();
-      n.heartbeat_at = r[6].as<epoch_ms>();
-      n.metadata = r[7].as<std::string>();
-      out.push_back(std::move(n));
-    }
-    return out;
-  });
-}
 
 caf::error pg_store::insert_api_key(const api_key_record& k) {
   return to_error(guarded<bool>("insert_api_key", [&k](pqxx::connection& c) {

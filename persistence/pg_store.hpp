@@ -51,7 +51,7 @@ public:
 
   /// Appends `ev` with the next `seq` of its session (`errc::not_found` for an
   /// unknown session); `ev.at == 0` means now.
-  caf::expected<event_record> append_event(event_record ev) override;
+  caf::expected<event_record> append_event(event_record ev, const session_owner& by) override;
 
   caf::expected<session_record> get_session(const std::string& id) override;
 
@@ -82,9 +82,22 @@ public:
   caf::expected<generated_app> find_cached_artifact(const std::string& cache_key,
                                                     epoch_ms since) override;
   caf::expected<int64_t> owner_tokens_since(const std::string& owner, epoch_ms since) override;
-  // Accounts, nodes and costs (issue 6): rare calls, run unprepared.
-  caf::error upsert_node(const node_record& n) override;
+  // The cluster (issue 14; persistence/pg_cluster.cpp): rare calls, unprepared.
+  caf::expected<int64_t> join_cluster(const node_record& n, int64_t lease_ms) override;
+  caf::expected<bool> renew_lease(const node_record& n, int64_t lease_ms) override;
+  caf::error leave_cluster(const std::string& id, int64_t epoch) override;
+  caf::expected<std::vector<node_record>> declare_dead(const std::string& cluster, const std::string& by) override;
+  caf::expected<std::vector<session_record>>
+  claim_orphans(const session_owner& by, int limit, const std::string& of_node,
+                const std::string& cluster) override;
+  caf::expected<session_record> hand_over(const std::string& id, const session_owner& from,
+                                          const session_owner& to) override;
+  caf::expected<std::vector<std::string>> owned_sessions(const session_owner& o) override;
+  caf::expected<std::vector<remote_route>> remote_routes(const std::string& node_id, const std::string& cluster) override;
+  caf::error log_cluster_event(const cluster_event& e) override;
+  caf::expected<std::vector<cluster_event>> cluster_events(int64_t after_seq, int limit) override;
   caf::expected<std::vector<node_record>> list_nodes() override;
+  // Accounts and costs (issue 6): rare calls, run unprepared.
   caf::error insert_api_key(const api_key_record& k) override;
   caf::expected<std::vector<api_key_record>> list_api_keys() override;
   caf::expected<api_key_record> revoke_api_key(const std::string& id) override;

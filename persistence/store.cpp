@@ -12,8 +12,46 @@ caf::error unsupported(const char* what) {
 
 } // namespace
 
-caf::error store::upsert_node(const node_record&) {
-  return unsupported("upsert_node");
+caf::expected<int64_t> store::join_cluster(const node_record&, int64_t) {
+  return unsupported("join_cluster");
+}
+
+caf::expected<bool> store::renew_lease(const node_record&, int64_t) {
+  return unsupported("renew_lease");
+}
+
+caf::error store::leave_cluster(const std::string&, int64_t) {
+  return unsupported("leave_cluster");
+}
+
+caf::expected<std::vector<node_record>> store::declare_dead(const std::string&, const std::string&) {
+  return unsupported("declare_dead");
+}
+
+caf::expected<std::vector<session_record>>
+store::claim_orphans(const session_owner&, int, const std::string&, const std::string&) {
+  return unsupported("claim_orphans");
+}
+
+caf::expected<session_record> store::hand_over(const std::string&, const session_owner&,
+                                               const session_owner&) {
+  return unsupported("hand_over");
+}
+
+caf::expected<std::vector<std::string>> store::owned_sessions(const session_owner&) {
+  return unsupported("owned_sessions");
+}
+
+caf::expected<std::vector<remote_route>> store::remote_routes(const std::string&, const std::string&) {
+  return unsupported("remote_routes");
+}
+
+caf::error store::log_cluster_event(const cluster_event&) {
+  return unsupported("log_cluster_event");
+}
+
+caf::expected<std::vector<cluster_event>> store::cluster_events(int64_t, int) {
+  return unsupported("cluster_events");
 }
 
 caf::expected<std::vector<node_record>> store::list_nodes() {

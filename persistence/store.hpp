@@ -31,13 +31,16 @@ public:
 
   virtual caf::error insert_session(const session_record& s) = 0;
 
-  /// Writes every mutable column of `s` and appends `ev` in one transaction.
-  /// Returns the event with its `seq` and `at` filled in.
+  /// Writes every mutable column of `s` and appends `ev` in one transaction,
+  /// if the session is still owned by (`s.node_id`, `s.owner_epoch`), else
+  /// `errc::fenced` and nothing is written. Returns the event with its `seq`
+  /// and `at` filled in.
   virtual caf::expected<event_record> save_transition(const session_record& s,
                                                       event_record ev) = 0;
 
-  /// Appends one event; returns it with `seq` and `at` filled in.
-  virtual caf::expected<event_record> append_event(event_record ev) = 0;
+  /// Appends one event if `by` owns the session (`errc::fenced` otherwise; an
+  /// empty `by.node_id` checks nothing); returns it with `seq` and `at` filled in.
+  virtual caf::expected<event_record> append_event(event_record ev, const session_owner& by) = 0;
 
   virtual caf::expected<session_record> get_session(const std::string& id) = 0;
 
@@ -76,13 +79,57 @@ public:
   /// after `since`.
   virtual caf::expected<int64_t> owner_tokens_since(const std::string& owner,
                                                     epoch_ms since) = 0;
-  // --- accounts, nodes and costs (issue 6); defaults: not supported ---------------
+  // --- the cluster (issue 14); defaults: not supported -----------------------------
+  // Times are the database's clock, so nodes need not agree on theirs.
 
-  /// Inserts or refreshes node `n`; its `heartbeat_at` becomes the database's now.
-  virtual caf::error upsert_node(const node_record& n);
+  /// Registers a new incarnation of node `n`: its epoch becomes the last one
+  /// + 1, its state `up`, its lease `lease_ms` from now; logs a `join`.
+  /// Returns the new epoch.
+  virtual caf::expected<int64_t> join_cluster(const node_record& n, int64_t lease_ms);
 
-  /// Every node, by id.
+  /// Renews the lease of incarnation (`n.id`, `n.epoch`) and records its load
+  /// (`n.metadata`, `n.queued`); false when that incarnation is not `up` any
+  /// more (declared dead, or replaced by a newer start).
+  virtual caf::expected<bool> renew_lease(const node_record& n, int64_t lease_ms);
+
+  /// Incarnation (`id`, `epoch`) stops: state `left`, lease over; logs `leave`.
+  virtual caf::error leave_cluster(const std::string& id, int64_t epoch);
+
+  /// Marks `dead` every `up` node of `cluster` (not empty) whose lease ran out
+  /// and returns them, each to exactly one caller; logs a `death` by `by`.
+  virtual caf::expected<std::vector<node_record>> declare_dead(const std::string& cluster, const std::string& by);
+
+  /// Makes `by` the owner of up to `limit` live sessions whose owner
+  /// incarnation is not `up` (dead, left, or replaced by a newer start), oldest
+  /// first: `by`'s own, and with a non-empty `cluster` those of the nodes of
+  /// that cluster; with a non-empty `of_node` only sessions of that node. Each session
+  /// is claimed exactly once across concurrent callers (a conditional write);
+  /// logs a `claim` per former owner. Returns the claimed sessions.
+  virtual caf::expected<std::vector<session_record>>
+  claim_orphans(const session_owner& by, int limit, const std::string& of_node,
+                const std::string& cluster);
+
+  /// Hands session `id` from `from` to `to` (a drain); `errc::fenced` when
+  /// `from` does not own it any more.
+  virtual caf::expected<session_record> hand_over(const std::string& id, const session_owner& from,
+                                                  const session_owner& to);
+
+  /// Ids of the live sessions `o` owns.
+  virtual caf::expected<std::vector<std::string>> owned_sessions(const session_owner& o);
+
+  /// Live sessions owned by `up` nodes of `cluster` other than `node_id` that
+  /// have an edge.
+  virtual caf::expected<std::vector<remote_route>> remote_routes(const std::string& node_id, const std::string& cluster);
+
+  virtual caf::error log_cluster_event(const cluster_event& e);
+
+  /// Cluster events with `seq > after_seq`, oldest first.
+  virtual caf::expected<std::vector<cluster_event>> cluster_events(int64_t after_seq, int limit);
+
+  /// Every node, by id, with `alive` and `live_sessions` filled in.
   virtual caf::expected<std::vector<node_record>> list_nodes();
+
+  // --- accounts and costs (issue 6); defaults: not supported -----------------------
 
   virtual caf::error insert_api_key(const api_key_record& k);
 

@@ -35,6 +35,9 @@ caf::expected<event_record> memory_store::save_transition(const session_record& 
   if (fails())
     return make_error(errc::unavailable, "the memory store is told to fail this write");
   std::lock_guard<std::mutex> guard{db_->mutex};
+  if (auto i = db_->sessions.find(s.id); i != db_->sessions.end()
+      && (i->second.node_id != s.node_id || i->second.owner_epoch != s.owner_epoch))
+    return make_error(errc::fenced, "session " + s.id + " is owned by " + i->second.node_id);
   db_->sessions[s.id] = s;
   ev.seq = ++db_->next_seq;
   ev.at = now_ms();
@@ -43,10 +46,13 @@ caf::expected<event_record> memory_store::save_transition(const session_record& 
   return ev;
 }
 
-caf::expected<event_record> memory_store::append_event(event_record ev) {
+caf::expected<event_record> memory_store::append_event(event_record ev, const session_owner& by) {
   if (fails())
     return make_error(errc::unavailable, "the memory store is told to fail this write");
   std::lock_guard<std::mutex> guard{db_->mutex};
+  if (auto i = db_->sessions.find(ev.session_id); !by.node_id.empty() && i != db_->sessions.end()
+      && (i->second.node_id != by.node_id || i->second.owner_epoch != by.epoch))
+    return make_error(errc::fenced, "session " + ev.session_id + " is owned by " + i->second.node_id);
   ev.seq = ++db_->next_seq;
   ev.at = now_ms();
   db_->events[ev.session_id].push_back(ev);

@@ -36,7 +36,7 @@ public:
   bool ping() override;
   caf::error insert_session(const session_record& s) override;
   caf::expected<event_record> save_transition(const session_record& s, event_record ev) override;
-  caf::expected<event_record> append_event(event_record ev) override;
+  caf::expected<event_record> append_event(event_record ev, const session_owner& by) override;
   caf::expected<session_record> get_session(const std::string& id) override;
   caf::expected<std::vector<session_record>> list_sessions(const session_filter& f) override;
   caf::expected<std::vector<session_record>> expired_sessions(epoch_ms now) override;

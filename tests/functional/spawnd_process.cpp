@@ -68,13 +68,16 @@ int exit_status_of(int status) {
 
 } // namespace
 
-int free_loopback_port() {
+int free_loopback_port(const std::string& address) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return 0;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+    ::close(fd);
+    return 0;
+  }
   addr.sin_port = 0;
   socklen_t len = sizeof(addr);
   int port = 0;
@@ -98,7 +101,7 @@ spawnd_process::~spawnd_process() {
 }
 
 std::string spawnd_process::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
+  return "http://" + opts_.address + ":" + std::to_string(port_);
 }
 
 bool spawnd_process::start() {
@@ -145,15 +148,15 @@ bool spawnd_process::start() {
 }
 
 spawnd_process::attempt spawnd_process::try_start(clock_type::time_point deadline) {
-  port_ = free_loopback_port();
+  port_ = free_loopback_port(opts_.address);
   if (port_ == 0) {
-    error_ = "no free port on 127.0.0.1";
+    error_ = "no free port on " + opts_.address;
     return attempt::failed;
   }
   // Everything the child needs is built before fork: after it, only
   // async-signal-safe calls are allowed.
   std::map<std::string, std::string> overrides{
-    {"SPAWN_HTTP_ADDRESS", "127.0.0.1"},
+    {"SPAWN_HTTP_ADDRESS", opts_.address},
     {"SPAWN_HTTP_PORT", std::to_string(port_)},
     {"SPAWN_NODE_ID", node_id_},
     {"SPAWN_NODE_STATE_DIR", state_dir_},

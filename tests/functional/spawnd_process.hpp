@@ -24,6 +24,8 @@ struct spawnd_options {
   std::string config_file;
   /// Prefix of the node id, the state dir and the log file.
   std::string name = "functest";
+  /// The loopback address it listens on (several nodes of a cluster: 127.0.0.11, ...).
+  std::string address = "127.0.0.1";
   /// How long to wait for the "listening" line and a 200 from /healthz.
   std::chrono::milliseconds start_timeout{30000};
   /// Also wait for /readyz to answer 200.
@@ -85,7 +87,7 @@ public:
     return pid_;
   }
 
-  /// http://127.0.0.1:<port>
+  /// http://<address>:<port>
   std::string base_url() const;
 
   const std::string& node_id() const noexcept {
@@ -139,8 +141,8 @@ private:
   std::vector<std::string> leftovers_;
 };
 
-/// A port on 127.0.0.1 that was free a moment ago (bind to port 0).
-int free_loopback_port();
+/// A port on `address` (loopback) that was free a moment ago (bind to port 0).
+int free_loopback_port(const std::string& address = "127.0.0.1");
 
 /// True when the functional tests can run: env SPAWN_TEST_DATABASE_URL is set,
 /// a Docker engine answers on /var/run/docker.sock, the image

@@ -80,8 +80,9 @@ std::string header_value(const std::string& head, const std::string& name) {
   return {};
 }
 
-/// A connected TCP socket to 127.0.0.1:`port`, or -1 (errno set).
-int connect_loopback(int port, std::chrono::milliseconds send_timeout) {
+/// A connected TCP socket to `address`:`port`, or -1 (errno set).
+int connect_loopback(const std::string& address, int port,
+                     std::chrono::milliseconds send_timeout) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
@@ -94,7 +95,11 @@ int connect_loopback(int port, std::chrono::milliseconds send_timeout) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+    ::close(fd);
+    errno = EINVAL;
+    return -1;
+  }
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     auto saved = errno;
     ::close(fd);
@@ -131,6 +136,11 @@ ws_client::~ws_client() {
 }
 
 bool ws_client::connect(int port, const std::string& path, std::chrono::milliseconds timeout) {
+  return connect("127.0.0.1", port, path, timeout);
+}
+
+bool ws_client::connect(const std::string& address, int port, const std::string& path,
+                        std::chrono::milliseconds timeout) {
   drop();
   status_ = 0;
   close_code_ = 0;
@@ -142,13 +152,13 @@ bool ws_client::connect(int port, const std::string& path, std::chrono::millisec
   partial_.clear();
   partial_opcode_ = 0;
   auto deadline = clock::now() + timeout;
-  fd_ = connect_loopback(port, timeout);
+  fd_ = connect_loopback(address, port, timeout);
   if (fd_ < 0)
-    return fail("connect to 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(errno));
+    return fail("connect to " + address + ":" + std::to_string(port) + ": " + std::strerror(errno));
   auto raw_key = random_bytes(16);
   auto key = base64(reinterpret_cast<const unsigned char*>(raw_key.data()), raw_key.size());
   std::string request = "GET " + path + " HTTP/1.1\r\n"
-                        "Host: 127.0.0.1:" + std::to_string(port) + "\r\n"
+                        "Host: " + address + ":" + std::to_string(port) + "\r\n"
                         "Upgrade: websocket\r\n"
                         "Connection: Upgrade\r\n"
                         "Sec-WebSocket-Key: " + key + "\r\n"
@@ -401,7 +411,7 @@ void ws_client::drop() {
 
 std::string tcp_exchange(int port, const std::string& bytes, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  int fd = connect_loopback(port, timeout);
+  int fd = connect_loopback("127.0.0.1", port, timeout);
   if (fd < 0)
     return {};
   std::string out;

@@ -36,6 +36,10 @@ public:
   bool connect(int port, const std::string& path,
                std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
 
+  /// The same to `address` (a loopback address such as 127.0.0.11).
+  bool connect(const std::string& address, int port, const std::string& path,
+               std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
+
   /// Waits at most `timeout` for the next text message and stores it in `out`.
   /// Pings are answered with pongs, pongs and binary messages are skipped; a
   /// close frame is echoed, recorded in `close_code()` and gives `closed`.

@@ -150,7 +150,7 @@ TEST_F(pg_store_pgtest, unknown_session_is_not_found) {
   EXPECT_EQ(code(db_->get_session(unique("missing"))), errc::not_found);
   auto ev = make_event("orphan");
   ev.session_id = unique("missing");
-  EXPECT_EQ(code(db_->append_event(ev)), errc::not_found);
+  EXPECT_EQ(code(db_->append_event(ev, {})), errc::not_found);
   auto s = make_session(unique("missing"));
   EXPECT_EQ(code(db_->save_transition(s, make_event("x"))), errc::not_found);
 }
@@ -242,7 +242,7 @@ TEST_F(pg_store_pgtest, save_transition_writes_row_and_event_atomically) {
   auto ev = make_event("appended");
   ev.session_id = s.id;
   ev.at = 1700000000999;
-  auto appended = db_->append_event(ev);
+  auto appended = db_->append_event(ev, {});
   ASSERT_TRUE(appended) << message_of(appended.error());
   EXPECT_EQ(appended->seq, 4);
   EXPECT_EQ(appended->at, 1700000000999);

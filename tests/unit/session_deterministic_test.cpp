@@ -53,6 +53,7 @@ event_sink_actor::behavior_type sink(event_sink_actor::stateful_pointer<sink_sta
         self->state.seen->events.push_back(ev);
     },
     [=](atoms::endstream) { ++self->state.seen->ends; },
+    [](atoms::retry) {},
     [=](atoms::failed, const caf::error&) { ++self->state.seen->ends; },
   };
 }
