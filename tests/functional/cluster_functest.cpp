@@ -373,7 +373,8 @@ TEST_F(cluster_functest, AKilledNodeIsTakenOverWithinTheLease) {
   auto deadline = t0 + std::chrono::seconds{60};
   while (clock_type::now() < deadline && serving.size() < lost.size()) {
     if (detected < 0) {
-      for (auto& n : admin(0, "/admin/v1/nodes")["nodes"])
+      auto nodes = admin(0, "/admin/v1/nodes"); // kept: a loop over a temporary's part dangles
+      for (auto& n : nodes["nodes"])
         if (n.value("id", "") == d(dead).node_id() && !n.value("alive", true))
           detected = seconds_since(t0);
     }
@@ -432,7 +433,8 @@ TEST_F(cluster_functest, AKilledNodeIsTakenOverWithinTheLease) {
 TEST_F(cluster_functest, TheKilledNodeRejoinsWithANewEpochAndServesNoneOfWhatItLost) {
   const int dead = 2;
   int64_t old_epoch = 0;
-  for (auto& n : admin(0, "/admin/v1/nodes")["nodes"])
+  auto before = admin(0, "/admin/v1/nodes");
+  for (auto& n : before["nodes"])
     if (n.value("id", "") == d(dead).node_id())
       old_epoch = n.value("epoch", int64_t{0});
   ASSERT_TRUE(nodes_[dead].caddy->start());
@@ -440,7 +442,8 @@ TEST_F(cluster_functest, TheKilledNodeRejoinsWithANewEpochAndServesNoneOfWhatItL
   int64_t epoch = 0;
   bool alive = false;
   for (int i = 0; i < 50 && !(alive && epoch > old_epoch); ++i) {
-    for (auto& n : admin(0, "/admin/v1/nodes")["nodes"])
+    auto nodes = admin(0, "/admin/v1/nodes");
+    for (auto& n : nodes["nodes"])
       if (n.value("id", "") == d(dead).node_id()) {
         epoch = n.value("epoch", int64_t{0});
         alive = n.value("alive", false);
