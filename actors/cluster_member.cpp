@@ -59,7 +59,8 @@ void claim(self_ptr self) {
   if (st.claiming || st.leaving || st.epoch == 0)
     return;
   auto room = std::max(0, cfg.max_sessions - st.live);
-  auto limit = std::min(cfg.cluster_claim_batch, room);
+  auto share = std::max(1, (st.orphans + st.alive_nodes - 1) / std::max(1, st.alive_nodes));
+  auto limit = std::min({cfg.cluster_claim_batch, room, share});
   if (limit == 0)
     return;
   st.claiming = true;
@@ -72,10 +73,8 @@ void claim(self_ptr self) {
           return;
         spdlog::warn("cluster: claimed {} sessions left by other incarnations", got.size());
         self->state.live += static_cast<int>(got.size());
-        auto full = static_cast<int>(got.size()) == limit;
+        self->state.orphans = std::max(0, self->state.orphans - static_cast<int>(got.size()));
         self->send(self->state.listener, atoms::claimed::value, std::move(got));
-        if (full)
-          self->send(self, atoms::claim::value); // maybe more
       },
       [=](caf::error& err) {
         self->state.claiming = false;
@@ -135,9 +134,19 @@ void renew(self_ptr self) {
           .then(
             [=](std::vector<node_record>& nodes) {
               auto& s2 = self->state;
-              for (auto& x : nodes)
+              s2.alive_nodes = 0;
+              s2.orphans = 0;
+              for (auto& x : nodes) {
                 if (x.id == s2.ctx.cfg->node_id)
                   s2.live = x.live_sessions;
+                if (x.cluster.empty() || x.cluster != s2.ctx.cfg->cluster_name)
+                  continue;
+                if (x.alive)
+                  ++s2.alive_nodes;
+                else
+                  s2.orphans += x.live_sessions; // left by an incarnation that is gone
+              }
+              s2.alive_nodes = std::max(1, s2.alive_nodes);
               self->send(s2.listener, atoms::members::value, std::move(nodes));
               judge_and_claim(self);
             },

@@ -19,8 +19,11 @@ struct cluster_member_state {
   /// longer than the lease: only then does this node judge others dead.
   int64_t held_since = 0;
   int64_t last_renewed = 0;
-  /// Live sessions this node owns, as the last `nodes` read said.
+  /// Live sessions this node owns, as the last `nodes` read said; live
+  /// nodes of its cluster (itself included) and sessions left by the others.
   int live = 0;
+  int alive_nodes = 1;
+  int orphans = 0;
   /// A claim is in flight.
   bool claiming = false;
   /// Stopping: no more joins or claims.
@@ -36,8 +39,10 @@ struct cluster_member_state {
 /// while paused or cut off, or replaced) tells the listener `(fenced, epoch)`
 /// and joins again with a new epoch. A node of a cluster (`cluster.name`)
 /// that has held its lease for a full lease declares lapsed nodes dead and
-/// claims the sessions their incarnations left, `cluster.claim_batch` at a
-/// time within its capacity (`(claimed, sessions)`); `(claim)` claims now.
+/// claims the sessions their incarnations left: its share (the orphans over
+/// the live nodes), at most `cluster.claim_batch` at a time, within its
+/// capacity (`(claimed, sessions)`), so survivors redeploy in parallel; what
+/// is left is claimed at the next beat. `(claim)` claims now.
 /// `(leave) -> bool` marks the incarnation left (a graceful stop).
 cluster_member_actor::behavior_type
 cluster_member(cluster_member_actor::stateful_pointer<cluster_member_state> self,

@@ -31,7 +31,7 @@ caf::timespan tick_interval(const spawn_config& cfg) {
 /// Puts the route as the state says (to the app, or to the activator).
 auto put(edge_ptr self) {
   auto& st = self->state;
-  return blocking_call(self, st.ctx.io, call_timeout,
+  return blocking_call(self, edge_pool(st.ctx), call_timeout,
                        [caddy = st.ctx.edge, id = st.session_id, upstream = st.upstream,
                         sleeping = st.sleeping]() -> caf::expected<bool> {
                          if (auto err = caddy->put_route(id, upstream, sleeping))
@@ -79,7 +79,7 @@ void check_idle(edge_ptr self) {
   auto timeout_ms = st.ctx.cfg->edge_idle_timeout_seconds * 1000;
   if (timeout_ms <= 0 || st.sleeping)
     return;
-  blocking_call(self, st.ctx.io, call_timeout,
+  blocking_call(self, edge_pool(st.ctx), call_timeout,
                 [runtime = st.ctx.runtime, c = st.container_id] { return runtime->net_rx_bytes(c); })
     .await(
       [=](int64_t rx) {
@@ -96,7 +96,7 @@ void check_idle(edge_ptr self) {
         }
         if (now - s.last_active < timeout_ms)
           return;
-        blocking_call(self, s.ctx.io, call_timeout,
+        blocking_call(self, edge_pool(s.ctx), call_timeout,
                       [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
                        up = s.upstream, c = s.container_id] {
                         return put_to_sleep(caddy, runtime, id, up, c);
@@ -150,7 +150,7 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
       if (!s.sleeping)
         return int64_t{0};
       auto rp = self->make_response_promise<int64_t>();
-      blocking_call(self, s.ctx.io, call_timeout,
+      blocking_call(self, edge_pool(s.ctx), call_timeout,
                     [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
                      up = s.upstream, c = s.container_id] {
                       return wake_up(caddy, runtime, id, up, c);
@@ -173,7 +173,7 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
     },
     [=](atoms::destroy) -> caf::result<bool> {
       auto rp = self->make_response_promise<bool>();
-      blocking_call(self, self->state.ctx.io, call_timeout,
+      blocking_call(self, edge_pool(self->state.ctx), call_timeout,
                     [caddy = self->state.ctx.edge, id = self->state.session_id] {
                       return caf::expected<bool>{!caddy->remove_route(id)};
                     })
@@ -236,7 +236,7 @@ edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, no
   auto caddy = ctx.edge;
   auto put = std::make_shared<std::map<std::string, std::string>>(); // remote routes in Caddy
   auto sync = [=](std::set<std::string> local, std::vector<remote_route> remote) {
-    blocking_call(self, ctx.io, std::chrono::seconds{60},
+    blocking_call(self, edge_pool(ctx), std::chrono::seconds{60},
                   [caddy, local, remote, before = *put] {
                     return sync_routes(caddy, local, remote, before);
                   })
@@ -247,7 +247,7 @@ edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, no
   return {
     [=](atoms::edgetick) {
       self->delayed_send(self, interval, atoms::edgetick::value);
-      blocking_call(self, ctx.io, call_timeout, [caddy] { return caddy->ensure_server(); })
+      blocking_call(self, edge_pool(ctx), call_timeout, [caddy] { return caddy->ensure_server(); })
         .then(
           [=](bool created) {
             if (created) {

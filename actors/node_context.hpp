@@ -24,6 +24,10 @@ struct node_context {
   /// Threads for blocking adapter calls: Docker, Caddy, files, HTTP probes
   /// (`pools.io_threads`), and for generation backends (`pools.generation_threads`).
   blocking_pool io, llm;
+  /// Threads for the edge (Caddy's admin API, pausing and waking apps;
+  /// `pools.edge_threads`): a route change never waits behind container
+  /// starts. Empty: the edge uses `io`.
+  blocking_pool edge_io;
   std::shared_ptr<container_runtime> runtime;
   std::shared_ptr<generator> gen;
   warm_pool_actor pool; ///< the warm pool (actors/warm_pool.hpp)
@@ -34,6 +38,11 @@ struct node_context {
   /// The API keys in force, shared with the HTTP front end; may be null.
   std::shared_ptr<api_key_index> keys;
 };
+
+/// The pool the edge's blocking calls run on (`edge_io`, else `io`).
+inline const blocking_pool& edge_pool(const node_context& ctx) {
+  return ctx.edge_io ? ctx.edge_io : ctx.io;
+}
 
 /// The slot directory root of this node.
 std::string slots_root(const spawn_config& cfg);

@@ -68,7 +68,7 @@ void unroute(session_self self) {
   } else if (st.ctx.edge) {
     auto caddy = st.ctx.edge;
     auto id = st.record.id;
-    blocking_call(self, self->state.ctx.io, std::chrono::seconds{20},
+    blocking_call(self, edge_pool(self->state.ctx), std::chrono::seconds{20},
                   [caddy, id]() -> caf::expected<bool> { return !caddy->remove_route(id); })
       .then([](bool) {}, [](caf::error&) {});
   }

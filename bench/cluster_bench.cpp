@@ -178,11 +178,19 @@ int main(int argc, char** argv) {
   for (int i = 0; i < sessions; ++i)
     if (auto id = create_on(2); !id.empty())
       lost.push_back(id);
-  std::map<std::string, std::string> old_container;
-  for (auto& id : lost) {
+  // Admins see each session's container and owner: one listing per look.
+  auto listing = [&] {
+    std::map<std::string, json> out;
+    auto all = get_json(*nodes[0].daemon, "/admin/v1/sessions?live=true&limit=500");
+    for (auto& s : all["sessions"])
+      out[s.value("id", "")] = s;
+    return out;
+  };
+  for (auto& id : lost)
     wait_running(id);
-    old_container[id] = get_json(*nodes[0].daemon, "/api/v1/sessions/" + id).value("container_id", "");
-  }
+  std::map<std::string, std::string> old_container;
+  for (auto& [id, s] : listing())
+    old_container[id] = s.value("container_id", "");
   auto t0 = clock_type::now();
   nodes[2].daemon->signal_and_wait(SIGKILL);
   shell("docker rm -f $(docker ps -aq --filter label=spawnai.node=" + nodes[2].daemon->node_id()
@@ -197,10 +205,11 @@ int main(int argc, char** argv) {
         if (n.value("id", "") == nodes[2].daemon->node_id() && !n.value("alive", true))
           dead = secs(t0);
     }
+    auto now = listing();
     for (auto& id : lost) {
       if (serving.count(id))
         continue;
-      auto s = get_json(*nodes[0].daemon, "/api/v1/sessions/" + id);
+      auto s = now[id];
       auto owner = s.value("node_id", "");
       int k = owner == nodes[0].daemon->node_id() ? 0 : owner == nodes[1].daemon->node_id() ? 1 : -1;
       if (k < 0)

@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
     sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
   ctx.io = spawn::blocking_pool{sys, cfg->io_threads};
   ctx.llm = spawn::blocking_pool{sys, cfg->generation_threads};
+  ctx.edge_io = spawn::blocking_pool{sys, cfg->edge_threads};
   {
     auto engine = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
     engine->set_call_timeout(static_cast<long>(cfg->docker_timeout_ms));
@@ -181,7 +182,7 @@ int main(int argc, char** argv) {
     caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
     for (auto& w : ctx.stores.workers())
       caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
-    for (auto* pool : {&ctx.io, &ctx.llm})
+    for (auto* pool : {&ctx.io, &ctx.llm, &ctx.edge_io})
       for (auto& w : pool->workers())
         caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
     return 1;
@@ -225,7 +226,7 @@ int main(int argc, char** argv) {
   caf::anon_send_exit(ctx.gen_queue, caf::exit_reason::user_shutdown);
   for (auto& w : ctx.stores.workers())
     caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
-  for (auto* pool : {&ctx.io, &ctx.llm})
+  for (auto* pool : {&ctx.io, &ctx.llm, &ctx.edge_io})
     for (auto& w : pool->workers())
       caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   return 0;

@@ -208,6 +208,8 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
         for (auto& s : l.sessions) {
           auto j = session_json(s, base);
           j["owner"] = s.owner;
+          j["owner_epoch"] = s.owner_epoch;
+          j["container_id"] = s.container_id;
           j["actor_alive"] =
             std::find(l.live_ids.begin(), l.live_ids.end(), s.id) != l.live_ids.end();
           arr.push_back(std::move(j));

@@ -95,6 +95,7 @@ struct spawn_config {
   /// Fixed thread pools for blocking adapter calls (actors/blocking.hpp).
   int io_threads = 8;
   int generation_threads = 4;
+  int edge_threads = 2;
   // runtime
   std::string docker_socket = "/var/run/docker.sock";
   std::string runtime_image = "spawnai/runtime-node:1";

@@ -224,6 +224,9 @@ const std::vector<key_spec>& config_table() {
                 "threads for Docker, Caddy, files and HTTP probes", SPAWN_FIELD(io_threads)));
     add(integer("pools.generation_threads", 4, 1, 64, "threads for generation backends",
                 SPAWN_FIELD(generation_threads)));
+    add(integer("pools.edge_threads", 2, 1, 64,
+                "threads for the edge (Caddy routes, pause and wake): never behind container starts",
+                SPAWN_FIELD(edge_threads)));
     // runtime
     add(text("runtime.docker_socket", "/var/run/docker.sock", "the Docker engine's API socket",
              SPAWN_FIELD(docker_socket)));

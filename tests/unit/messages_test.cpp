@@ -86,6 +86,7 @@ session_record a_session() {
   s.input_tokens = 1200;
   s.output_tokens = 3400;
   s.generation_cost_usd = 0.05;
+  s.owner_epoch = 7;
   return s;
 }
 
@@ -177,10 +178,36 @@ TEST_F(messages_test, containers_and_listings) {
   n.capacity = 100;
   n.started_at = 5;
   n.heartbeat_at = 6;
-  EXPECT_EQ(round_trip(n).address, "http://127.0.0.11:8080");
+  n.cluster = "prod";
+  n.epoch = 3;
+  n.cluster_host = "127.0.0.11";
+  n.cluster_port = 4242;
+  n.edge_address = "127.0.0.11:8081";
+  n.lease_until = 9;
+  n.alive = true;
+  n.live_sessions = 12;
+  n.queued = 2;
+  auto n2 = round_trip(n);
+  EXPECT_EQ(n2.address, "http://127.0.0.11:8080");
+  EXPECT_EQ(n2.epoch, 3);
+  EXPECT_EQ(n2.edge_address, "127.0.0.11:8081");
   round_trip(std::vector<node_record>{n});
   admin_session_list list{{a_session()}, {"s0123456789a"}};
   EXPECT_EQ(round_trip(list).live_ids.size(), 1u);
+}
+
+TEST_F(messages_test, cluster_types) {
+  EXPECT_EQ(round_trip(a_session()).owner_epoch, 7);
+  session_owner o{"node-2", 4};
+  EXPECT_EQ(round_trip(o).epoch, 4);
+  cluster_event e{5, 6, "node-3", 2, "death", R"({"lease_until_ms": 1})", "node-1"};
+  EXPECT_EQ(round_trip(e).by, "node-1");
+  round_trip(std::vector<cluster_event>{e});
+  remote_route r{"s0123456789a", "node-2", "127.0.0.12:8081"};
+  EXPECT_EQ(round_trip(r).edge_address, "127.0.0.12:8081");
+  round_trip(std::vector<remote_route>{r});
+  create_request placed{"x", app_type::webapp, 0, "", "", true};
+  EXPECT_TRUE(round_trip(placed).placed);
 }
 
 TEST_F(messages_test, requests_answers_and_accounts) {

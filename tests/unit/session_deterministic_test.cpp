@@ -327,3 +327,26 @@ TEST_F(session_deterministic_test, destroying_twice_answers_twice_and_ends_once)
   EXPECT_EQ(second->values.size() + second->errors.size(), 1u);
   EXPECT_EQ(count(stored_events(id), "Destroyed: the container is gone"), 1);
 }
+
+// The cluster (issue 14): another node claimed the session while this actor
+// still ran (a node declared dead comes back). Its next write is refused by
+// the store (fenced): it stops, and removes nothing of the app (the new owner
+// adopts that container). A destroy it was asked for removes nothing either.
+TEST_F(session_deterministic_test, a_fenced_actor_stops_without_touching_the_app) {
+  auto s = start();
+  ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  auto id = state(s).record.id;
+  auto containers = runtime_->size();
+  ASSERT_EQ(containers, 1u);
+  {
+    std::lock_guard<std::mutex> guard{db_->mutex};
+    db_->sessions[id].node_id = "node-elsewhere";
+    db_->sessions[id].owner_epoch = 9;
+  }
+  auto destroyed = ask<session_record>(s, atoms::destroy::value);
+  ASSERT_TRUE(run_until([&] { return down(s); }));
+  EXPECT_TRUE(destroyed->values.empty()) << "a fenced destroy does not report success";
+  EXPECT_EQ(runtime_->size(), containers) << "the container stays for the new owner";
+  EXPECT_EQ(db_->sessions[id].node_id, "node-elsewhere");
+  EXPECT_EQ(db_->sessions[id].state, phase::running) << "nothing was written for it";
+}
