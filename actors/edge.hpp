@@ -51,8 +51,11 @@ edge_actor(edge_actor_type::stateful_pointer<edge_state> self, node_context ctx,
 /// The node's keeper of its Caddy server (`edge_keeper_actor`): at start and
 /// every `edge.check_interval_ms` it makes sure the server is there (a
 /// restarted Caddy has lost it: then every live session is told to route
-/// again, through `(atoms::reroute)` to `manager`), and removes routes of
-/// sessions that are no longer live on this node (`(atoms::liveids)`).
+/// again, through `(atoms::reroute)` to `manager`), removes routes of
+/// sessions that are no longer live on this node (`(atoms::liveids)`), and in
+/// a cluster routes every session live on another node to that node's edge
+/// (the store's `rroutes`; Caddy keeps the Host header, the owner's Caddy
+/// serves it), so a route follows a takeover within one check.
 edge_keeper_actor::behavior_type edge_keeper(edge_keeper_actor::pointer self, node_context ctx,
                                              session_directory_actor manager);
 
