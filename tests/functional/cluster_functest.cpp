@@ -5,8 +5,9 @@
 // session of another, also across its takeover; a node killed as a lost
 // machine is taken over (the timeline is printed); the killed node comes back
 // with a new epoch and serves none of what it lost; a node paused past its
-// lease keeps nothing of what was taken over. The tests run in order and share
-// the cluster.
+// lease keeps nothing of what was taken over; a node stopped with
+// cluster.drain hands every session over first. The tests run in order and
+// share the cluster.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -76,6 +77,7 @@ public:
       opts.env["SPAWN_EDGE_LISTEN"] = n.address + ":" + std::to_string(n.edge_port);
       opts.env["SPAWN_EDGE_CHECK_INTERVAL_MS"] = "1000";
       opts.env["SPAWN_LIMITS_MAX_SESSIONS"] = "40";
+      opts.env["SPAWN_CLUSTER_DRAIN"] = "true";
       n.daemon = std::make_unique<spawnd_process>(opts);
       if (!n.daemon->start()) {
         start_error_ = n.daemon->error();
@@ -503,6 +505,44 @@ TEST_F(cluster_functest, ANodePausedPastItsLeaseKeepsNothingTakenOver) {
     auto a = admin(0, "/admin/v1/sessions/" + id);
     EXPECT_EQ(a["actor"].value("node", ""), d(owner_of(s)).node_id());
   }
+}
+
+TEST_F(cluster_functest, AGracefulStopWithDrainHandsEverySessionOver) {
+  const int leaving = 0;
+  std::vector<std::string> held;
+  for (auto& [id, token] : sessions_)
+    if (owner_of(call_json(1, "GET", "/api/v1/sessions/" + id)) == leaving)
+      held.push_back(id);
+  ASSERT_FALSE(held.empty());
+  auto t0 = clock_type::now();
+  // SIGTERM: spawnd drains (cluster.drain), leaves, exits; its containers stay
+  // (they are the new owners' now).
+  EXPECT_EQ(d(leaving).signal_and_wait(SIGTERM, std::chrono::milliseconds{60000}), 0);
+  auto stopped = seconds_since(t0);
+  double last = 0;
+  for (auto& id : held) {
+    json s;
+    long edge = 0;
+    int owner = -1;
+    for (int i = 0; i < 100; ++i) {
+      s = call_json(1, "GET", "/api/v1/sessions/" + id);
+      owner = owner_of(s);
+      if (owner > 0 && s.value("state", "") == "running" && (edge = through_edge(owner, id)) == 200)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    last = std::max(last, seconds_since(t0));
+    EXPECT_GT(owner, 0) << "handed over: " << s.dump();
+    EXPECT_EQ(edge, 200) << id << " serves through its new owner's edge";
+    EXPECT_EQ(containers_of(id).size(), 1u);
+  }
+  auto evs = admin(1, "/admin/v1/cluster/events?limit=10000");
+  bool left = false;
+  for (auto& e : evs["events"])
+    left |= e.value("node_id", "") == d(leaving).node_id() && e.value("kind", "") == "leave";
+  EXPECT_TRUE(left) << "the stop is a 'leave' in the cluster's log";
+  std::cout << "[ drain    ] node 1 handed " << held.size() << " sessions over and exited in "
+            << stopped << " s; all serving through their new owners after " << last << " s\n";
 }
 
 } // namespace spawn::test::functest
