@@ -140,6 +140,10 @@ caf::error bind_tiers(const json& v, spawn_config& c) {
     tc.hourly_usd = t["hourly_usd"];
     tc.memory_mb = t["memory_mb"];
     tc.pids = t["pids"];
+    auto rt = t.value("runtime", json("runc"));
+    if (!rt.is_string() || (rt != "runc" && rt != "runsc"))
+      return bad(key + ".runtime", "must be runc or runsc (gVisor, deploy/scripts/gvisor.sh)");
+    tc.runtime = rt == "runc" ? "" : rt.get<std::string>();
     if (tc.cpus <= 0 || tc.hourly_usd < 0 || tc.memory_mb < 16 || tc.memory_mb > (1 << 20)
         || tc.pids < 8 || tc.pids > (1 << 16))
       return bad(key, "cpus must be > 0, hourly_usd >= 0, memory_mb 16..1048576, pids 8..65536");
@@ -186,6 +190,15 @@ const std::vector<key_spec>& config_table() {
              SPAWN_FIELD(web_root)));
     add(integer("http.max_body_bytes", 65536, 1024, 16 << 20, "largest request body",
                 SPAWN_FIELD(max_body_bytes)));
+    add(integer("http.max_pipelined_requests", 128, 1, 1024,
+                "requests answered in order on one connection", SPAWN_FIELD(max_pipelined_requests)));
+    add(integer("http.ws_max_frame_bytes", 8192, 125, 1 << 20,
+                "a larger client WebSocket frame closes the socket with 1009",
+                SPAWN_FIELD(ws_max_frame_bytes)));
+    add(integer("http.ws_max_per_client", 16, 1, 100000, "open WebSockets per client address",
+                SPAWN_FIELD(ws_max_per_client)));
+    add(integer("http.ws_max_total", 1024, 1, 1000000, "open WebSockets on this node",
+                SPAWN_FIELD(ws_max_total)));
     // sessions
     add(integer("sessions.max_prompt_chars", 2000, 1, 100000, "longest prompt",
                 SPAWN_FIELD(max_prompt_chars)));
@@ -209,10 +222,14 @@ const std::vector<key_spec>& config_table() {
                          "site": {"default_ttl_seconds": 259200, "tier": "large"}})"),
          "per app type: default lifetime and tier", "object", bind_app_types});
     add({"tiers",
-         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
-                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
-                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}})"),
-         "resource tiers (seed 002): limits and hourly price", "object", bind_tiers});
+         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893,
+                                   "runtime": "runc"},
+                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679,
+                                    "runtime": "runc"},
+                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571,
+                                   "runtime": "runc"}})"),
+         "resource tiers (seed 002): limits, hourly price, OCI runtime (runc, or runsc: gVisor)",
+         "object", bind_tiers});
     // node, database, pools
     add(text("node.id", "node-1", "this node's id", SPAWN_FIELD(node_id)));
     add(text("node.state_dir", "", "slots live under <state_dir>/slots (empty: /var/lib/spawnai)",

@@ -179,6 +179,8 @@ std::string docker_engine::create_body(const container_spec& spec) {
     host["Binds"] = json::array({spec.slot_dir + ":/srv/slot:ro"});
   if (!spec.network.empty())
     host["NetworkMode"] = spec.network;
+  if (!spec.runtime.empty())
+    host["Runtime"] = spec.runtime; // same limits and flags under every runtime
   json body{
     {"Image", spec.image},
     {"User", spec.user},
