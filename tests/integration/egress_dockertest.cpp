@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "build_paths.hpp"
 #include "infra/docker_engine.hpp"
 #include "tests/functional/caddy_process.hpp"
 
