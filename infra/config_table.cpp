@@ -124,6 +124,32 @@ void llm_keys(std::vector<key_spec>& t, const std::string& p, const json& d, Blo
                      [=](spawn_config& c) -> auto& { return block(c).output_usd_per_mtok; }));
 }
 
+/// `runtime.egress_allow`: what the firewall opens besides the policy. spawnd
+/// only checks it (deploy/scripts/firewall.sh reads the same file and applies it).
+caf::error check_egress_allow(const json& v, spawn_config&) {
+  const std::string key = "runtime.egress_allow";
+  if (!v.is_array())
+    return bad(key, "must be an array of \"host:port\", \"ip[/bits]:port\" or \":port\"");
+  for (auto& x : v) {
+    if (!x.is_string())
+      return bad(key, "entries must be strings");
+    auto e = x.get<std::string>();
+    auto colon = e.rfind(':');
+    auto host = colon == std::string::npos ? e : e.substr(0, colon);
+    auto port = colon == std::string::npos ? std::string{} : e.substr(colon + 1);
+    bool port_ok = !port.empty() && port.size() <= 5
+                   && port.find_first_not_of("0123456789") == std::string::npos
+                   && std::stoi(port) >= 1 && std::stoi(port) <= 65535;
+    bool host_ok = host.size() <= 253
+                   && host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:/")
+                        == std::string::npos;
+    if (!port_ok || !host_ok)
+      return bad(key, "bad entry '" + e + "' (want host:port, ip[/bits]:port or :port, port 1..65535)");
+  }
+  return {};
+}
+
 /// `tiers` and `sessions.app_types`: maps whose entries are free.
 caf::error bind_tiers(const json& v, spawn_config& c) {
   if (!v.is_object())
@@ -248,6 +274,17 @@ const std::vector<key_spec>& config_table() {
              SPAWN_FIELD(runtime_image)));
     add(text("runtime.network", "", "bridge of app containers (empty: the engine's default)",
              SPAWN_FIELD(docker_network)));
+    add({"runtime.egress", "deny",
+         "apps' outside connections: deny or allow (private and link-local ranges never;"
+         " applied by deploy/scripts/firewall.sh)",
+         "deny|allow", [](const json& v, spawn_config&) -> caf::error {
+           if (!v.is_string() || (v != "deny" && v != "allow"))
+             return bad("runtime.egress", "must be deny or allow");
+           return {}; // checked here, applied by deploy/scripts/firewall.sh
+         }});
+    add({"runtime.egress_allow", json::array(),
+         "destinations opened whatever runtime.egress says: host:port, ip[/bits]:port, :port",
+         "list of text", check_egress_allow});
     add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
                 SPAWN_FIELD(warm_pool_size)));
     add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,

@@ -17,8 +17,9 @@
 # Policy: runtime.egress ("deny" or "allow") and runtime.egress_allow (list of
 # "host:port", "ip:port", "cidr:port" or ":port") in the spawnd config file
 # (SPAWN_CONFIG, default configs/spawnd.json), overridden by SPAWN_RUNTIME_EGRESS
-# and SPAWN_RUNTIME_EGRESS_ALLOW (space-separated). Host names are resolved
-# when the rules are built.
+# and SPAWN_RUNTIME_EGRESS_ALLOW (separated by commas, as spawnd reads it, or
+# spaces). spawnd checks both keys at start (infra/config_table.cpp). Host names
+# are resolved when the rules are built.
 #
 # Usage: firewall.sh [network] (default spawnai-apps).
 set -euo pipefail
@@ -35,7 +36,7 @@ if [ -f "$config" ] && command -v jq >/dev/null; then
 fi
 policy=${SPAWN_RUNTIME_EGRESS:-$policy}
 if [ -n "${SPAWN_RUNTIME_EGRESS_ALLOW+x}" ]; then
-  read -r -a allow <<<"$SPAWN_RUNTIME_EGRESS_ALLOW"
+  read -r -a allow <<<"${SPAWN_RUNTIME_EGRESS_ALLOW//,/ }"
 fi
 case "$policy" in
   deny | allow) ;;

@@ -399,17 +399,24 @@ TEST_F(docker_engine_dockertest, gvisor_runs_apps_with_the_same_limits) {
     EXPECT_EQ(j["HostConfig"]["Runtime"], rt) << rt;
     host_of[rt] = j["HostConfig"];
   }
-  for (auto key : {"Memory", "MemorySwap", "NanoCpus", "PidsLimit", "ReadonlyRootfs", "CapDrop",
+  for (auto key : {"Memory", "MemorySwap", "NanoCpus", "ReadonlyRootfs", "CapDrop",
                    "SecurityOpt", "Tmpfs", "Init", "NetworkMode", "PortBindings"})
     EXPECT_EQ(host_of["runc"][key], host_of["runsc"][key]) << key << " differs under gVisor";
+  // The app keeps its own pids budget; the sandbox's host tasks come on top.
+  EXPECT_EQ(host_of["runsc"]["PidsLimit"].get<int64_t>(),
+            host_of["runc"]["PidsLimit"].get<int64_t>() + spawn::docker_engine::gvisor_sandbox_pids);
 }
 
 TEST(docker_engine_offline_dockertest, create_body_names_the_runtime_only_when_set) {
   spawn::container_spec spec;
   spec.image = "img";
   EXPECT_FALSE(json::parse(spawn::docker_engine::create_body(spec))["HostConfig"].contains("Runtime"));
+  EXPECT_EQ(json::parse(spawn::docker_engine::create_body(spec))["HostConfig"]["PidsLimit"],
+            spec.pids_limit);
   spec.runtime = "runsc";
-  EXPECT_EQ(json::parse(spawn::docker_engine::create_body(spec))["HostConfig"]["Runtime"], "runsc");
+  auto host = json::parse(spawn::docker_engine::create_body(spec))["HostConfig"];
+  EXPECT_EQ(host["Runtime"], "runsc");
+  EXPECT_EQ(host["PidsLimit"], spec.pids_limit + spawn::docker_engine::gvisor_sandbox_pids);
 }
 
 TEST(docker_engine_offline_dockertest, create_body_carries_the_spec) {
