@@ -23,6 +23,7 @@ container_spec app_container_spec(const spawn_config& cfg, const std::string& ti
     spec.memory_bytes = t->second.memory_mb << 20;
     spec.cpus = t->second.cpus;
     spec.pids_limit = t->second.pids;
+    spec.runtime = t->second.runtime; // gVisor (runsc) when the tier asks for it
   }
   spec.labels["spawnai.managed"] = "1";
   spec.labels["spawnai.node"] = cfg.node_id;

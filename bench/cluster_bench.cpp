@@ -53,8 +53,10 @@ struct wrk_result {
   double rps = NAN, p99_ms = NAN;
 };
 
-wrk_result run_wrk(const std::string& url, int seconds) {
-  auto raw = shell("wrk -t2 -c32 -d" + std::to_string(seconds) + "s --latency " + url);
+wrk_result run_wrk(const std::string& url, const std::string& token, int seconds) {
+  // Sessions are private (issue 13): the manage token reads them.
+  auto raw = shell("wrk -t2 -c32 -d" + std::to_string(seconds) + "s --latency -H 'X-Manage-Token: "
+                   + token + "' " + url);
   wrk_result r;
   std::smatch m;
   if (std::regex_search(raw, m, std::regex{R"(Requests/sec:\s+([0-9.]+))"}))
@@ -164,8 +166,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto base = nodes[0].daemon->base_url();
-  auto l = run_wrk(base + "/api/v1/sessions/" + local, seconds);
-  auto r = run_wrk(base + "/api/v1/sessions/" + remote, seconds);
+  auto l = run_wrk(base + "/api/v1/sessions/" + local, spawn::test::known_manage_token(local), seconds);
+  auto r = run_wrk(base + "/api/v1/sessions/" + remote, spawn::test::known_manage_token(remote),
+                   seconds);
   std::printf("\nGET /api/v1/sessions/{id} on node 1 (wrk, 2 threads, 32 connections, %d s)\n",
               seconds);
   std::printf("  %-34s %10s %10s\n", "", "req/s", "p99 ms");

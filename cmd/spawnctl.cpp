@@ -39,7 +39,8 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   admin nodes | admin stats
 
 The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
-returned by create are kept in ~/.spawnctl/tokens.json (or pass --token).
+returned by create are kept in ~/.spawnctl/tokens.json (or pass --token); a
+session's prompt, log and files are private: status, logs and files send it.
 When the server requires API keys, pass --api-key or set $SPAWN_API_KEY.
 Admin commands need --admin-token or $SPAWN_ADMIN_TOKEN.
 Exit codes: 0 ok, 1 failed/error, 2 usage, 3 unreachable, 4 not found, 5 refused.
@@ -145,7 +146,7 @@ int wait_running(const options& o, const std::string& id) {
   bool tty = isatty(STDERR_FILENO);
   std::string last;
   for (int i = 0; i < 1200; ++i) {
-    auto r = call(o, "GET", "/api/v1/sessions/" + id);
+    auto r = call(o, "GET", "/api/v1/sessions/" + id, {}, token_for(o, id));
     if (r.status != 200)
       return fail_with(o, r);
     auto state = r.body.value("state", "");
@@ -203,7 +204,8 @@ int logs(const options& o) {
   bool follow = o.args.size() > 2 && o.args[2] == "-f";
   int64_t after = 0;
   for (;;) {
-    auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/events?after=" + std::to_string(after));
+    auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/events?after=" + std::to_string(after),
+                  {}, token_for(o, o.args[1]));
     if (r.status != 200)
       return fail_with(o, r);
     bool over = false;
@@ -226,7 +228,7 @@ int logs(const options& o) {
 int files(const options& o) {
   if (o.args.size() < 4 || o.args[2] != "-o")
     return std::cerr << usage, 2;
-  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/files");
+  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/files", {}, token_for(o, o.args[1]));
   if (r.status != 200)
     return fail_with(o, r);
   std::filesystem::path dir{o.args[3]};
@@ -328,7 +330,7 @@ int run(const options& o) {
     return std::cerr << usage, 2;
   auto path = "/api/v1/sessions/" + o.args[1];
   if (cmd == "status") {
-    auto r = call(o, "GET", path);
+    auto r = call(o, "GET", path, {}, token_for(o, o.args[1]));
     return r.status == 200 ? (print_session(o, r.body), 0) : fail_with(o, r);
   }
   if (cmd == "logs")

@@ -6,25 +6,6 @@
 
 namespace spawn {
 
-bool is_safe_relative_path(std::string_view path) {
-  if (path.empty() || path.size() > 200 || path.front() == '/')
-    return false;
-  size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos)
-      end = path.size();
-    auto seg = path.substr(start, end - start);
-    if (seg.empty() || seg == "." || seg == "..")
-      return false;
-    start = end + 1;
-  }
-  for (unsigned char c : path)
-    if (c < 0x20 || c == 0x7f || c == '\\' || c == ':')
-      return false;
-  return true;
-}
-
 caf::error validate_app(const generated_app& app) {
   constexpr size_t max_files = 200;
   constexpr size_t max_bytes = 2u << 20;

@@ -65,11 +65,9 @@ typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
 
 #include <caf/error.hpp>
 
-namespace spawn {
+#include "core/path_safety.hpp" // is_safe_relative_path
 
-/// True for a relative path of plain segments: no leading '/', no "..", no
-/// empty or "." segment, no backslash or control character, at most 200 chars.
-bool is_safe_relative_path(std::string_view path);
+namespace spawn {
 
 /// Checks an app before it is written anywhere: safe paths, no duplicates, at
 /// most 200 files and 2 MiB in all, the entry file present (unless the app is a

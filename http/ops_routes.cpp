@@ -242,8 +242,30 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
 
   // Restarts the session's actor from its persisted state (the manager's
   // crash path): for an actor that looks wedged. 200 once the new one has
-  // checked reality; 409 when no actor holds the session on this node.
-  r.http_post("/admin/v1/sessions/:id/restart", session_json_call(atoms::restart::value));
+  // checked reality; 409 when no actor holds the session on this node; 404
+  // when no such session exists at all (the manager says only "no actor", so
+  // its 409 is checked against the store).
+  r.http_post("/admin/v1/sessions/:id/restart", [=, &sys](auto req, auto params) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    auto id = path_session_id(req, params);
+    if (!id)
+      return accepted();
+    sys.spawn([=, id = *id](caf::event_based_actor* self) {
+      self->request(manager, std::chrono::seconds{35}, atoms::restart::value, id)
+        .then([=](std::string& body) { reply_json_string(req, restinio::status_ok(), body); },
+              [=](caf::error& err) {
+                if (code_of(err) != errc::conflict)
+                  return reply_error(req, err);
+                self->request(manager, std::chrono::seconds{35}, atoms::get::value, id)
+                  .then([=](session_record&) { reply_error(req, err); },
+                        [=](caf::error& lookup) {
+                          reply_error(req, code_of(lookup) == errc::not_found ? lookup : err);
+                        });
+              });
+    });
+    return accepted();
+  });
 
   r.http_delete("/admin/v1/sessions/:id", [=, &sys](auto req, auto params) {
     if (!admin_ok(req, *cfg))

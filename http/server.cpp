@@ -15,9 +15,12 @@
 #include "http/json_codec.hpp"
 #include "http/ops_routes.hpp"
 #include "http/reply.hpp"
+#include "http/request_guard.hpp"
+#include "http/session_access.hpp"
 #include "http/static_files.hpp"
 #include "http/traits.hpp"
 #include "http/validation.hpp"
+#include "http/ws_limits.hpp"
 #include "http/ws_stream.hpp"
 
 namespace spawn {
@@ -32,11 +35,52 @@ struct api_server::impl {
   std::shared_ptr<const spawn_config> cfg;
   std::string base_url;
   std::shared_ptr<api_key_index> keys;
+  /// Bounds on open WebSockets (per client address and in all).
+  std::shared_ptr<ws_slots> sockets;
   restinio::running_server_handle_t<http_traits> server;
 
   impl(caf::actor_system& s, session_manager_actor m, std::shared_ptr<const spawn_config> c,
        std::shared_ptr<api_key_index> k)
-    : sys(s), manager(std::move(m)), cfg(std::move(c)), keys(std::move(k)) {
+    : sys(s), manager(std::move(m)), cfg(std::move(c)), keys(std::move(k)),
+      sockets(std::make_shared<ws_slots>(static_cast<size_t>(cfg->ws_max_per_client),
+                                         static_cast<size_t>(cfg->ws_max_total))) {
+  }
+
+  /// Reads session `id` from the manager and checks that the caller may read
+  /// all of it (http/session_access.hpp); then `then(self, rec)` in the same
+  /// short-lived actor, or a JSON error.
+  template <class Then>
+  void with_private(const request_handle_t& req, const std::string& id, token_source where,
+                    Then then) {
+    auto c = cfg;
+    auto k = keys;
+    auto m = manager;
+    sys.spawn([=](caf::event_based_actor* self) {
+      self->request(m, std::chrono::seconds{35}, atoms::get::value, id)
+        .then(
+          [=](session_record& rec) {
+            if (auto err = check_session_access(req, rec, *c, k.get(), where))
+              return reply_error(req, err);
+            then(self, rec);
+          },
+          [=](caf::error& err) { reply_error(req, err); });
+    });
+  }
+
+  /// GET of one session: all of it for its manage token, the owner's key or
+  /// the admin token; what the app's visitors may know otherwise.
+  void show(const request_handle_t& req, const std::string& id) {
+    auto base = base_url;
+    auto c = cfg;
+    auto k = keys;
+    ask<session_record>(
+      sys, manager, req,
+      [=](const request_handle_t& r, session_record& rec) {
+        auto full = !check_session_access(r, rec, *c, k.get());
+        reply_json(r, restinio::status_ok(),
+                   (full ? session_json(rec, base) : visitor_json(rec, base)).dump());
+      },
+      atoms::get::value, id);
   }
 
   /// The session id in the path, or a 404 already sent.
@@ -126,12 +170,15 @@ struct api_server::impl {
                          "/admin/v1/sessions");
     f.owner = *caller;
     auto base = base_url;
+    // A client address is no credential: without an API key the list shows
+    // what visitors may know (the prompt needs each session's manage token).
+    bool keyed = !bearer_of(req).empty();
     ask<std::vector<session_record>>(
       sys, manager, req,
-      [base, f](const request_handle_t& r, std::vector<session_record>& recs) {
+      [base, f, keyed](const request_handle_t& r, std::vector<session_record>& recs) {
         json arr = json::array();
         for (auto& s : recs)
-          arr.push_back(session_json(s, base));
+          arr.push_back(keyed ? session_json(s, base) : visitor_json(s, base));
         reply_json(r, restinio::status_ok(),
                    json{{"sessions", arr}, {"limit", f.limit}, {"offset", f.offset}}.dump());
       },
@@ -148,49 +195,85 @@ struct api_server::impl {
       return reply_error(req, restinio::status_bad_request(), "invalid_input",
                          "'after' must be an integer");
     }
-    ask<std::vector<event_record>>(
-      sys, manager, req,
-      [](const request_handle_t& r, std::vector<event_record>& evs) {
-        json arr = json::array();
-        for (auto& ev : evs)
-          arr.push_back(event_json(ev));
-        reply_json(r, restinio::status_ok(), json{{"events", arr}}.dump());
-      },
-      atoms::events::value, id, after, 1000);
+    auto m = manager;
+    with_private(req, id, token_source::header, [=](caf::event_based_actor* self, session_record&) {
+      self->request(m, std::chrono::seconds{35}, atoms::events::value, id, after, 1000)
+        .then(
+          [=](std::vector<event_record>& evs) {
+            json arr = json::array();
+            for (auto& ev : evs)
+              arr.push_back(event_json(ev));
+            reply_json(req, restinio::status_ok(), json{{"events", arr}}.dump());
+          },
+          [=](caf::error& err) { reply_error(req, err); });
+    });
   }
 
+  void files(const request_handle_t& req, const std::string& id) {
+    auto m = manager;
+    with_private(req, id, token_source::header, [=](caf::event_based_actor* self, session_record&) {
+      self->request(m, std::chrono::seconds{35}, atoms::files::value, id)
+        .then(
+          [=](generated_app& app) {
+            reply_json(req, restinio::status_ok(), files_json(app).dump());
+          },
+          [=](caf::error& err) { reply_error(req, err); });
+    });
+  }
+
+  /// The event stream of a session: a sound RFC 6455 handshake (400/426
+  /// otherwise), an existing session (404), a credential (401/403), a free
+  /// slot (429 per client, 503 in all); then 101 and frames from ws_stream.
   void websocket(const request_handle_t& req, const std::string& id) {
-    if (restinio::http_connection_header_t::upgrade != req->header().connection()
-        || !req->header().has_field(restinio::http_field::sec_websocket_key)) {
-      return reply_error(req, restinio::status_bad_request(), "invalid_input",
-                         "this path expects a WebSocket upgrade");
-    }
-    if (req->header().get_field_or(restinio::http_field::sec_websocket_version, "") != "13") {
+    if (auto bad = check_ws_handshake(req->header())) {
+      if (bad->status != 426)
+        return reply_error(req, restinio::status_bad_request(), "invalid_input", bad->message);
       http_finished(req, 426);
       req->create_response(restinio::http_status_line_t{restinio::http_status_code_t{426},
                                                         "Upgrade Required"})
         .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
         .append_header(restinio::http_field::sec_websocket_version, "13")
-        .set_body(error_body("invalid_input", "only WebSocket version 13 is supported"))
+        .set_body(error_body("invalid_input", bad->message))
         .done();
       return;
     }
-    http_finished(req, 101);
-    auto holder = std::make_shared<event_sink_actor>();
-    auto ws = rws::upgrade<http_traits>(
-      *req, rws::activation_t::delayed,
-      [holder](rws::ws_handle_t wsh, rws::message_handle_t m) {
-        if (m->opcode() == rws::opcode_t::ping_frame)
-          wsh->send_message(rws::final_frame, rws::opcode_t::pong_frame, m->payload());
-        else if (m->opcode() == rws::opcode_t::connection_close_frame && *holder)
+    auto slots = sockets;
+    auto m = manager;
+    auto base = base_url;
+    auto max_frame = static_cast<size_t>(cfg->ws_max_frame_bytes);
+    auto& system = sys;
+    with_private(req, id, token_source::header_or_query,
+                 [=, &system](caf::event_based_actor*, session_record&) {
+      ws_refusal refused;
+      auto slot = slots->acquire(req->remote_endpoint().address().to_string(), refused);
+      if (!slot)
+        return reply_error(req,
+                           refused.status == 429 ? restinio::status_too_many_requests()
+                                                 : restinio::status_service_unavailable(),
+                           refused.status == 429 ? "rate_limited" : "unavailable",
+                           refused.message);
+      auto holder = std::make_shared<event_sink_actor>();
+      auto on_frame = [holder, slot](rws::ws_handle_t wsh, rws::message_handle_t msg) {
+        if (msg->opcode() == rws::opcode_t::ping_frame)
+          wsh->send_message(rws::final_frame, rws::opcode_t::pong_frame, msg->payload());
+        else if (msg->opcode() == rws::opcode_t::connection_close_frame && *holder)
           caf::anon_send_exit(*holder, caf::exit_reason::user_shutdown);
-      });
-    *holder = sys.spawn(ws_stream, ws, base_url, manager, id);
-    activate(*ws); // ADL: a friend of ws_t
-    caf::anon_send(*holder, atoms::retry::value); // now it subscribes
+      };
+      rws::ws_handle_t ws;
+      try {
+        http_finished(req, 101);
+        ws = ws_upgrade(*req, max_frame, std::move(on_frame));
+      } catch (const std::exception& e) {
+        spdlog::debug("WebSocket upgrade of {} failed: {}", id, e.what());
+        return; // the connection is gone
+      }
+      *holder = system.spawn(ws_stream, ws, base, m, id);
+      activate(*ws); // ADL: a friend of ws_t
+      caf::anon_send(*holder, atoms::retry::value); // now it subscribes
+    });
   }
 
-  std::unique_ptr<router_t> routes() {
+  std::unique_ptr<request_guard> routes() {
     auto r = std::make_unique<tracked_router>();
     add_ops_routes(*r, ops_env{&sys, manager, cfg, base_url, keys});
     auto accepted = [] { return restinio::request_accepted(); };
@@ -205,8 +288,7 @@ struct api_server::impl {
     });
     r->http_get("/api/v1/sessions/:id", [=](auto req, auto params) {
       if (auto id = session_id(req, params))
-        ask<session_record>(sys, manager, req, on_session(restinio::status_ok()),
-                            atoms::get::value, *id);
+        show(req, *id);
       return accepted();
     });
     r->http_delete("/api/v1/sessions/:id", [=](auto req, auto params) {
@@ -237,12 +319,7 @@ struct api_server::impl {
     });
     r->http_get("/api/v1/sessions/:id/files", [=](auto req, auto params) {
       if (auto id = session_id(req, params))
-        ask<generated_app>(
-          sys, manager, req,
-          [](const request_handle_t& rq, generated_app& app) {
-            reply_json(rq, restinio::status_ok(), files_json(app).dump());
-          },
-          atoms::files::value, *id);
+        files(req, *id);
       return accepted();
     });
     r->http_get("/ws/v1/sessions/:id", [=](auto req, auto params) {
@@ -274,7 +351,7 @@ struct api_server::impl {
       reply_error(req, restinio::status_not_found(), "not_found", "no such route");
       return restinio::request_accepted();
     });
-    return r->take();
+    return std::make_unique<request_guard>(r->take());
   }
 };
 
@@ -298,6 +375,11 @@ api_server::~api_server() {
 
 caf::error api_server::start() {
   auto& c = *impl_->cfg;
+  // One set of request limits, for RESTinio's parser and for the screen that
+  // answers what it refuses (http/screened_socket.hpp).
+  framing_limits limits;
+  limits.max_body = std::max<uint64_t>(8u << 20, static_cast<uint64_t>(c.max_body_bytes));
+  screened_socket::limits = limits;
   try {
     impl_->server = restinio::run_async<http_traits>(
       restinio::own_io_context(),
@@ -305,9 +387,13 @@ caf::error api_server::start() {
         .address(c.http_address)
         .port(static_cast<std::uint16_t>(c.http_port))
         .handle_request_timeout(std::chrono::seconds{45})
-        .incoming_http_msg_limits(
-          restinio::incoming_http_msg_limits_t{}.max_body_size(
-            std::max<std::size_t>(8u << 20, static_cast<std::size_t>(c.max_body_bytes))))
+        .max_pipelined_requests(static_cast<std::size_t>(c.max_pipelined_requests))
+        .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                    .max_url_size(limits.max_url)
+                                    .max_field_name_size(limits.max_field_name)
+                                    .max_field_value_size(limits.max_field_value)
+                                    .max_field_count(limits.max_fields)
+                                    .max_body_size(limits.max_body))
         .request_handler(impl_->routes()),
       static_cast<std::size_t>(c.http_threads));
   } catch (const std::exception& e) {

@@ -1,8 +1,11 @@
 #include "http/static_files.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/path_safety.hpp"
 #include "http/http_metrics.hpp"
 #include "http/reply.hpp"
 
@@ -30,19 +33,28 @@ std::string mime_type_of(const std::string& path) {
 
 restinio::request_handling_status_t serve_static(const restinio::request_handle_t& req,
                                                  const std::string& web_root) {
-  auto path = std::string{req->header().path()};
-  if (path.empty() || path == "/")
-    path = "/index.html";
-  bool safe = !web_root.empty() && path.find("..") == std::string::npos
-              && path.find('\\') == std::string::npos && path.find("/.") == std::string::npos
-              && path.find('\0') == std::string::npos;
-  std::ifstream in;
-  if (safe)
-    in.open(web_root + path, std::ios::binary);
-  if (!in) {
+  auto not_found = [&] {
     reply_error(req, restinio::status_not_found(), "not_found", "no such page or route");
     return restinio::request_accepted();
-  }
+  };
+  auto rel = safe_relative_path(req->header().path());
+  if (!rel || web_root.empty())
+    return not_found();
+  if (rel->empty())
+    *rel = "index.html";
+  // Only regular files below the web folder, symbolic links resolved.
+  std::error_code ec;
+  auto root = std::filesystem::canonical(web_root, ec);
+  if (ec)
+    return not_found();
+  auto file = std::filesystem::weakly_canonical(root / *rel, ec);
+  auto end = std::mismatch(root.begin(), root.end(), file.begin(), file.end()).first;
+  if (ec || end != root.end() || !std::filesystem::is_regular_file(file, ec))
+    return not_found();
+  std::ifstream in{file, std::ios::binary};
+  if (!in.is_open())
+    return not_found();
+  auto path = file.string();
   std::stringstream buf;
   buf << in.rdbuf();
   http_finished(req, 200);

@@ -24,7 +24,27 @@ caf::expected<json> parse_object(std::string_view body) {
   return j;
 }
 
+std::string hex4(unsigned v) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string out = "0000";
+  for (int i = 3; i >= 0; --i, v >>= 4)
+    out[i] = digits[v & 0xf];
+  return out;
+}
+
 } // namespace
+
+long control_char_at(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+      return static_cast<long>(i);
+    // C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+    if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9f)
+      return static_cast<long>(i);
+  }
+  return -1;
+}
 
 long utf8_length(std::string_view s) {
   long n = 0;
@@ -60,6 +80,14 @@ caf::expected<create_request> parse_create_request(std::string_view body,
   auto len = utf8_length(req.prompt);
   if (len < 0)
     return invalid("'prompt' is not valid UTF-8");
+  // PostgreSQL's text cannot hold NUL (it would cut the prompt there) and no
+  // other control character belongs in a prompt: refuse rather than alter.
+  if (auto at = control_char_at(req.prompt); at >= 0)
+    return invalid("'prompt' holds a control character (U+"
+                   + hex4(static_cast<unsigned char>(req.prompt[at]) == 0xc2
+                            ? static_cast<unsigned char>(req.prompt[at + 1])
+                            : static_cast<unsigned char>(req.prompt[at]))
+                   + ") at byte " + std::to_string(at) + "; only newline and tab are allowed");
   if (static_cast<size_t>(len) > cfg.max_prompt_chars)
     return invalid("'prompt' has " + std::to_string(len) + " characters; the limit is "
                    + std::to_string(cfg.max_prompt_chars));

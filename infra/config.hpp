@@ -17,6 +17,7 @@ struct tier_config {
   int64_t memory_mb = 1024;
   int64_t pids = 128;
   double hourly_usd = 0.0;
+  std::string runtime;  ///< OCI runtime of its containers: "" or "runc", or "runsc" (gVisor)
 };
 
 /// Per app type: default lifetime and tier.
@@ -76,6 +77,10 @@ struct spawn_config {
   std::string public_url;            ///< how users reach spawnd; derived when empty
   std::string web_root;              ///< folder of the web UI
   int64_t max_body_bytes = 65536;
+  int max_pipelined_requests = 128;  ///< in flight on one connection, answered in order
+  int64_t ws_max_frame_bytes = 8192; ///< a larger client frame closes with 1009
+  int ws_max_per_client = 16;        ///< open WebSockets per client address
+  int ws_max_total = 1024;           ///< open WebSockets on this node
   // sessions
   size_t max_prompt_chars = 2000;
   int64_t min_ttl_seconds = 30;

@@ -124,6 +124,32 @@ void llm_keys(std::vector<key_spec>& t, const std::string& p, const json& d, Blo
                      [=](spawn_config& c) -> auto& { return block(c).output_usd_per_mtok; }));
 }
 
+/// `runtime.egress_allow`: what the firewall opens besides the policy. spawnd
+/// only checks it (deploy/scripts/firewall.sh reads the same file and applies it).
+caf::error check_egress_allow(const json& v, spawn_config&) {
+  const std::string key = "runtime.egress_allow";
+  if (!v.is_array())
+    return bad(key, "must be an array of \"host:port\", \"ip[/bits]:port\" or \":port\"");
+  for (auto& x : v) {
+    if (!x.is_string())
+      return bad(key, "entries must be strings");
+    auto e = x.get<std::string>();
+    auto colon = e.rfind(':');
+    auto host = colon == std::string::npos ? e : e.substr(0, colon);
+    auto port = colon == std::string::npos ? std::string{} : e.substr(colon + 1);
+    bool port_ok = !port.empty() && port.size() <= 5
+                   && port.find_first_not_of("0123456789") == std::string::npos
+                   && std::stoi(port) >= 1 && std::stoi(port) <= 65535;
+    bool host_ok = host.size() <= 253
+                   && host.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:/")
+                        == std::string::npos;
+    if (!port_ok || !host_ok)
+      return bad(key, "bad entry '" + e + "' (want host:port, ip[/bits]:port or :port, port 1..65535)");
+  }
+  return {};
+}
+
 /// `tiers` and `sessions.app_types`: maps whose entries are free.
 caf::error bind_tiers(const json& v, spawn_config& c) {
   if (!v.is_object())
@@ -140,6 +166,10 @@ caf::error bind_tiers(const json& v, spawn_config& c) {
     tc.hourly_usd = t["hourly_usd"];
     tc.memory_mb = t["memory_mb"];
     tc.pids = t["pids"];
+    auto rt = t.value("runtime", json("runc"));
+    if (!rt.is_string() || (rt != "runc" && rt != "runsc"))
+      return bad(key + ".runtime", "must be runc or runsc (gVisor, deploy/scripts/gvisor.sh)");
+    tc.runtime = rt == "runc" ? "" : rt.get<std::string>();
     if (tc.cpus <= 0 || tc.hourly_usd < 0 || tc.memory_mb < 16 || tc.memory_mb > (1 << 20)
         || tc.pids < 8 || tc.pids > (1 << 16))
       return bad(key, "cpus must be > 0, hourly_usd >= 0, memory_mb 16..1048576, pids 8..65536");
@@ -186,6 +216,15 @@ const std::vector<key_spec>& config_table() {
              SPAWN_FIELD(web_root)));
     add(integer("http.max_body_bytes", 65536, 1024, 16 << 20, "largest request body",
                 SPAWN_FIELD(max_body_bytes)));
+    add(integer("http.max_pipelined_requests", 128, 1, 1024,
+                "requests answered in order on one connection", SPAWN_FIELD(max_pipelined_requests)));
+    add(integer("http.ws_max_frame_bytes", 8192, 125, 1 << 20,
+                "a larger client WebSocket frame closes the socket with 1009",
+                SPAWN_FIELD(ws_max_frame_bytes)));
+    add(integer("http.ws_max_per_client", 16, 1, 100000, "open WebSockets per client address",
+                SPAWN_FIELD(ws_max_per_client)));
+    add(integer("http.ws_max_total", 1024, 1, 1000000, "open WebSockets on this node",
+                SPAWN_FIELD(ws_max_total)));
     // sessions
     add(integer("sessions.max_prompt_chars", 2000, 1, 100000, "longest prompt",
                 SPAWN_FIELD(max_prompt_chars)));
@@ -209,10 +248,14 @@ const std::vector<key_spec>& config_table() {
                          "site": {"default_ttl_seconds": 259200, "tier": "large"}})"),
          "per app type: default lifetime and tier", "object", bind_app_types});
     add({"tiers",
-         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893},
-                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679},
-                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571}})"),
-         "resource tiers (seed 002): limits and hourly price", "object", bind_tiers});
+         json::parse(R"({"small": {"cpus": 1, "memory_mb": 1024, "pids": 128, "hourly_usd": 0.00893,
+                                   "runtime": "runc"},
+                         "medium": {"cpus": 2, "memory_mb": 2048, "pids": 256, "hourly_usd": 0.02679,
+                                    "runtime": "runc"},
+                         "large": {"cpus": 2, "memory_mb": 4096, "pids": 256, "hourly_usd": 0.03571,
+                                   "runtime": "runc"}})"),
+         "resource tiers (seed 002): limits, hourly price, OCI runtime (runc, or runsc: gVisor)",
+         "object", bind_tiers});
     // node, database, pools
     add(text("node.id", "node-1", "this node's id", SPAWN_FIELD(node_id)));
     add(text("node.state_dir", "", "slots live under <state_dir>/slots (empty: /var/lib/spawnai)",
@@ -234,6 +277,17 @@ const std::vector<key_spec>& config_table() {
              SPAWN_FIELD(runtime_image)));
     add(text("runtime.network", "", "bridge of app containers (empty: the engine's default)",
              SPAWN_FIELD(docker_network)));
+    add({"runtime.egress", "deny",
+         "apps' outside connections: deny or allow (private and link-local ranges never;"
+         " applied by deploy/scripts/firewall.sh)",
+         "deny|allow", [](const json& v, spawn_config&) -> caf::error {
+           if (!v.is_string() || (v != "deny" && v != "allow"))
+             return bad("runtime.egress", "must be deny or allow");
+           return {}; // checked here, applied by deploy/scripts/firewall.sh
+         }});
+    add({"runtime.egress_allow", json::array(),
+         "destinations opened whatever runtime.egress says: host:port, ip[/bits]:port, :port",
+         "list of text", check_egress_allow});
     add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
                 SPAWN_FIELD(warm_pool_size)));
     add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,

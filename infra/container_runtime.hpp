@@ -25,6 +25,7 @@ struct container_spec {
   int64_t pids_limit = 64;
   std::string user = "65534:65534";
   std::string network;                       ///< empty: the engine's default bridge
+  std::string runtime;                       ///< OCI runtime ("runsc": gVisor); empty: the engine's default
   std::vector<std::string> env;              ///< "KEY=value"
 };
 

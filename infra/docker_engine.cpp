@@ -167,7 +167,8 @@ std::string docker_engine::create_body(const container_spec& spec) {
     {"Memory", spec.memory_bytes},
     {"MemorySwap", spec.memory_bytes},
     {"NanoCpus", static_cast<int64_t>(std::llround(spec.cpus * 1e9))},
-    {"PidsLimit", spec.pids_limit},
+    {"PidsLimit", spec.runtime == "runsc" ? spec.pids_limit + gvisor_sandbox_pids
+                                          : spec.pids_limit},
     {"ReadonlyRootfs", true},
     {"Tmpfs", {{"/tmp", "rw,noexec,nosuid,size=64m"}}},
     {"CapDrop", json::array({"ALL"})},
@@ -179,6 +180,8 @@ std::string docker_engine::create_body(const container_spec& spec) {
     host["Binds"] = json::array({spec.slot_dir + ":/srv/slot:ro"});
   if (!spec.network.empty())
     host["NetworkMode"] = spec.network;
+  if (!spec.runtime.empty())
+    host["Runtime"] = spec.runtime; // same limits and flags (pids: plus the sandbox's own)
   json body{
     {"Image", spec.image},
     {"User", spec.user},

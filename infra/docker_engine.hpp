@@ -23,6 +23,17 @@ namespace spawn {
 /// actors; one instance may be shared between threads.
 class docker_engine : public container_runtime {
 public:
+  /// Host tasks of a gVisor sandbox itself, added to the pids limit of a
+  /// container run under `runsc`. The engine applies the limit to the whole
+  /// sandbox: the Sentry's threads, the gofer and, on the ptrace platform, a
+  /// stub thread per Sentry thread that runs app code. An idle runtime-node
+  /// app counts 12 tasks under runc and 70 under runsc, 93 under 50 open
+  /// connections; at the bare tier limit (64 in the tests) the Sentry could
+  /// not clone its first thread and died at start ("error initializing first
+  /// thread: resource temporarily unavailable", exit 2). With this margin the
+  /// app keeps its tier's budget of its own tasks; a fork bomb is still held.
+  static constexpr int64_t gvisor_sandbox_pids = 128;
+
   /// Where the Engine API answers; `api_prefix` pins the API version.
   explicit docker_engine(std::string socket_path = "/var/run/docker.sock",
                          std::string api_prefix = "/v1.41");

@@ -255,9 +255,11 @@
     return '/api/v1/sessions/' + encodeURIComponent(id) + (rest || '');
   }
 
-  function wsUrl(id) {
+  // Browsers cannot set headers on a WebSocket: the manage token rides in the query.
+  function wsUrl(id, token) {
     var proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return proto + '//' + window.location.host + '/ws/v1/sessions/' + encodeURIComponent(id);
+    return proto + '//' + window.location.host + '/ws/v1/sessions/' + encodeURIComponent(id) +
+      (token ? '?token=' + encodeURIComponent(token) : '');
   }
 
   // ---------------------------------------------------------------- toast
@@ -615,7 +617,7 @@
 
     var loads = [];
     if (!opts.session) {
-      loads.push(api('GET', sessionPath(id)).then(function (s) {
+      loads.push(api('GET', sessionPath(id), { token: c.token }).then(function (s) {
         if (c !== cur) return;
         renderSession(s);
       }));
@@ -639,8 +641,10 @@
     });
   }
 
+  /** The event log; it is private, so only with the manage token. */
   function fetchEvents(c) {
-    return api('GET', sessionPath(c.id, '/events?after=' + c.lastSeq)).then(function (data) {
+    if (!c.token) return Promise.resolve();
+    return api('GET', sessionPath(c.id, '/events?after=' + c.lastSeq), { token: c.token }).then(function (data) {
       if (c !== cur) return;
       ingestEvents(c, (data && data.events) || []);
     });
@@ -698,8 +702,9 @@
       c.deadline = Date.now() + s.expires_in_seconds * 1000;
     }
 
-    setText('session-prompt', s.prompt);
-    setText('session-type', TYPE_LABELS[s.app_type] || s.app_type);
+    // Without the manage token the server shows only what the app's visitors may know.
+    if (typeof s.prompt === 'string') setText('session-prompt', s.prompt);
+    if (s.app_type) setText('session-type', TYPE_LABELS[s.app_type] || s.app_type);
     updateRecent(s.id, { state: s.state });
 
     renderProgress(c, s);
@@ -871,10 +876,10 @@
 
   function connectWs(c) {
     if (c !== cur || c.polling) return;
-    if (typeof WebSocket !== 'function') { startPolling(c); return; }
+    if (typeof WebSocket !== 'function' || !c.token) { startPolling(c); return; }
     var ws;
     try {
-      ws = new WebSocket(wsUrl(c.id));
+      ws = new WebSocket(wsUrl(c.id, c.token));
     } catch (e) {
       startPolling(c);
       return;
@@ -961,7 +966,7 @@
       if (c !== cur || !c.polling || inFlight) return;
       inFlight = true;
       Promise.all([
-        api('GET', sessionPath(c.id)).then(function (s) { if (c === cur) renderSession(s); }),
+        api('GET', sessionPath(c.id), { token: c.token }).then(function (s) { if (c === cur) renderSession(s); }),
         fetchEvents(c)
       ]).then(function () {
         if (c !== cur) return;
@@ -1026,7 +1031,8 @@
 
   function loadFiles(c) {
     if (c.filesPromise) return c.filesPromise;
-    c.filesPromise = api('GET', sessionPath(c.id, '/files')).then(function (files) {
+    if (!c.token) return Promise.resolve(null); // the code is private too
+    c.filesPromise = api('GET', sessionPath(c.id, '/files'), { token: c.token }).then(function (files) {
       if (c !== cur) return files;
       c.files = files;
       renderFiles(c);
@@ -1257,7 +1263,7 @@
       if (e.state === 'destroyed' || e.state === 'gone' || recentFetched[e.id]) return;
       if (cur && cur.id === e.id) return;
       recentFetched[e.id] = true;
-      api('GET', sessionPath(e.id)).then(function (s) {
+      api('GET', sessionPath(e.id), { token: e.token }).then(function (s) {
         updateRecent(e.id, { state: s.state });
       }).catch(function (err) {
         if (err instanceof ApiError && err.status === 404) updateRecent(e.id, { state: 'gone' });

@@ -14,6 +14,8 @@ packages=(
   postgresql docker.io bubblewrap iproute2
   # the edge: Caddy, the Pebble ACME test CA, the app firewall, the load generator
   caddy pebble iptables openssl wrk
+  # app sandboxing: gVisor (per tier), the egress policy's reader of spawnd.json
+  runsc jq
   # browser tests (template apps, web UI)
   chromium
 )

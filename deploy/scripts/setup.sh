@@ -22,8 +22,11 @@ if ! docker network inspect spawnai-apps >/dev/null 2>&1; then
   log "created docker network spawnai-apps"
 fi
 bash deploy/runtime/build-images.sh >&2
-# Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin API).
+# Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin
+# API) and have no egress unless runtime.egress says so; rebuilt at every run.
 bash deploy/scripts/firewall.sh spawnai-apps
+# gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
+bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
 caddy_admin=$(bash deploy/scripts/caddy.sh start | tail -n 1)
 read -r acme_dir acme_ca acme_roots < <(bash deploy/scripts/pebble.sh start | tail -n 1)

@@ -88,20 +88,22 @@ async function spawndApp(t) {
   if (created.status !== 201) throw new Error('POST /api/v1/sessions answered ' + created.status + ': ' + created.text.slice(0, 200));
   const { id, manage_token: token } = created.json;
   const close = () => api('DELETE', '/api/v1/sessions/' + id, null, { 'X-Manage-Token': token }).catch(() => {});
+  // Events, files and failure details are private to the manage token (issue 13).
+  const own = { 'X-Manage-Token': token };
   try {
     let s;
     for (let i = 0; ; i++) {
-      s = (await api('GET', '/api/v1/sessions/' + id)).json;
+      s = (await api('GET', '/api/v1/sessions/' + id, null, own)).json;
       if (s && (s.state === 'running' || s.state === 'failed' || s.state === 'destroyed')) break;
       if (i > 600) throw new Error('not running after 120 s (state ' + (s && s.state) + ')');
       await sleep(200);
     }
     if (s.state !== 'running') throw new Error('session ' + s.state + ': ' + (s.failure_reason || s.message));
     const runMs = Date.now() - started;
-    const events = async () => ((await api('GET', '/api/v1/sessions/' + id + '/events')).json || {}).events || [];
+    const events = async () => ((await api('GET', '/api/v1/sessions/' + id + '/events', null, own)).json || {}).events || [];
     const ev = await events();
     const gen = ev.map((e) => /generated in ([0-9.]+) ms, cpu ([0-9.]+)/.exec(e.message || '')).find(Boolean);
-    const files = (await api('GET', '/api/v1/sessions/' + id + '/files')).json;
+    const files = (await api('GET', '/api/v1/sessions/' + id + '/files', null, own)).json;
     return { url: s.app_url, genMs: gen ? Number(gen[1]) : null, cpuMs: gen ? Number(gen[2]) : null, runMs, events, close, template: files && (files.template || (files.app && files.app.template)) };
   } catch (e) { await close(); throw e; }
 }

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -21,6 +22,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "infra/docker_engine.hpp"
@@ -373,7 +376,43 @@ spawnd_process::call(const std::string& method, const std::string& path, const s
   }
   req.timeout_ms = timeout_ms;
   req.connect_timeout_ms = 1000;
-  return perform(req);
+  constexpr std::string_view sessions = "/api/v1/sessions";
+  if (opts_.show_known_tokens && method == "GET" && path.rfind(sessions, 0) == 0
+      && path.size() > sessions.size() + 1 && path[sessions.size()] == '/') {
+    auto id = path.substr(sessions.size() + 1, path.find_first_of("/?", sessions.size() + 1)
+                                                 - sessions.size() - 1);
+    bool has_token = false;
+    for (auto& [name, value] : req.headers)
+      has_token = has_token || strcasecmp(name.c_str(), "X-Manage-Token") == 0;
+    if (auto token = known_manage_token(id); !token.empty() && !has_token)
+      req.headers.emplace_back("X-Manage-Token", token);
+  }
+  auto res = perform(req);
+  if (res && res->status == 201 && method == "POST" && path == sessions) {
+    auto created = nlohmann::json::parse(res->body, nullptr, false);
+    if (created.is_object() && created["id"].is_string() && created["manage_token"].is_string())
+      remember_manage_token(created["id"].get<std::string>(),
+                            created["manage_token"].get<std::string>());
+  }
+  return res;
+}
+
+namespace {
+
+std::mutex token_book_mutex;
+std::map<std::string, std::string> token_book;
+
+} // namespace
+
+void remember_manage_token(const std::string& id, const std::string& token) {
+  std::lock_guard<std::mutex> guard{token_book_mutex};
+  token_book[id] = token;
+}
+
+std::string known_manage_token(const std::string& id) {
+  std::lock_guard<std::mutex> guard{token_book_mutex};
+  auto i = token_book.find(id);
+  return i == token_book.end() ? std::string{} : i->second;
 }
 
 std::string spawnd_process::log_tail(size_t lines) const {

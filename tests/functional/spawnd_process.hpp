@@ -32,7 +32,19 @@ struct spawnd_options {
   bool wait_ready = false;
   /// Keep the state dir after stop (the log file is always kept).
   bool keep_state_dir = false;
+  /// Like the web UI and spawnctl, `call` shows the manage token of a session
+  /// created through any spawnd_process (see `known_manage_token`) on its GETs
+  /// of /api/v1/sessions/<id>...; false for tests of what anonymous callers see.
+  bool show_known_tokens = true;
 };
+
+/// Notes the manage token of session `id` (thread-safe, for the whole test
+/// process): `spawnd_process::call` does it for every 201 of POST
+/// /api/v1/sessions, so tests read their sessions as their owner would.
+void remember_manage_token(const std::string& id, const std::string& token);
+
+/// The manage token noted for session `id`, or "".
+std::string known_manage_token(const std::string& id);
 
 /// A spawnd child process with its own free port, state dir and node id.
 ///

@@ -1,5 +1,7 @@
 #include "tests/functional/ws_client.hpp"
 
+#include "tests/functional/spawnd_process.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -157,12 +159,19 @@ bool ws_client::connect(const std::string& address, int port, const std::string&
     return fail("connect to " + address + ":" + std::to_string(port) + ": " + std::strerror(errno));
   auto raw_key = random_bytes(16);
   auto key = base64(reinterpret_cast<const unsigned char*>(raw_key.data()), raw_key.size());
+  std::string token_header;
+  constexpr std::string_view sessions = "/ws/v1/sessions/";
+  if (show_known_token_ && path.rfind(sessions, 0) == 0) {
+    auto id = path.substr(sessions.size(), path.find('?') - std::min(path.find('?'), sessions.size()));
+    if (auto token = known_manage_token(id); !token.empty())
+      token_header = "X-Manage-Token: " + token + "\r\n";
+  }
   std::string request = "GET " + path + " HTTP/1.1\r\n"
                         "Host: " + address + ":" + std::to_string(port) + "\r\n"
                         "Upgrade: websocket\r\n"
                         "Connection: Upgrade\r\n"
                         "Sec-WebSocket-Key: " + key + "\r\n"
-                        "Sec-WebSocket-Version: 13\r\n\r\n";
+                        "Sec-WebSocket-Version: 13\r\n" + token_header + "\r\n";
   if (!send_all(request.data(), request.size()))
     return false;
   size_t end;

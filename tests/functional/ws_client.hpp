@@ -33,12 +33,19 @@ public:
 
   /// Connects to 127.0.0.1:`port` and upgrades `path`. False on any failure:
   /// `error()` says why and `status()` holds the HTTP status if one came back.
+  /// For /ws/v1/sessions/<id> it sends the manage token noted for the session
+  /// (`known_manage_token`) unless `show_known_token(false)` was called.
   bool connect(int port, const std::string& path,
                std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
 
   /// The same to `address` (a loopback address such as 127.0.0.11).
   bool connect(const std::string& address, int port, const std::string& path,
                std::chrono::milliseconds timeout = std::chrono::milliseconds{5000});
+
+  /// Whether `connect` sends the manage token noted for a session (default true).
+  void show_known_token(bool on) noexcept {
+    show_known_token_ = on;
+  }
 
   /// Waits at most `timeout` for the next text message and stores it in `out`.
   /// Pings are answered with pongs, pongs and binary messages are skipped; a
@@ -111,6 +118,7 @@ private:
   uint16_t close_code_ = 0;
   bool close_sent_ = false;
   bool peer_gone_ = false;
+  bool show_known_token_ = true;
   std::string head_;
   std::string error_;
   std::string in_;       ///< received bytes not yet consumed

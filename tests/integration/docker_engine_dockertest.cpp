@@ -130,8 +130,13 @@ protected:
   }
 
   json raw_inspect(const std::string& id) {
+    return raw_engine("/containers/" + id + "/json");
+  }
+
+  /// GET of an Engine API path (after the version prefix), as JSON.
+  json raw_engine(const std::string& path) {
     spawn::http_request req;
-    req.url = "http://localhost/v1.41/containers/" + id + "/json";
+    req.url = "http://localhost/v1.41" + path;
     req.unix_socket = socket_path;
     auto resp = spawn::perform(req);
     EXPECT_TRUE(resp) << spawn::message_of(resp.error());
@@ -363,6 +368,55 @@ TEST(docker_engine_offline_dockertest, no_engine_means_unavailable) {
   EXPECT_EQ(spawn::code_of(c.error()), spawn::errc::unavailable);
   EXPECT_EQ(spawn::code_of(engine.remove("x")), spawn::errc::unavailable);
   EXPECT_FALSE(engine.image_exists("x"));
+}
+
+// Issue 13 (11): a tier may run its apps under gVisor (runsc), with the same
+// limits and flags; the figures: time to app and memory per app under each.
+TEST_F(docker_engine_dockertest, gvisor_runs_apps_with_the_same_limits) {
+  if (!raw_engine("/info")["Runtimes"].contains("runsc"))
+    GTEST_SKIP() << "runsc is not registered with the engine (deploy/scripts/gvisor.sh)";
+  std::map<std::string, json> host_of;
+  for (std::string rt : {"runc", "runsc"}) {
+    auto slot = make_slot();
+    auto spec = spec_for(slot);
+    spec.runtime = rt == "runc" ? "" : rt;
+    auto t0 = clock_type::now();
+    auto c = engine_.run(spec);
+    ASSERT_TRUE(c) << rt << ": " << spawn::message_of(c.error());
+    auto run_ms = ms_since(t0);
+    auto page = "<!doctype html><title>t</title><h1>" + rt + " " + run_token_ + "</h1>";
+    deploy(slot, {{"index.html", page}}, {{"type", "webapp"}, {"entry", "index.html"}, {"title", "T"}});
+    auto resp = wait_for_200(c->host_port, "/");
+    auto to_app_ms = ms_since(t0);
+    ASSERT_TRUE(resp) << rt << ": " << spawn::message_of(resp.error());
+    EXPECT_EQ(resp->body, page) << rt;
+    std::this_thread::sleep_for(1s);
+    auto mem = raw_engine("/containers/" + c->id + "/stats?stream=false")["memory_stats"].value(
+      "usage", int64_t{0});
+    std::cout << "[ timing ] " << rt << ": run " << run_ms << " ms, run to app answering "
+              << to_app_ms << " ms, idle app memory " << mem / 1024 << " KiB\n";
+    auto j = raw_inspect(c->id);
+    EXPECT_EQ(j["HostConfig"]["Runtime"], rt) << rt;
+    host_of[rt] = j["HostConfig"];
+  }
+  for (auto key : {"Memory", "MemorySwap", "NanoCpus", "ReadonlyRootfs", "CapDrop",
+                   "SecurityOpt", "Tmpfs", "Init", "NetworkMode", "PortBindings"})
+    EXPECT_EQ(host_of["runc"][key], host_of["runsc"][key]) << key << " differs under gVisor";
+  // The app keeps its own pids budget; the sandbox's host tasks come on top.
+  EXPECT_EQ(host_of["runsc"]["PidsLimit"].get<int64_t>(),
+            host_of["runc"]["PidsLimit"].get<int64_t>() + spawn::docker_engine::gvisor_sandbox_pids);
+}
+
+TEST(docker_engine_offline_dockertest, create_body_names_the_runtime_only_when_set) {
+  spawn::container_spec spec;
+  spec.image = "img";
+  EXPECT_FALSE(json::parse(spawn::docker_engine::create_body(spec))["HostConfig"].contains("Runtime"));
+  EXPECT_EQ(json::parse(spawn::docker_engine::create_body(spec))["HostConfig"]["PidsLimit"],
+            spec.pids_limit);
+  spec.runtime = "runsc";
+  auto host = json::parse(spawn::docker_engine::create_body(spec))["HostConfig"];
+  EXPECT_EQ(host["Runtime"], "runsc");
+  EXPECT_EQ(host["PidsLimit"], spec.pids_limit + spawn::docker_engine::gvisor_sandbox_pids);
 }
 
 TEST(docker_engine_offline_dockertest, create_body_carries_the_spec) {

@@ -1,6 +1,9 @@
 #include "build_paths.hpp"
 #include "infra/config.hpp"
 
+#include "actors/node_context.hpp"
+#include "infra/docker_engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -188,4 +191,68 @@ TEST(config_test, admin_token_comes_from_environment_or_file_and_is_kept_hashed)
   std::ofstream{dir + "/spawn_cfg_missing.json"}
     << R"({"auth": {"admin_token_file": "/nonexistent/token"}})";
   EXPECT_FALSE(load_config(dir + "/spawn_cfg_missing.json"));
+}
+
+// --- hostile input and hostile apps (issue 13) ---------------------------------
+
+TEST(config_test, hostile_input_keys_have_their_defaults) {
+  auto cfg = parse_config("{}");
+  ASSERT_TRUE(cfg) << message_of(cfg.error());
+  EXPECT_EQ(cfg->max_pipelined_requests, 128);
+  EXPECT_EQ(cfg->ws_max_frame_bytes, 8192);
+  EXPECT_EQ(cfg->ws_max_per_client, 16);
+  EXPECT_EQ(cfg->ws_max_total, 1024);
+  for (auto& [name, tier] : cfg->tiers)
+    EXPECT_EQ(tier.runtime, "") << name << ": runc (the engine's default) unless asked";
+  auto text = describe_config_keys();
+  for (auto key : {"SPAWN_HTTP_MAX_PIPELINED_REQUESTS", "SPAWN_HTTP_WS_MAX_FRAME_BYTES",
+                   "SPAWN_RUNTIME_EGRESS", "SPAWN_RUNTIME_EGRESS_ALLOW"})
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+}
+
+TEST(config_test, bad_hostile_input_values_name_the_key) {
+  struct bad_case {
+    const char* json;
+    const char* key;
+  };
+  for (auto& c : std::initializer_list<bad_case>{
+         {R"({"http": {"max_pipelined_requests": 0}})", "http.max_pipelined_requests"},
+         {R"({"http": {"max_pipelined_requests": 1025}})", "http.max_pipelined_requests"},
+         {R"({"http": {"ws_max_frame_bytes": 100}})", "http.ws_max_frame_bytes"},
+         {R"({"http": {"ws_max_per_client": 0}})", "http.ws_max_per_client"},
+         {R"({"runtime": {"egress": "open"}})", "runtime.egress"},
+         {R"({"runtime": {"egress": true}})", "runtime.egress"},
+         {R"({"runtime": {"egress_allow": "example.org:443"}})", "runtime.egress_allow"},
+         {R"({"runtime": {"egress_allow": ["example.org"]}})", "runtime.egress_allow"},
+         {R"({"runtime": {"egress_allow": ["example.org:0"]}})", "runtime.egress_allow"},
+         {R"({"runtime": {"egress_allow": ["example.org:99999"]}})", "runtime.egress_allow"},
+         {R"({"runtime": {"egress_allow": ["a b:80"]}})", "runtime.egress_allow"},
+         {R"({"runtime": {"egress_allow": ["x;rm -rf:80"]}})", "runtime.egress_allow"},
+         {R"({"tiers": {"small": {"cpus": 1, "memory_mb": 64, "pids": 64, "hourly_usd": 0,
+                                  "runtime": "kata"}}})", "tiers.small.runtime"},
+       }) {
+    auto cfg = parse_config(c.json);
+    ASSERT_FALSE(cfg) << c.json;
+    EXPECT_NE(message_of(cfg.error()).find(c.key), std::string::npos)
+      << c.json << ": " << message_of(cfg.error());
+  }
+  auto ok = parse_config(
+    R"({"runtime": {"egress": "allow", "egress_allow": ["example.org:443", "203.0.113.0/24:80", ":53"]}})");
+  EXPECT_TRUE(ok) << message_of(ok.error());
+}
+
+// The tier's OCI runtime must reach the container spec (it was once lost in a merge).
+TEST(config_test, a_tier_runtime_reaches_the_container_spec) {
+  auto cfg = parse_config(R"({"tiers": {
+      "small": {"cpus": 1, "memory_mb": 512, "pids": 100, "hourly_usd": 0, "runtime": "runsc"},
+      "plain": {"cpus": 1, "memory_mb": 512, "pids": 100, "hourly_usd": 0}}})");
+  ASSERT_TRUE(cfg) << message_of(cfg.error());
+  auto gvisor = app_container_spec(*cfg, "small", "/slot");
+  EXPECT_EQ(gvisor.runtime, "runsc");
+  EXPECT_EQ(gvisor.pids_limit, 100);
+  EXPECT_EQ(gvisor.memory_bytes, 512ll << 20);
+  auto body = nlohmann::json::parse(docker_engine::create_body(gvisor))["HostConfig"];
+  EXPECT_EQ(body["Runtime"], "runsc");
+  EXPECT_EQ(body["PidsLimit"], 100 + docker_engine::gvisor_sandbox_pids);
+  EXPECT_EQ(app_container_spec(*cfg, "plain", "/slot").runtime, "");
 }

@@ -118,3 +118,17 @@ TEST(validation_test, random_inputs_never_crash) {
     }
   }
 }
+
+// Issue 13 (9): a NUL would be cut off by PostgreSQL; control characters are refused.
+TEST(validation_test, control_characters_in_the_prompt_are_refused) {
+  for (std::string bad : {std::string{"a todo\0 list", 12}, std::string{"\0", 1}, std::string{"x\x01y"},
+                          std::string{"bell\x07"}, std::string{"esc\x1b[31m"}, std::string{"del\x7f"},
+                          std::string{"c1 \xc2\x85 next line"}, std::string{"csi \xc2\x9b"}})
+    expect_invalid(body(bad), "control character");
+  auto ok = parse_create_request(body("line one\nline two\r\n\tindented \xc2\xa0nbsp caf\xc3\xa9"),
+                                 config(), "1.2.3.4");
+  ASSERT_TRUE(ok) << message_of(ok.error());
+  EXPECT_EQ(ok->prompt, "line one\nline two\r\n\tindented \xc2\xa0nbsp caf\xc3\xa9");
+  EXPECT_EQ(control_char_at(std::string{"ab\0", 3}), 2);
+  EXPECT_EQ(control_char_at("plain"), -1);
+}

@@ -77,8 +77,9 @@ async function currentSession(page) {
   });
 }
 
-async function apiGet(path) {
-  const res = await fetch(BASE + path);
+// Reads of a session are private: the tests, like the page, show its manage token.
+async function apiGet(path, token) {
+  const res = await fetch(BASE + path, token ? { headers: { 'X-Manage-Token': token } } : {});
   return { status: res.status, body: await res.json() };
 }
 
@@ -257,7 +258,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.equal(await page.locator('#log').getAttribute('aria-live'), 'polite');
 
     // The link opens in a new tab and matches the API's app_url.
-    const api = await apiGet(`/api/v1/sessions/${stored.id}`);
+    const api = await apiGet(`/api/v1/sessions/${stored.id}`, stored.token);
     assert.equal(api.body.state, 'running');
     const link = page.locator('#app-link');
     assert.equal(await link.getAttribute('href'), api.body.app_url);
@@ -274,7 +275,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.equal(await frameEl.getAttribute('src'), api.body.app_url);
     const frame = page.frameLocator('#preview-frame');
     await frame.locator('body').waitFor({ timeout: 15000 });
-    const files = (await apiGet(`/api/v1/sessions/${stored.id}/files`)).body;
+    const files = (await apiGet(`/api/v1/sessions/${stored.id}/files`, stored.token)).body;
     await page.waitForFunction(
       (t) => document.getElementById('ready-title').textContent.includes(t), files.title, { timeout: 10000 });
     assert.match(await frame.locator('title').textContent(), new RegExp(files.title));
@@ -298,10 +299,10 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.ok(zip.includes(Buffer.from(files.files[0].content.slice(0, 200))), 'with its content');
 
     // Extend by an hour.
-    const before = (await apiGet(`/api/v1/sessions/${stored.id}`)).body.expires_at;
+    const before = (await apiGet(`/api/v1/sessions/${stored.id}`, stored.token)).body.expires_at;
     await page.locator('#extend').click();
     await page.locator('#toast', { hasText: 'Extended' }).waitFor();
-    const afterExtend = (await apiGet(`/api/v1/sessions/${stored.id}`)).body;
+    const afterExtend = (await apiGet(`/api/v1/sessions/${stored.id}`, stored.token)).body;
     assert.equal(Date.parse(afterExtend.expires_at) - Date.parse(before), 3600 * 1000);
     const [hh] = (await page.locator('#countdown').textContent()).split(':').map(Number);
     assert.ok(hh >= 2, 'the countdown shows the new expiry');
@@ -327,7 +328,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.equal(await page.locator('#preview-frame').count(), 0);
     assert.equal(await page.locator('#ready-card').isHidden(), true);
     await page.locator('#conn[data-mode="closed"]').waitFor({ timeout: 10000 });
-    assert.equal((await apiGet(`/api/v1/sessions/${stored.id}`)).body.state, 'destroyed');
+    assert.equal((await apiGet(`/api/v1/sessions/${stored.id}`, stored.token)).body.state, 'destroyed');
     await shot(page, '08-destroyed');
 
     // Start over returns to an empty composer; the session stays in the list.
@@ -413,7 +414,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await shot(page, '12-phone-ready-full');
     // The preview works on a phone too.
     await page.locator('#preview-card').scrollIntoViewIfNeeded();
-    const title = (await apiGet(`/api/v1/sessions/${stored.id}/files`)).body.title;
+    const title = (await apiGet(`/api/v1/sessions/${stored.id}/files`, stored.token)).body.title;
     await page.frameLocator('#preview-frame').locator('h1', { hasText: title }).waitFor({ timeout: 15000 });
     await page.waitForTimeout(300);
     await shot(page, '13-phone-preview', { fullPage: false });
@@ -454,9 +455,9 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await page.locator('#ready-card').waitFor({ timeout: READY_TIMEOUT });
     const stored = await currentSession(page);
     opened.push({ id: stored.id, token: stored.token });
-    const api = await apiGet(`/api/v1/sessions/${stored.id}`);
+    const api = await apiGet(`/api/v1/sessions/${stored.id}`, stored.token);
     assert.equal(api.body.site.name, 'Boulangerie Martin');
-    const files = (await apiGet(`/api/v1/sessions/${stored.id}/files`)).body;
+    const files = (await apiGet(`/api/v1/sessions/${stored.id}/files`, stored.token)).body;
     assert.deepEqual(['about.html', 'contact.html', 'index.html', 'services.html'],
                      files.files.map((f) => f.path).filter((p) => p.endsWith('.html')).sort());
     await page.frameLocator('#preview-frame').locator('text=Boulangerie Martin').first().waitFor({ timeout: 15000 });
@@ -497,7 +498,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     await page.route(`**/api/v1/sessions/${id}`, (route) => route.fulfill({
       json: { ...base, state: 'requested', progress: 10, message: 'Queued' },
     }));
-    await page.routeWebSocket(`**/ws/v1/sessions/${id}`, (ws) => {
+    await page.routeWebSocket(`**/ws/v1/sessions/${id}*`, (ws) => { // ?token=…
       const frames = [
         [{ ...base, state: 'requested', progress: 10, message: 'Queued' }, { seq: 0, at: now, level: '', phase: 'requested', message: '' }],
         [{ ...base, state: 'generating', progress: 60, message: 'Generating' }, { seq: 1, at: now, level: 'info', phase: 'generating', message: 'Generating the app <b>not bold</b>' }],

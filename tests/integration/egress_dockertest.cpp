@@ -1,0 +1,227 @@
+// Issue 13 (8): apps have no egress by default. A network namespace made by
+// this test stands in for the outside world: it is routed through the host
+// (203.0.113.0/24, TEST-NET-3, plus one link-local and one private address)
+// and listens on a few ports. An app container on spawnai-apps tries each of
+// them under the policies of deploy/scripts/firewall.sh: default deny, egress
+// allowed by the operator (private and link-local ranges stay closed), an
+// allowlist entry, and the rules rebuilt by the set-up after they were
+// flushed. No real outside address is ever contacted. Needs root, the Docker
+// engine, the runtime image and `ip netns`.
+#include <chrono>
+#include <iostream>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "build_paths.hpp"
+#include "infra/docker_engine.hpp"
+#include "tests/functional/caddy_process.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using spawn::test::shell;
+
+constexpr const char* image = "spawnai/runtime-node:1";
+constexpr const char* network = "spawnai-apps";
+constexpr const char* outside = "203.0.113.2";     // TEST-NET-3, in the test's namespace
+constexpr const char* link_local = "169.254.77.1"; // as the metadata address would be
+constexpr const char* private_addr = "10.213.77.1";
+
+std::string source_dir() {
+  return SPAWN_SOURCE_DIR;
+}
+
+/// Runs firewall.sh with `env` (e.g. "SPAWN_RUNTIME_EGRESS=allow"); "ok" on success.
+std::string firewall(const std::string& env) {
+  return shell("env " + env + " bash " + source_dir()
+               + "/deploy/scripts/firewall.sh spawnai-apps >/dev/null 2>&1 && echo ok");
+}
+
+class egress_dockertest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    spawn::docker_engine engine;
+    if (!engine.ping())
+      GTEST_SKIP() << "no Docker engine on /var/run/docker.sock (deploy/scripts/dockerd.sh)";
+    if (shell("docker network inspect -f ok " + std::string{network}) != "ok")
+      GTEST_SKIP() << "no network " << network << " (deploy/scripts/setup.sh creates it)";
+    auto has = engine.image_exists(image);
+    if (!has || !*has)
+      GTEST_SKIP() << "no image " << image << " (deploy/runtime/build-images.sh)";
+    if (shell("id -u") != "0" || shell("ip netns list >/dev/null 2>&1 && echo ok") != "ok")
+      GTEST_SKIP() << "needs root and `ip netns` (iproute2) to build the outside world";
+    if (shell("ip -4 addr show | grep -c ' 203\\.0\\.113\\.'") != "0")
+      GTEST_SKIP() << "203.0.113.0/24 is already in use on this machine";
+    std::random_device rd;
+    auto tag = std::to_string(rd() % 100000u);
+    ns_ = "spawnai-egress-" + tag;
+    veth_ = "sx" + tag;
+    auto made = shell(
+      "set -e; ip netns add " + ns_ + "; ip link add " + veth_ + " type veth peer name " + veth_
+      + "p; ip link set " + veth_ + "p netns " + ns_ + "; ip addr add 203.0.113.1/24 dev " + veth_
+      + "; ip link set " + veth_ + " up; ip -n " + ns_ + " addr add " + outside + "/24 dev "
+      + veth_ + "p; ip -n " + ns_ + " addr add " + link_local + "/32 dev " + veth_ + "p; ip -n "
+      + ns_ + " addr add " + private_addr + "/32 dev " + veth_ + "p; ip -n " + ns_
+      + " link set " + veth_ + "p up; ip -n " + ns_ + " link set lo up; ip -n " + ns_
+      + " route add default via 203.0.113.1; ip route add " + link_local + "/32 dev " + veth_
+      + "; ip route add " + private_addr + "/32 dev " + veth_ + "; echo ok");
+    ASSERT_EQ(made, "ok") << "could not build the test namespace";
+    // Listeners in the namespace: each accepted connection gets "hi".
+    const std::string server = R"PY(
+import socket, selectors
+sel = selectors.DefaultSelector()
+for addr, port in [(')PY" + std::string{outside} + R"PY(', 8080), (')PY" + std::string{outside}
+                               + R"PY(', 9090), (')PY" + link_local + R"PY(', 8080), (')PY"
+                               + private_addr + R"PY(', 8080)]:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port)); s.listen(64); sel.register(s, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        c, _ = key.fileobj.accept(); c.sendall(b'hi'); c.close()
+)PY";
+    shell("ip netns exec " + ns_ + " nohup /usr/bin/python3 -c \"$(cat <<'EOF'\n" + server
+          + "\nEOF\n)\" >/dev/null 2>&1 & echo $! > /tmp/" + ns_ + ".pid");
+    std::this_thread::sleep_for(300ms);
+  }
+
+  void TearDown() override {
+    if (ns_.empty())
+      return;
+    shell("kill $(cat /tmp/" + ns_ + ".pid) 2>/dev/null; rm -f /tmp/" + ns_ + ".pid; ip route del "
+          + link_local + "/32 2>/dev/null; ip route del " + private_addr + "/32 2>/dev/null; ip link del "
+          + veth_ + " 2>/dev/null; ip netns del " + ns_ + " 2>/dev/null; true");
+    // Back to the policy of the set-up (the config file's, deny by default).
+    EXPECT_EQ(firewall(""), "ok");
+  }
+
+  /// From a fresh app container on spawnai-apps under OCI runtime `runtime`:
+  /// "OPEN", "REFUSED" or "TIMEOUT" per target "host:port", one line each.
+  std::string probe_under(const std::string& runtime, const std::vector<std::string>& targets) {
+    std::string list;
+    for (auto& t : targets)
+      list += (list.empty() ? "" : ",") + t;
+    const std::string script = R"JS(
+const net = require('net');
+const targets = process.env.TARGETS.split(',');
+let left = targets.length;
+for (const t of targets) {
+  const i = t.lastIndexOf(':');
+  const s = net.connect({host: t.slice(0, i), port: +t.slice(i + 1)});
+  const done = (what) => { console.log(what + ' ' + t); s.destroy(); if (--left === 0) console.log('DONE'); };
+  const timer = setTimeout(() => done('TIMEOUT'), 2000);
+  s.on('data', () => { clearTimeout(timer); done('OPEN'); });
+  s.on('error', () => { clearTimeout(timer); done('REFUSED'); });
+}
+)JS";
+    return shell("docker run --rm --runtime " + runtime + " --label spawnai.test=egress --network "
+                 + std::string{network}
+                 + " --user 65534:65534 --cap-drop ALL -e TARGETS=" + list
+                 + " --entrypoint /usr/bin/node " + image + " -e \"$(cat <<'EOF'\n" + script
+                 + "\nEOF\n)\" 2>&1");
+  }
+
+  /// `probe_under` each runtime of this engine (runc, and gVisor's runsc when
+  /// registered), the outputs joined: every isolation check holds under both.
+  std::string probe(const std::vector<std::string>& targets) {
+    std::string all;
+    for (auto& rt : runtimes())
+      all += probe_under(rt, targets) + "\n";
+    return all;
+  }
+
+  static std::vector<std::string> runtimes() {
+    std::vector<std::string> out{"runc"};
+    if (shell("docker info -f '{{json .Runtimes}}' | grep -c '\"runsc\"'") == "1")
+      out.push_back("runsc");
+    return out;
+  }
+
+  std::string ns_;
+  std::string veth_;
+};
+
+size_t egress_dockertest_runtimes();
+
+std::string at(const std::string& host, int port) {
+  return host + ":" + std::to_string(port);
+}
+
+size_t count(const std::string& out, const std::string& line) {
+  size_t n = 0;
+  auto text = "\n" + out + "\n";
+  for (auto p = text.find("\n" + line + "\n"); p != std::string::npos;
+       p = text.find("\n" + line + "\n", p + 1))
+    ++n;
+  return n;
+}
+
+/// `target` answered under every runtime probed.
+bool open(const std::string& out, const std::string& target) {
+  return count(out, "OPEN " + target) == egress_dockertest_runtimes();
+}
+
+/// `target` was refused or timed out under every runtime probed.
+bool closed(const std::string& out, const std::string& target) {
+  return count(out, "REFUSED " + target) + count(out, "TIMEOUT " + target)
+         == egress_dockertest_runtimes();
+}
+
+size_t egress_dockertest_runtimes() {
+  static const size_t n = shell("docker info -f '{{json .Runtimes}}' | grep -c '\"runsc\"'") == "1" ? 2 : 1;
+  return n;
+}
+
+TEST_F(egress_dockertest, apps_have_no_egress_unless_the_operator_allows_it) {
+  std::cout << "[ info     ] runtimes probed: " << egress_dockertest_runtimes() << "\n";
+  std::vector<std::string> targets{at(outside, 8080), at(outside, 9090), at(link_local, 8080),
+                                   at(private_addr, 8080)};
+  // The outside world answers the host itself: a refusal below is the firewall's.
+  EXPECT_EQ(shell("bash -c 'exec 3<>/dev/tcp/" + std::string{outside} + "/8080 && head -c2 <&3'"),
+            "hi");
+
+  ASSERT_EQ(firewall(""), "ok");
+  auto denied = probe(targets);
+  ASSERT_NE(denied.find("DONE"), std::string::npos) << denied;
+  for (auto& t : targets)
+    EXPECT_TRUE(closed(denied, t)) << "default policy, " << t << ":\n" << denied;
+
+  ASSERT_EQ(firewall("SPAWN_RUNTIME_EGRESS=allow"), "ok");
+  EXPECT_EQ(shell("iptables -w -C SPAWNAI-APPS-OUT -d 169.254.0.0/16 -p tcp -j REJECT "
+                  "--reject-with tcp-reset && echo ok"),
+            "ok")
+    << "the metadata range must stay closed when egress is allowed";
+  auto allowed = probe(targets);
+  EXPECT_TRUE(open(allowed, at(outside, 8080))) << allowed;
+  EXPECT_TRUE(open(allowed, at(outside, 9090))) << allowed;
+  EXPECT_TRUE(closed(allowed, at(link_local, 8080))) << "link-local with egress on:\n" << allowed;
+  EXPECT_TRUE(closed(allowed, at(private_addr, 8080))) << "private with egress on:\n" << allowed;
+
+  ASSERT_EQ(firewall("SPAWN_RUNTIME_EGRESS=deny SPAWN_RUNTIME_EGRESS_ALLOW='" + at(outside, 9090)
+                     + " " + at(link_local, 8080) + "'"),
+            "ok");
+  auto listed = probe(targets);
+  EXPECT_TRUE(open(listed, at(outside, 9090))) << "the allowlisted port:\n" << listed;
+  EXPECT_TRUE(closed(listed, at(outside, 8080))) << listed;
+  EXPECT_TRUE(closed(listed, at(link_local, 8080)))
+    << "an allowlist never opens link-local:\n" << listed;
+
+  // A reboot (or anything) flushes the rules; the set-up's firewall.sh restores them.
+  ASSERT_EQ(firewall("SPAWN_RUNTIME_EGRESS=allow"), "ok");
+  shell("iptables -w -D DOCKER-USER -i $(docker network inspect -f '{{index .Options "
+        "\"com.docker.network.bridge.name\"}}' spawnai-apps | sed 's/<no value>//') -j "
+        "SPAWNAI-APPS-OUT 2>/dev/null; iptables -w -F SPAWNAI-APPS-OUT; "
+        "iptables -w -D DOCKER-USER -i br-$(docker network inspect -f '{{.Id}}' spawnai-apps "
+        "| cut -c1-12) -j SPAWNAI-APPS-OUT 2>/dev/null; true");
+  ASSERT_EQ(firewall(""), "ok");
+  auto restored = probe(targets);
+  for (auto& t : targets)
+    EXPECT_TRUE(closed(restored, t)) << "after the rules were rebuilt, " << t << ":\n" << restored;
+  // Built once, however often the set-up runs.
+  ASSERT_EQ(firewall(""), "ok");
+  EXPECT_EQ(shell("iptables -w -S DOCKER-USER | grep -c SPAWNAI-APPS-OUT"), "1");
+}
+
+} // namespace
