@@ -77,4 +77,17 @@ using flush = caf::atom_constant<caf::atom("flush")>;         // session: next w
 using probed = caf::atom_constant<caf::atom("probed")>;       // session -> edge: probe bytes
 using respawn = caf::atom_constant<caf::atom("respawn")>;     // manager: restart a crash
 
+// Turns and versions (issue 15).
+using diff = caf::atom_constant<caf::atom("diff")>;           // manager: two versions' diff
+using drain = caf::atom_constant<caf::atom("drain")>;         // session: remove a drained container
+using rollback = caf::atom_constant<caf::atom("rollback")>;   // -> a stored version, redeployed
+using say = caf::atom_constant<caf::atom("say")>;             // a follow-up prompt: a new turn
+using thread = caf::atom_constant<caf::atom("thread")>;       // manager: turns and versions
+using turnadd = caf::atom_constant<caf::atom("turnadd")>;     // store: insert a turn
+using turns = caf::atom_constant<caf::atom("turns")>;         // store: a session's turns
+using turnsave = caf::atom_constant<caf::atom("turnsave")>;   // store: a turn's outcome
+using verload = caf::atom_constant<caf::atom("verload")>;     // a version's files
+using versave = caf::atom_constant<caf::atom("versave")>;     // store: save a version
+using versions = caf::atom_constant<caf::atom("versions")>;   // store: a session's versions
+
 } // namespace spawn::atoms

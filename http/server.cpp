@@ -16,6 +16,7 @@
 #include "http/ops_routes.hpp"
 #include "http/reply.hpp"
 #include "http/static_files.hpp"
+#include "http/turn_routes.hpp"
 #include "http/traits.hpp"
 #include "http/validation.hpp"
 #include "http/ws_stream.hpp"
@@ -33,6 +34,7 @@ struct api_server::impl {
   std::string base_url;
   std::shared_ptr<api_key_index> keys;
   restinio::running_server_handle_t<http_traits> server;
+  std::vector<std::string> registered;
 
   impl(caf::actor_system& s, session_manager_actor m, std::shared_ptr<const spawn_config> c,
        std::shared_ptr<api_key_index> k)
@@ -265,6 +267,10 @@ struct api_server::impl {
         atoms::ready::value);
       return accepted();
     });
+    add_turn_routes(*r, sys, manager, cfg, base_url); // issue 15
+    r->http_get("/api/v1/openapi.json", [web_root = cfg->web_root](auto req, auto) {
+      return serve_static(req, web_root); // web/api/v1/openapi.json
+    });
     add_edge_routes(*r, sys, manager, cfg, base_url);
     auto web_root = cfg->web_root;
     r->non_matched_request_handler([web_root](auto req) {
@@ -274,6 +280,7 @@ struct api_server::impl {
       reply_error(req, restinio::status_not_found(), "not_found", "no such route");
       return restinio::request_accepted();
     });
+    registered = r->registered();
     return r->take();
   }
 };
@@ -290,6 +297,10 @@ api_server::api_server(caf::actor_system& sys, session_manager_actor manager,
   while (!base_url_.empty() && base_url_.back() == '/')
     base_url_.pop_back();
   impl_->base_url = base_url_;
+}
+
+std::vector<std::string> api_server::registered_routes() const {
+  return impl_->registered;
 }
 
 api_server::~api_server() {

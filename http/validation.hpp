@@ -23,6 +23,13 @@ caf::expected<create_request> parse_create_request(std::string_view body,
 /// type's default lifetime is then used by the caller: returns 0).
 caf::expected<int64_t> parse_extend_request(std::string_view body, const spawn_config& cfg);
 
+/// Parses the body of `POST .../messages` (issue 15): `{"prompt": string}`,
+/// 1..max chars like a session's prompt; answers the prompt.
+caf::expected<std::string> parse_turn_request(std::string_view body, const spawn_config& cfg);
+
+/// Parses the body of `POST .../rollback`: `{"version": positive integer}`.
+caf::expected<int> parse_rollback_request(std::string_view body);
+
 /// Number of UTF-8 code points in `s`; `-1` when `s` is not valid UTF-8.
 long utf8_length(std::string_view s);
 
