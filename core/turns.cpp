@@ -57,12 +57,12 @@ std::vector<edit_line> edit_script(const std::vector<std::string>& a,
       if (i < n && j < m && a[head + i] == b[head + j]) {
         out.push_back({' ', head + i, head + j});
         ++i, ++j;
-      } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
-        out.push_back({'+', head + i, head + j});
-        ++j;
-      } else {
+      } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
         out.push_back({'-', head + i, head + j});
         ++i;
+      } else {
+        out.push_back({'+', head + i, head + j});
+        ++j;
       }
     }
   } else {

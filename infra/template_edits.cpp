@@ -238,7 +238,7 @@ template_edit parse_instruction(std::string_view instruction) {
       e.theme = traits.theme;
   }
   e.french = read_language(folded);
-  read_font(folded, e);
+  read_font(folded + " " + lower(text), e); // "%" and "px" are not words
   if (e.font_step != 0 || e.font_percent) {
     // "bigger text" says nothing about colours or themes ("bright" is not light).
     if (e.theme && !std::regex_search(folded, std::regex{R"re(\b(dark|light|sombre|clair|theme|mode)\b)re"}))

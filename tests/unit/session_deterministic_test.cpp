@@ -409,14 +409,6 @@ TEST_F(session_deterministic_test, a_turn_it_cannot_do_keeps_the_version_and_say
   EXPECT_EQ(count(stored_events(id), "Version 1 still serves"), 1);
 }
 
-TEST_F(session_deterministic_test, a_turn_needs_a_running_session) {
-  auto s = start("a todo list");
-  auto early = ask<turn_record>(s, atoms::say::value, std::string{"make it dark"});
-  ASSERT_TRUE(run_until([&] { return !early->errors.empty() || !early->values.empty(); }));
-  ASSERT_EQ(early->errors.size(), 1u);
-  EXPECT_EQ(code_of(early->errors[0]), errc::conflict);
-}
-
 TEST_F(session_deterministic_test, a_destroy_during_a_turn_leaves_no_container) {
   auto s = start("a pomodoro timer");
   ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
