@@ -117,7 +117,7 @@ public:
     opts.env["SPAWN_EDGE_CHECK_INTERVAL_MS"] = "500";
     opts.env["SPAWN_RUNTIME_WARM_POOL_SIZE"] = "2";
     opts.env["SPAWN_SESSIONS_DRAIN_MS"] = "1500";
-    opts.env["SPAWN_SESSIONS_MAX_VERSIONS"] = "5";
+    opts.env["SPAWN_SESSIONS_MAX_VERSIONS"] = "6";
     daemon_ = new spawnd_process(opts);
     if (!daemon_->start())
       start_error_ = daemon_->error();
@@ -185,14 +185,16 @@ protected:
     auto deadline = clock_type::now() + timeout;
     while (clock_type::now() < deadline) {
       auto res = call("GET", "/api/v1/sessions/" + id + "/messages");
-      if (res && res->status == 200)
-        for (auto& m : parse_or_null(res->body)["messages"])
+      auto thread = res && res->status == 200 ? parse_or_null(res->body) : json{};
+      if (thread.is_object())
+        for (auto& m : thread["messages"])
           if (m.value("role", "") == "assistant" && m.value("turn", -1) == n)
             return m;
       std::this_thread::sleep_for(50ms);
     }
-    ADD_FAILURE() << "no answer to turn " << n;
-    return nullptr;
+    auto evs = call("GET", "/api/v1/sessions/" + id + "/events");
+    ADD_FAILURE() << "no answer to turn " << n << "; events: " << (evs ? evs->body : "");
+    return json::object();
   }
 
   /// Posts `body` to `path` (a turn or a rollback); the turn's number (0: failed).
@@ -307,9 +309,10 @@ TEST_F(turns_caddytest, ZeroDowntimeThroughTheEdgeDuringFiveTurnsAndARollback) {
     prev = st.title;
     prev_live = st.live;
   }
-  // Pruned to sessions.max_versions (5), the current one kept.
+  // Pruned to sessions.max_versions (6): version 1 went once version 7 came.
   auto vs = parse_or_null(call("GET", base + "/versions")->body);
-  ASSERT_EQ(vs["versions"].size(), 5u) << vs;
+  ASSERT_EQ(vs["versions"].size(), 6u) << vs;
+  EXPECT_EQ(vs["versions"][0]["version"], 2);
   EXPECT_EQ(vs["current"], 7);
   EXPECT_EQ(vs["versions"].back().value("status", ""), "current");
   EXPECT_EQ(vs["versions"].back()["restored_from"], 1);
