@@ -91,7 +91,14 @@ using store_worker_actor = caf::typed_actor<
   caf::replies_to<atoms::addkey, api_key_record>::with<bool>,
   caf::replies_to<atoms::revoke, std::string>::with<api_key_record>,
   caf::replies_to<atoms::costs, std::string, double, std::vector<cost_item>>::with<bool>,
-  caf::replies_to<atoms::costitems, std::string>::with<std::vector<cost_item>>>;
+  caf::replies_to<atoms::costitems, std::string>::with<std::vector<cost_item>>,
+  // turns and versions (issue 15)
+  caf::replies_to<atoms::turnadd, turn_record>::with<turn_record>,
+  caf::replies_to<atoms::turnsave, turn_record>::with<bool>,
+  caf::replies_to<atoms::turns, std::string>::with<std::vector<turn_record>>,
+  caf::replies_to<atoms::versave, std::string, int, generated_app, version_origin>::with<bool>,
+  caf::replies_to<atoms::versions, std::string>::with<std::vector<version_info>>,
+  caf::replies_to<atoms::verload, std::string, int>::with<generated_app>>;
 
 /// actors/warm_pool.hpp: started, empty containers per tier.
 using warm_pool_actor = caf::typed_actor<
@@ -148,7 +155,11 @@ using session_actor_type = caf::typed_actor<
   caf::reacts_to<atoms::reroute>,
   caf::reacts_to<atoms::flush>,
   caf::replies_to<atoms::introspect>::with<std::string>,
-  caf::reacts_to<atoms::accrue, uint64_t>>
+  caf::reacts_to<atoms::accrue, uint64_t>,
+  // turns and versions (issue 15, actors/session_turns.hpp)
+  caf::replies_to<atoms::say, std::string>::with<turn_record>,
+  caf::replies_to<atoms::rollback, int>::with<turn_record>,
+  caf::reacts_to<atoms::olddrain, container_lease>>
   ::extend_with<generation_listener_actor>
   ::extend_with<queue_listener_actor>
   ::extend_with<expiry_listener_actor>
@@ -196,6 +207,12 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::drain>::with<int>,
   caf::replies_to<atoms::leave>::with<bool>,
   caf::replies_to<atoms::clevents, int64_t, int>::with<std::vector<cluster_event>>,
+  // turns and versions (issue 15, actors/session_manager_turns.hpp)
+  caf::replies_to<atoms::say, std::string, std::string, std::string>::with<turn_record>,
+  caf::replies_to<atoms::rollback, std::string, std::string, int>::with<turn_record>,
+  caf::replies_to<atoms::thread, std::string>::with<session_thread>,
+  caf::replies_to<atoms::verload, std::string, int>::with<generated_app>,
+  caf::replies_to<atoms::diff, std::string, int, int>::with<version_diff>,
   // its own timers and retries
   caf::reacts_to<atoms::adopt>,
   caf::reacts_to<atoms::sweep>,

@@ -93,5 +93,17 @@ using members = caf::atom_constant<caf::atom("members")>;     // member -> manag
 using owned = caf::atom_constant<caf::atom("owned")>;         // store: ids a node owns
 using rroutes = caf::atom_constant<caf::atom("rroutes")>;     // store: routes of other nodes
 using takeover = caf::atom_constant<caf::atom("takeover")>;   // manager -> manager: adopt id
+// Turns and versions (issue 15).
+using diff = caf::atom_constant<caf::atom("diff")>;           // manager: two versions' diff
+using olddrain = caf::atom_constant<caf::atom("olddrain")>;   // session: remove a drained container
+using rollback = caf::atom_constant<caf::atom("rollback")>;   // -> a stored version, redeployed
+using say = caf::atom_constant<caf::atom("say")>;             // a follow-up prompt: a new turn
+using thread = caf::atom_constant<caf::atom("thread")>;       // manager: turns and versions
+using turnadd = caf::atom_constant<caf::atom("turnadd")>;     // store: insert a turn
+using turns = caf::atom_constant<caf::atom("turns")>;         // store: a session's turns
+using turnsave = caf::atom_constant<caf::atom("turnsave")>;   // store: a turn's outcome
+using verload = caf::atom_constant<caf::atom("verload")>;     // a version's files
+using versave = caf::atom_constant<caf::atom("versave")>;     // store: save a version
+using versions = caf::atom_constant<caf::atom("versions")>;   // store: a session's versions
 
 } // namespace spawn::atoms

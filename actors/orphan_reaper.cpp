@@ -18,6 +18,22 @@ using self_ptr = orphan_reaper_actor::stateful_pointer<orphan_reaper_state>;
 
 constexpr const char* session_prefix = "spawnai-";
 
+/// The session a container name belongs to: `spawnai-<id>`, or a turn's new
+/// version `spawnai-<id>-v<n>` (issue 15); "" for any other name.
+std::string session_of(const std::string& name) {
+  if (name.rfind(session_prefix, 0) != 0)
+    return {};
+  auto rest = name.substr(std::char_traits<char>::length(session_prefix));
+  if (is_session_id(rest))
+    return rest;
+  auto v = rest.rfind("-v");
+  if (v == std::string::npos || v + 2 >= rest.size()
+      || rest.find_first_not_of("0123456789", v + 2) != std::string::npos)
+    return {};
+  rest.resize(v);
+  return is_session_id(rest) ? rest : std::string{};
+}
+
 /// Blocking: this node's session containers, by session id.
 caf::expected<std::vector<container_info>> session_containers(
   std::shared_ptr<container_runtime> runtime, std::string node) {
@@ -29,9 +45,7 @@ caf::expected<std::vector<container_info>> session_containers(
     auto n = c.labels.find("spawnai.node");
     if (n == c.labels.end() || n->second != node)
       continue;
-    if (c.name.rfind(session_prefix, 0) != 0)
-      continue;
-    if (is_session_id(c.name.substr(std::char_traits<char>::length(session_prefix))))
+    if (!session_of(c.name).empty())
       out.push_back(c);
   }
   return out;
@@ -51,7 +65,7 @@ caf::expected<bool> remove_orphan(std::shared_ptr<container_runtime> runtime,
 /// Asks the manager about the session of `c`; removes `c` when the session is
 /// unknown or destroyed. Calls `done(removed)` once decided.
 void judge(self_ptr self, container_info c, std::function<void(bool)> done) {
-  auto id = c.name.substr(std::char_traits<char>::length(session_prefix));
+  auto id = session_of(c.name);
   auto reap = [=](std::string why) {
     auto runtime = self->state.ctx.runtime;
     blocking_call(self, self->state.ctx.io, std::chrono::seconds{60}, [runtime, c] { return remove_orphan(runtime, c); })

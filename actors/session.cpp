@@ -168,6 +168,10 @@ session_actor_type::behavior_type session_actor(session_self self, node_context 
     // from the lifetime timer and the edge
     [=](atoms::expire) { begin_destroy(self, "Expired: its time is up"); },
     [=](atoms::asleep, int64_t idle_seconds) { went_idle(self, idle_seconds); },
+    // turns and versions (issue 15, actors/session_turns.cpp)
+    [=](atoms::say, std::string& prompt) { return say(self, std::move(prompt)); },
+    [=](atoms::rollback, int version) { return roll_back(self, version); },
+    [=](atoms::olddrain, container_lease& old) { drained(self, std::move(old)); },
   };
 }
 

@@ -13,6 +13,7 @@
 #include "actors/actors.hpp"
 #include "actors/node_context.hpp"
 #include "actors/session_accounting.hpp"
+#include "actors/turn_state.hpp"
 #include "core/messages.hpp"
 
 namespace spawn {
@@ -104,6 +105,8 @@ struct session_state {
   int progress_events = 0;
   /// Metrics, costs, generation queue place (actors/session_accounting.hpp).
   session_accounting acct;
+  /// The follow-up turn in flight, if any (issue 15, actors/turn_state.hpp).
+  turn_state turns;
   static inline const char* name = "session";
 };
 

@@ -57,6 +57,15 @@ void edge_follow(session_self self) {
   self->send(spawn_edge(self), atoms::reroute::value);
 }
 
+void switch_edge(session_self self, std::function<void()> ok,
+                 std::function<void(const caf::error&)> failed) {
+  drop_edge(self); // the route goes to the new container through a fresh child
+  auto edge = spawn_edge(self);
+  call_child<bool>(
+    self, session_step::turn, edge, std::chrono::seconds{30}, [=](bool) { ok(); },
+    [=](const caf::error& err) { failed(err); }, atoms::route::value);
+}
+
 void unroute(session_self self) {
   auto& st = self->state;
   if (st.edge) {

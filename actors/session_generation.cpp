@@ -65,7 +65,7 @@ void lookup_cache(self_ptr self, generation_request req,
                   generation_hooks h) {
   auto& st = self->state;
   auto ttl = st.ctx.cfg->generation.cache_ttl_seconds;
-  if (ttl <= 0 || i >= links.size()) {
+  if (ttl <= 0 || i >= links.size() || !req.instruction.empty()) {
     ask_worker(self, std::move(req), std::move(h));
     return;
   }
@@ -108,10 +108,13 @@ generation_request generation_request_of(const session_record& rec) {
 }
 
 void start_generation(self_ptr self, generation_hooks h) {
+  start_generation(self, std::move(h), generation_request_of(self->state.record));
+}
+
+void start_generation(self_ptr self, generation_hooks h, generation_request req) {
   auto& st = self->state;
   auto& g = st.ctx.cfg->generation;
   st.from_cache = false;
-  auto req = generation_request_of(st.record);
   auto links = cacheable_links(*st.ctx.gen);
   if (links.empty()) { // the offline templates: free, fast, deterministic
     ask_worker(self, std::move(req), std::move(h));

@@ -32,6 +32,10 @@ struct generation_hooks {
 /// answer fails the session without retrying.
 void start_generation(session_pointer self, generation_hooks hooks);
 
+/// Same for request `req` (a follow-up turn, issue 15: its instruction and
+/// the current files; such a request is never answered from the prompt cache).
+void start_generation(session_pointer self, generation_hooks hooks, generation_request req);
+
 /// A step reported by the worker becomes an event: token counts at most once
 /// per `generation.progress_interval_ms`, at most 200 progress events.
 void on_generation_progress(session_pointer self, const std::string& step,

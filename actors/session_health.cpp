@@ -73,7 +73,7 @@ bool checkable(session_self self) {
   auto s = self->state.record.state;
   return (s == phase::running || s == phase::sleeping)
          && self->state.mode == session_mode::normal && !pending(self, session_step::deploying)
-         && !pending(self, session_step::provisioning);
+         && !pending(self, session_step::provisioning) && !pending(self, session_step::turn);
 }
 
 void on_report(session_self self, const health_report& r) {
@@ -155,6 +155,8 @@ void check_health(session_self self) {
       [=](health_report& r) {
         if (self->state.health_call == call)
           self->state.health_call = 0;
+        if (id != self->state.record.container_id)
+          return; // a turn switched containers meanwhile (issue 15)
         on_report(self, r);
       },
       [=](caf::error& err) {

@@ -14,6 +14,7 @@
 #include "actors/session.hpp"
 #include "actors/session_manager_admin.hpp"
 #include "actors/session_manager_cluster.hpp"
+#include "actors/session_manager_turns.hpp"
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "core/tokens.hpp"
@@ -489,6 +490,20 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
             forward(self, i->second, rp, atoms::extend::value, seconds);
         },
         atoms::extend::value, id, token, seconds);
+    },
+    // turns and versions (issue 15, actors/session_manager_turns.hpp)
+    [=](atoms::say, const std::string& id, const std::string& token, std::string& prompt) {
+      return manager_turns::say(self, id, token, std::move(prompt));
+    },
+    [=](atoms::rollback, const std::string& id, const std::string& token, int version) {
+      return manager_turns::rollback(self, id, token, version);
+    },
+    [=](atoms::thread, const std::string& id) { return manager_turns::thread(self, id); },
+    [=](atoms::verload, const std::string& id, int version) {
+      return manager_turns::version_files(self, id, version);
+    },
+    [=](atoms::diff, const std::string& id, int from, int to) {
+      return manager_turns::diff(self, id, from, to);
     },
     [=](atoms::subscribe, const std::string& id, const event_sink_actor& sub) {
       auto i = self->state.sessions.find(id);

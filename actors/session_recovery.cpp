@@ -213,6 +213,7 @@ void resume(session_self self) {
           check_health(self);
         }
         settle(self);
+        resume_turns(self); // issue 15: a turn the restart interrupted
       },
       [=](caf::error& err) {
         if (code_of(err) == errc::not_found) {
@@ -227,6 +228,7 @@ void resume(session_self self) {
                                + ")");
         }
         settle(self);
+        resume_turns(self); // issue 15: a turn the restart interrupted
       });
 }
 

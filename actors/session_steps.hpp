@@ -146,6 +146,11 @@ std::string edge_url(session_self self);
 void route_then_run(session_self self);
 /// The container or its port changed: the route follows (a fresh edge child).
 void edge_follow(session_self self);
+/// A turn's switch (issue 15): the route goes, in one atomic change of
+/// Caddy's config, to the container of `lease` (through a fresh edge child);
+/// `ok` once Caddy took it, `failed` otherwise (the old route then stays).
+void switch_edge(session_self self, std::function<void()> ok,
+                 std::function<void(const caf::error&)> failed);
 /// Removes the route before the container goes (best effort; the edge keeper
 /// removes leftovers).
 void unroute(session_self self);
@@ -157,5 +162,20 @@ void went_idle(session_self self, int64_t idle_seconds);
 caf::result<int64_t> wake(session_self self);
 /// Caddy lost its config: the edge child routes again.
 void reroute(session_self self);
+
+// --- turns and versions (session_turns.cpp, issue 15) -----------------------------
+
+/// A follow-up prompt: answers the accepted turn once it is stored, then
+/// generates the next version from the current one and switches to it
+/// (`errc::conflict` while another turn runs or the session is not running).
+caf::result<turn_record> say(session_self self, std::string prompt);
+/// Redeploys stored version `version` as a new version (no generation).
+caf::result<turn_record> roll_back(session_self self, int version);
+/// A replaced container has drained: it and its slot go.
+void drained(session_self self, container_lease old);
+/// After a restart: a turn the crash interrupted is reported failed (its
+/// version never went live) or, when its version was stored, finished by
+/// redeploying the current version.
+void resume_turns(session_self self);
 
 } // namespace spawn::session_steps

@@ -47,6 +47,13 @@ void finish_destroy(session_self self) {
 void clean_up(session_self self) {
   auto& st = self->state;
   auto runtime = st.ctx.runtime;
+  if (st.turns.lease) { // a turn's new container (issue 15) goes too
+    auto next = *st.turns.lease;
+    st.turns.lease.reset();
+    blocking_call(self, st.ctx.io, std::chrono::seconds{60}, [runtime, next] {
+      return remove_resources(runtime, next.container.id, next.slot_dir);
+    }).then([](bool) {}, [](caf::error&) {});
+  }
   auto id = st.lease ? st.lease->container.id : st.record.container_id;
   if (id.empty()) // never leased, or the lease was lost: go by the session's name
     id = "spawnai-" + st.record.id;
@@ -56,7 +63,7 @@ void clean_up(session_self self) {
                 [runtime, id, slot] { return remove_resources(runtime, id, slot); })
     .then(
       [=](bool) {
-        if (pending(self, session_step::provisioning))
+        if (pending(self, session_step::provisioning) || self->state.turns.acquiring)
           self->state.teardown = teardown_phase::awaiting_lease; // on_lease finishes
         else
           finish_destroy(self);

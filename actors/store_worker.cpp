@@ -71,6 +71,18 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
       return done(db().save_costs(id, actual, items));
     },
     [=](atoms::costitems, const std::string& id) { return to_result(db().list_cost_items(id)); },
+    // turns and versions (issue 15)
+    [=](atoms::turnadd, const turn_record& t) { return to_result(db().insert_turn(t)); },
+    [=](atoms::turnsave, const turn_record& t) { return done(db().update_turn(t)); },
+    [=](atoms::turns, const std::string& id) { return to_result(db().list_turns(id)); },
+    [=](atoms::versave, const std::string& id, int version, const generated_app& app,
+        const version_origin& origin) {
+      return done(db().save_version(id, version, app, origin));
+    },
+    [=](atoms::versions, const std::string& id) { return to_result(db().list_versions(id)); },
+    [=](atoms::verload, const std::string& id, int version) {
+      return to_result(db().load_version(id, version));
+    },
   };
 }
 

@@ -31,6 +31,10 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   extend ID [--seconds N]
   rm ID
   files ID -o DIR
+  say ID "PROMPT" [--no-wait]   a follow-up turn; waits until its version is live
+  versions ID
+  diff ID A B                   unified diff of versions A and B
+  rollback ID N [--no-wait]     serve stored version N again (as a new version)
 
   admin sessions [--state S] [--owner O] [--node N] [--live true|false] [--limit N]
   admin show ID        the live actor's own account of the session
@@ -198,6 +202,124 @@ int create(const options& o) {
   return wait_running(o, id);
 }
 
+// --- turns and versions (issue 15) ----------------------------------------------
+
+/// Waits for turn `n` of session `id` to end, with a bar on a terminal; exit 0
+/// when it made a version, 1 when it failed or made none.
+int wait_turn(const options& o, const std::string& id, int n) {
+  bool tty = isatty(STDERR_FILENO);
+  auto started = std::chrono::steady_clock::now();
+  int64_t after = 0;
+  std::string step = "accepted";
+  for (int i = 0; i < 2400; ++i) {
+    auto evs = call(o, "GET", "/api/v1/sessions/" + id + "/events?after=" + std::to_string(after));
+    if (evs.status == 200)
+      for (auto& ev : evs.body["events"]) {
+        after = std::max<int64_t>(after, ev.value("seq", int64_t{0}));
+        step = ev.value("message", step);
+        if (!tty)
+          std::fprintf(stderr, "%s\n", step.c_str());
+      }
+    auto r = call(o, "GET", "/api/v1/sessions/" + id + "/messages");
+    if (r.status != 200)
+      return fail_with(o, r);
+    const json* answer = nullptr;
+    for (auto& m : r.body["messages"])
+      if (m.value("role", "") == "assistant" && m.value("turn", 0) == n)
+        answer = &m;
+    if (tty) {
+      auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      int pct = answer ? 100 : std::min(90, 10 + static_cast<int>(secs * 20));
+      std::string bar(static_cast<size_t>(pct / 5), '#');
+      std::fprintf(stderr, "\r[%-20s] %3d%% %-50.50s", bar.c_str(), pct, step.c_str());
+    }
+    if (answer) {
+      if (tty)
+        std::fprintf(stderr, "\n");
+      if (o.as_json)
+        std::cout << answer->dump(2) << "\n";
+      else
+        std::cout << "turn " << n << ": " << answer->value("status", "") << "\n  "
+                  << answer->value("text", "") << "\n";
+      return answer->value("status", "") == "done" ? 0 : 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{250});
+  }
+  std::cerr << "spawnctl: gave up waiting\n";
+  return 1;
+}
+
+/// `say ID PROMPT` and `rollback ID N`: starts the turn, then waits for it.
+int turn(const options& o) {
+  auto& cmd = o.args[0];
+  if (o.args.size() < 3)
+    return std::cerr << usage, 2;
+  bool wait = true;
+  for (size_t i = 3; i < o.args.size(); ++i) {
+    if (o.args[i] == "--no-wait")
+      wait = false;
+    else
+      return std::cerr << "spawnctl: unknown option " << o.args[i] << "\n" << usage, 2;
+  }
+  auto& id = o.args[1];
+  json body;
+  if (cmd == "say") {
+    body = {{"prompt", o.args[2]}};
+  } else {
+    char* end = nullptr;
+    auto n = std::strtol(o.args[2].c_str(), &end, 10);
+    if (!end || *end != '\0' || n < 1)
+      return std::cerr << "spawnctl: the version must be a positive integer\n", 2;
+    body = {{"version", n}};
+  }
+  auto path = "/api/v1/sessions/" + id + (cmd == "say" ? "/messages" : "/rollback");
+  auto r = call(o, "POST", path, body.dump(), token_for(o, id));
+  if (r.status != 202)
+    return fail_with(o, r);
+  if (!wait) {
+    if (o.as_json)
+      std::cout << r.body.dump(2) << "\n";
+    else
+      std::cout << "turn " << r.body.value("turn", 0) << " accepted\n";
+    return 0;
+  }
+  return wait_turn(o, id, r.body.value("turn", 0));
+}
+
+int versions(const options& o) {
+  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/versions");
+  if (r.status != 200)
+    return fail_with(o, r);
+  if (o.as_json) {
+    std::cout << r.body.dump(2) << "\n";
+    return 0;
+  }
+  for (auto& v : r.body["versions"]) {
+    auto created = v["created_at"].is_string() ? v["created_at"].get<std::string>() : "";
+    std::printf("%s v%-3d %s  %3d files %8lld bytes  %s\n",
+                v.value("status", "") == "current" ? "*" : " ", v.value("version", 0),
+                created.c_str(), v.value("file_count", 0),
+                static_cast<long long>(v.value("size_bytes", int64_t{0})),
+                v.value("prompt", "").substr(0, 60).c_str());
+  }
+  return 0;
+}
+
+int diff(const options& o) {
+  if (o.args.size() < 4)
+    return std::cerr << usage, 2;
+  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/diff?from=" + o.args[2]
+                            + "&to=" + o.args[3]);
+  if (r.status != 200)
+    return fail_with(o, r);
+  if (o.as_json)
+    std::cout << r.body.dump(2) << "\n";
+  else
+    for (auto& f : r.body["files"])
+      std::cout << f.value("diff", "");
+  return 0;
+}
+
 int logs(const options& o) {
   if (o.args.size() < 2)
     return std::cerr << usage, 2;
@@ -337,6 +459,12 @@ int run(const options& o) {
     return logs(o);
   if (cmd == "files")
     return files(o);
+  if (cmd == "say" || cmd == "rollback")
+    return turn(o);
+  if (cmd == "versions")
+    return versions(o);
+  if (cmd == "diff")
+    return diff(o);
   if (cmd == "rm" || cmd == "extend") {
     json body = json::object();
     if (cmd == "extend" && o.args.size() >= 4 && o.args[2] == "--seconds")

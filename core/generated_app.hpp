@@ -7,19 +7,6 @@
 
 namespace spawn {
 
-/// What a generator is asked for: one person's sentence and the kind of app.
-struct generation_request {
-  std::string prompt;
-  app_type type = app_type::webapp;
-  /// Client details of a `site` as a JSON object text (name, trade, city,
-  /// colours, source_url); empty for other types.
-  std::string details{};
-  /// Tokens (input + output) this generation may still spend, retries and
-  /// fallbacks included; 0: no limit. A backend stops a stream that would
-  /// exceed it and fails with `errc::budget_exceeded`.
-  int64_t token_budget = 0;
-};
-
 /// One file of a generated app; `path` is relative and never contains "..".
 struct app_file {
   std::string path;
@@ -45,12 +32,37 @@ struct generated_app {
   std::vector<app_file> files;
   std::string backend; ///< the generator that made it ("template", "anthropic", ...)
   std::string model;   ///< the model behind it, when a model made it
+  /// The template generator's accumulated edits of this version (JSON object
+  /// text, core/template_edits.hpp; "" for none or another backend), so the
+  /// next turn re-renders from them.
+  std::string edits{};
+  /// What the generator says about this version, for a turn's reply ("" :
+  /// nothing); not stored with the files.
+  std::string summary{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generated_app& x) {
-  return f(x.title, x.template_name, x.entry, x.run, x.files, x.backend, x.model);
+  return f(x.title, x.template_name, x.entry, x.run, x.files, x.backend, x.model, x.edits,
+           x.summary);
 }
+
+/// What a generator is asked for: one person's sentence and the kind of app.
+struct generation_request {
+  std::string prompt;
+  app_type type = app_type::webapp;
+  /// Client details of a `site` as a JSON object text (name, trade, city,
+  /// colours, source_url); empty for other types.
+  std::string details{};
+  /// Tokens (input + output) this generation may still spend, retries and
+  /// fallbacks included; 0: no limit. A backend stops a stream that would
+  /// exceed it and fails with `errc::budget_exceeded`.
+  int64_t token_budget = 0;
+  /// A follow-up turn (issue 15): what to change in `base`, the version that
+  /// serves now. Empty on a session's first generation.
+  std::string instruction{};
+  generated_app base{};
+};
 
 } // namespace spawn
 
@@ -58,7 +70,7 @@ namespace spawn {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
-  return f(x.prompt, x.type, x.details, x.token_budget);
+  return f(x.prompt, x.type, x.details, x.token_budget, x.instruction, x.base);
 }
 
 } // namespace spawn

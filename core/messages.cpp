@@ -11,6 +11,7 @@ const char* to_string(session_step s) {
     case session_step::deploying: return "deploying";
     case session_step::edge: return "edge";
     case session_step::destroying: return "destroying";
+    case session_step::turn: return "turn";
   }
   return "?";
 }
@@ -46,6 +47,16 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<cluster_event>>("std::vector<spawn::cluster_event>");
   cfg.add_message_type<remote_route>("spawn::remote_route");
   cfg.add_message_type<std::vector<remote_route>>("std::vector<spawn::remote_route>");
+  // Turns and versions (issue 15).
+  cfg.add_message_type<turn_status>("spawn::turn_status");
+  cfg.add_message_type<turn_record>("spawn::turn_record");
+  cfg.add_message_type<std::vector<turn_record>>("std::vector<spawn::turn_record>");
+  cfg.add_message_type<version_info>("spawn::version_info");
+  cfg.add_message_type<std::vector<version_info>>("std::vector<spawn::version_info>");
+  cfg.add_message_type<version_origin>("spawn::version_origin");
+  cfg.add_message_type<session_thread>("spawn::session_thread");
+  cfg.add_message_type<file_diff>("spawn::file_diff");
+  cfg.add_message_type<version_diff>("spawn::version_diff");
 }
 
 } // namespace spawn

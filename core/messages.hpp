@@ -15,6 +15,7 @@
 #include "core/generated_app.hpp"
 #include "core/records.hpp"
 #include "core/session.hpp"
+#include "core/turns.hpp"
 
 namespace spawn {
 
@@ -72,9 +73,16 @@ typename Inspector::result_type inspect(Inspector& f, health_report& x) {
 }
 
 /// The steps of a session that call a child and are retried on failure.
-enum class session_step : uint8_t { provisioning, generation, deploying, edge, destroying };
+enum class session_step : uint8_t {
+  provisioning,
+  generation,
+  deploying,
+  edge,
+  destroying,
+  turn, ///< a follow-up turn's container, deployment and route switch (issue 15)
+};
 
-/// "provisioning", "generation", "deploying", "edge", "destroying".
+/// "provisioning", "generation", "deploying", "edge", "destroying", "turn".
 const char* to_string(session_step s);
 
 /// Announces every record and message type above (and those of the other

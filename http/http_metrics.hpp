@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <restinio/all.hpp>
 
@@ -27,18 +28,22 @@ public:
 
   template <class H>
   void http_get(std::string path, H h) {
+    registered_.push_back("GET " + path);
     r_->http_get(path, wrap("GET " + path, std::move(h)));
   }
   template <class H>
   void http_post(std::string path, H h) {
+    registered_.push_back("POST " + path);
     r_->http_post(path, wrap("POST " + path, std::move(h)));
   }
   template <class H>
   void http_put(std::string path, H h) {
+    registered_.push_back("PUT " + path);
     r_->http_put(path, wrap("PUT " + path, std::move(h)));
   }
   template <class H>
   void http_delete(std::string path, H h) {
+    registered_.push_back("DELETE " + path);
     r_->http_delete(path, wrap("DELETE " + path, std::move(h)));
   }
   template <class H>
@@ -50,6 +55,12 @@ public:
                           : "unmatched");
       return h(std::move(req));
     });
+  }
+
+  /// Every route registered so far ("GET /api/v1/sessions/:id"), in order;
+  /// what the OpenAPI test checks against the document.
+  const std::vector<std::string>& registered() const {
+    return registered_;
   }
 
   /// The router itself, for RESTinio.
@@ -68,6 +79,7 @@ private:
   }
 
   std::unique_ptr<router_t> r_;
+  std::vector<std::string> registered_;
 };
 
 } // namespace spawn

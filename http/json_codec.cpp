@@ -51,6 +51,14 @@ json session_json(const session_record& s, const std::string& base_url) {
   auto pos = meta.is_object() ? meta.value("queue_position", json(nullptr)) : json(nullptr);
   j["queue_position"] = pos.is_number_integer() && pos.get<int>() > 0 ? pos : json(nullptr);
   j["queued"] = !j["queue_position"].is_null();
+  // Issue 15: a turn updating the app, and the version that serves.
+  auto turn = meta.is_object() ? meta.value("turn", json(nullptr)) : json(nullptr);
+  j["status"] = turn.is_object() ? "updating" : "idle";
+  j["turn_in_progress"] = turn.is_object() ? turn.value("number", json(nullptr)) : json(nullptr);
+  auto version = meta.is_object() ? meta.value("version", 0) : 0;
+  j["version"] = version > 0 ? json(version) : s.started_at > 0 ? json(1) : json(nullptr);
+  j["messages_url"] = self_url + "/messages";
+  j["versions_url"] = self_url + "/versions";
   if (!s.failure_reason.empty())
     j["failure_reason"] = s.failure_reason;
   return j;

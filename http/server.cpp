@@ -18,6 +18,7 @@
 #include "http/request_guard.hpp"
 #include "http/session_access.hpp"
 #include "http/static_files.hpp"
+#include "http/turn_routes.hpp"
 #include "http/traits.hpp"
 #include "http/validation.hpp"
 #include "http/ws_limits.hpp"
@@ -38,6 +39,7 @@ struct api_server::impl {
   /// Bounds on open WebSockets (per client address and in all).
   std::shared_ptr<ws_slots> sockets;
   restinio::running_server_handle_t<http_traits> server;
+  std::vector<std::string> registered;
 
   impl(caf::actor_system& s, session_manager_actor m, std::shared_ptr<const spawn_config> c,
        std::shared_ptr<api_key_index> k)
@@ -342,6 +344,10 @@ struct api_server::impl {
         atoms::ready::value);
       return accepted();
     });
+    add_turn_routes(*r, sys, manager, cfg, base_url); // issue 15
+    r->http_get("/api/v1/openapi.json", [web_root = cfg->web_root](auto req, auto) {
+      return serve_static(req, web_root); // web/api/v1/openapi.json
+    });
     add_edge_routes(*r, sys, manager, cfg, base_url);
     auto web_root = cfg->web_root;
     r->non_matched_request_handler([web_root](auto req) {
@@ -351,6 +357,7 @@ struct api_server::impl {
       reply_error(req, restinio::status_not_found(), "not_found", "no such route");
       return restinio::request_accepted();
     });
+    registered = r->registered();
     return std::make_unique<request_guard>(r->take());
   }
 };
@@ -367,6 +374,10 @@ api_server::api_server(caf::actor_system& sys, session_manager_actor manager,
   while (!base_url_.empty() && base_url_.back() == '/')
     base_url_.pop_back();
   impl_->base_url = base_url_;
+}
+
+std::vector<std::string> api_server::registered_routes() const {
+  return impl_->registered;
 }
 
 api_server::~api_server() {

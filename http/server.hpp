@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/actors.hpp"
 #include <caf/actor_system.hpp>
@@ -33,6 +34,10 @@ public:
   const std::string& base_url() const {
     return base_url_;
   }
+
+  /// Every route the server registered ("GET /api/v1/sessions/:id"), once
+  /// started (issue 15: checked against /api/v1/openapi.json).
+  std::vector<std::string> registered_routes() const;
 
 private:
   struct impl;

@@ -143,4 +143,36 @@ caf::expected<int64_t> parse_extend_request(std::string_view body, const spawn_c
   return v;
 }
 
+caf::expected<std::string> parse_turn_request(std::string_view body, const spawn_config& cfg) {
+  auto j = parse_object(body);
+  if (!j)
+    return j.error();
+  auto prompt = j->find("prompt");
+  if (prompt == j->end() || !prompt->is_string())
+    return invalid("'prompt' is required and must be a string");
+  auto text = prompt->get<std::string>();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return invalid("'prompt' must not be empty");
+  auto len = utf8_length(text);
+  if (len < 0)
+    return invalid("'prompt' is not valid UTF-8");
+  if (static_cast<size_t>(len) > cfg.max_prompt_chars)
+    return invalid("'prompt' has " + std::to_string(len) + " characters; the limit is "
+                   + std::to_string(cfg.max_prompt_chars));
+  return text;
+}
+
+caf::expected<int> parse_rollback_request(std::string_view body) {
+  auto j = parse_object(body);
+  if (!j)
+    return j.error();
+  auto v = j->find("version");
+  if (v == j->end() || !v->is_number_integer())
+    return invalid("'version' is required and must be an integer");
+  auto n = v->get<int64_t>();
+  if (n < 1 || n > 1000000)
+    return invalid("'version' must be a positive integer");
+  return static_cast<int>(n);
+}
+
 } // namespace spawn

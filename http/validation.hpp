@@ -28,6 +28,13 @@ caf::expected<int64_t> parse_extend_request(std::string_view body, const spawn_c
 /// newline, carriage return and tab; DEL; C1), or -1 when there is none.
 long control_char_at(std::string_view s);
 
+/// Parses the body of `POST .../messages` (issue 15): `{"prompt": string}`,
+/// 1..max chars like a session's prompt; answers the prompt.
+caf::expected<std::string> parse_turn_request(std::string_view body, const spawn_config& cfg);
+
+/// Parses the body of `POST .../rollback`: `{"version": positive integer}`.
+caf::expected<int> parse_rollback_request(std::string_view body);
+
 /// Number of UTF-8 code points in `s`; `-1` when `s` is not valid UTF-8.
 long utf8_length(std::string_view s);
 

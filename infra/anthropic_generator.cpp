@@ -157,7 +157,7 @@ anthropic_generator::generate_observed(const generation_request& req,
     return make_error(errc::generation_failed,
                       "anthropic: the answer was cut at max_tokens ("
                         + std::to_string(call->allowance) + ")");
-  return parse_answer(st.text, req.type);
+  return parse_answer(st.text, req);
 }
 
 } // namespace spawn

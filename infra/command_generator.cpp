@@ -173,8 +173,10 @@ caf::expected<generated_app> command_generator::generate_observed(const generati
   };
   if (s_.argv.empty())
     return make_error(errc::invalid_input, "command backend: no CLI configured");
-  // 1. The workspace, seeded from the template.
-  auto seed = seed_->generate(req);
+  // 1. The workspace, seeded from the template (a follow-up turn, issue 15:
+  // from the app's current files).
+  auto turn = !req.instruction.empty();
+  auto seed = turn ? caf::expected<generated_app>{req.base} : seed_->generate(req);
   if (!seed)
     return seed.error();
   std::error_code ec;
@@ -193,12 +195,21 @@ caf::expected<generated_app> command_generator::generate_observed(const generati
                          {"entry", std::string{default_entry(req.type)}}};
   auto details = nlohmann::json::parse(req.details.empty() ? "{}" : req.details, nullptr, false);
   request["client"] = details.is_object() ? details : nlohmann::json::object();
+  if (turn)
+    request["instruction"] = req.instruction;
   if (auto err = write_file(ws, ".spawn/request.json", request.dump(2)))
     return err;
-  say("Workspace seeded from the " + seed->template_name + " template ("
-      + std::to_string(seed->files.size()) + " files)");
-  // 2. The steps.
-  auto steps = command_steps(req.type);
+  say(turn ? "Workspace seeded with the current version (" + std::to_string(seed->files.size())
+               + " files)"
+           : "Workspace seeded from the " + seed->template_name + " template ("
+               + std::to_string(seed->files.size()) + " files)");
+  // 2. The steps (a turn: one, the instruction).
+  auto steps = turn ? std::vector<std::pair<std::string, std::string>>{
+                        {"apply the change",
+                         "Change the app in this directory as follows, keeping everything else "
+                         "working (files only; the request is in .spawn/request.json): "
+                           + req.instruction}}
+                    : command_steps(req.type);
   for (size_t i = 0; i < steps.size(); ++i) {
     auto& [step, instruction] = steps[i];
     auto label = "Step " + std::to_string(i + 1) + " of " + std::to_string(steps.size()) + ": " + step;

@@ -91,6 +91,10 @@ struct spawn_config {
   int64_t phase_timeout_ms = 60000;
   int max_attempts = 3;
   int64_t retry_backoff_ms = 500;
+  /// Turns and versions (issue 15): versions kept per session (the current
+  /// one always), and how long an old container drains after a switch.
+  int max_versions = 20;
+  int64_t drain_ms = 2000;
   // node
   std::string node_id = "node-1";
   std::string state_dir;             ///< slots live under <state_dir>/slots

@@ -241,6 +241,12 @@ const std::vector<key_spec>& config_table() {
                 SPAWN_FIELD(max_attempts)));
     add(integer("sessions.retry_backoff_ms", 500, 1, 600000, "first retry delay (doubles)",
                 SPAWN_FIELD(retry_backoff_ms)));
+    add(integer("sessions.max_versions", 20, 1, 1000,
+                "versions of an app kept (the current one is never pruned)",
+                SPAWN_FIELD(max_versions)));
+    add(integer("sessions.drain_ms", 2000, 0, 600000,
+                "how long a replaced container keeps serving in-flight requests",
+                SPAWN_FIELD(drain_ms)));
     add({"sessions.app_types",
          json::parse(R"({"webapp": {"default_ttl_seconds": 7200, "tier": "small"},
                          "script": {"default_ttl_seconds": 7200, "tier": "small"},

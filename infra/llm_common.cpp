@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/model_edit.hpp"
 #include "core/model_output.hpp"
 #include "infra/prompts.hpp"
 
@@ -108,6 +109,8 @@ caf::expected<llm_api_generator::prepared_call>
 llm_api_generator::prepare(const generation_request& req) const {
   prepared_call c;
   c.system = system_prompt(req.type);
+  if (!req.instruction.empty())
+    c.system += edit_contract; // a follow-up turn: changed files and deletions
   c.user = user_prompt(req);
   c.input_estimate = estimate_tokens(c.system.size() + c.user.size());
   c.allowance = output_allowance(req, c.input_estimate, s_.max_tokens);
@@ -119,8 +122,9 @@ llm_api_generator::prepare(const generation_request& req) const {
 }
 
 caf::expected<generated_app> llm_api_generator::parse_answer(const std::string& text,
-                                                            app_type type) const {
-  auto app = parse_model_output(text, type);
+                                                            const generation_request& req) const {
+  auto app = req.instruction.empty() ? parse_model_output(text, req.type)
+                                     : apply_model_edit(text, req.base, req.type);
   if (!app)
     return app.error();
   app->backend = name();

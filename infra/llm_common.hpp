@@ -93,7 +93,8 @@ protected:
 
   /// The model's text through the output contract parser, stamped with this
   /// backend and model.
-  caf::expected<generated_app> parse_answer(const std::string& text, app_type type) const;
+  caf::expected<generated_app> parse_answer(const std::string& text,
+                                            const generation_request& req) const;
 
   llm_settings s_;
 };

@@ -147,7 +147,7 @@ caf::expected<generated_app> openai_generator::generate_observed(const generatio
     return make_error(errc::generation_failed,
                       "openai: the answer was cut at max_tokens ("
                         + std::to_string(call->allowance) + ")");
-  return parse_answer(st.text, req.type);
+  return parse_answer(st.text, req);
 }
 
 } // namespace spawn

@@ -62,6 +62,16 @@ std::string system_prompt(app_type type) {
 std::string user_prompt(const generation_request& req) {
   std::string out = "App type: " + std::string{to_string(req.type)} + "\nRequest: " + req.prompt
                     + "\n";
+  if (!req.instruction.empty()) { // a follow-up turn (issue 15)
+    nlohmann::json files = nlohmann::json::array();
+    for (auto& f : req.base.files)
+      files.push_back({{"path", f.path}, {"content", f.content}});
+    nlohmann::json current{{"title", req.base.title}, {"entry", req.base.entry},
+                           {"run", req.base.run}, {"files", files}};
+    out = "App type: " + std::string{to_string(req.type)} + "\nThe app was made for: "
+          + req.prompt + "\nIts current files: " + current.dump() + "\nInstruction: "
+          + req.instruction + "\n";
+  }
   if (!req.details.empty()) {
     auto d = nlohmann::json::parse(req.details, nullptr, false);
     if (d.is_object() && !d.empty())

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "infra/template_edits.hpp"
 #include "infra/template_files.hpp"
 #include "infra/templates/prompt_words.hpp"
 #include "infra/templates/site.hpp"
@@ -322,12 +323,25 @@ bool is_generic_starter(std::string_view template_name) {
 }
 
 caf::expected<generated_app> template_generator::generate(const generation_request& req) {
+  if (!req.instruction.empty()) {
+    auto turn = apply_template_instruction(req);
+    if (!turn)
+      return turn.error();
+    return std::move(turn->app);
+  }
+  return render_template(req, "", nlohmann::json::object());
+}
+
+caf::expected<generated_app> render_template(const generation_request& req,
+                                             const std::string& name,
+                                             const nlohmann::json& edits) {
   auto site = req.type == app_type::site && !req.details.empty();
   auto traits = analyse_prompt(site ? site_prompt(req.prompt, req.details) : req.prompt);
   if (traits.prompt.empty())
     return make_error(errc::invalid_input, "the prompt is empty");
   if (site && !site_accent(req.details).empty())
     traits.accent = site_accent(req.details);
+  apply_edits_to_traits(traits, edits);
   static const std::vector<std::pair<std::string_view, renderer>> renderers{
     {"todo", todo_webapp},           {"notes", notes_webapp},
     {"timer", timer_webapp},         {"counter", counter_webapp},
@@ -340,10 +354,11 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
     {"report_script", report_script},
     {"site", site_pages}};
   generated_app app;
-  app.template_name = choose_template(req.type, traits);
+  app.template_name = name.empty() ? choose_template(req.type, traits) : name;
   auto it = std::find_if(renderers.begin(), renderers.end(),
                          [&](auto& r) { return r.first == app.template_name; });
-  app.title = resolve_title(app.template_name, traits);
+  app.title = edits.contains("title") ? edits["title"].get<std::string>()
+                                      : resolve_title(app.template_name, traits);
   if (it != renderers.end())
     app.files = it->second(traits, app.title);
   else if (is_data_template(app.template_name) && req.type == app_type::api)
@@ -364,6 +379,15 @@ caf::expected<generated_app> template_generator::generate(const generation_reque
     default:
       app.entry = "index.html";
   }
+  if (auto pct = edits.value("font_percent", 100); pct != 100)
+    for (auto& f : app.files)
+      if (f.path.size() > 5 && f.path.compare(f.path.size() - 5, 5, ".html") == 0) {
+        auto at = f.content.find("</style>");
+        if (at != std::string::npos)
+          f.content.insert(at, "html{font-size:" + std::to_string(pct) + "%}\n");
+      }
+  if (!edits.empty())
+    app.edits = edits.dump();
   bool has_entry = false;
   for (auto& f : app.files) {
     if (!safe_path(f.path) || f.content.empty())

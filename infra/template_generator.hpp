@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "core/app_type.hpp"
 #include "infra/generator.hpp"
 #include "infra/templates/prompt_traits.hpp"
@@ -31,6 +33,13 @@ public:
   caf::expected<generated_app> generate_observed(const generation_request& req,
                                                  const generation_observer& obs) override;
 };
+
+/// Renders template `name` ("" : the one that fits `req`) for `req` with the
+/// accumulated follow-up `edits` (a JSON object, infra/template_edits.hpp):
+/// what `generate` does for a first request, and each template turn.
+caf::expected<generated_app> render_template(const generation_request& req,
+                                             const std::string& name,
+                                             const nlohmann::json& edits);
 
 /// What the session's events say when no template fits the request.
 inline constexpr const char* generic_starter_notice =

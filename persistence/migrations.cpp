@@ -157,6 +157,33 @@ CREATE TABLE cluster_events (
 );
 )sql";
 
+/// Turns and versions (issue 15): where each version came from, the template
+/// edits it was rendered with, and the thread of a session's turns. Numbered
+/// after its issue so parallel branches do not claim the same version.
+const char* const m0015_turns = R"sql(
+ALTER TABLE app_artifacts
+  ADD COLUMN turn          integer NOT NULL DEFAULT 0,
+  ADD COLUMN prompt        text    NOT NULL DEFAULT '',
+  ADD COLUMN restored_from integer NOT NULL DEFAULT 0,
+  ADD COLUMN edits         text    NOT NULL DEFAULT '';
+CREATE TABLE session_turns (
+  session_id    text             NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  number        integer          NOT NULL,
+  kind          text             NOT NULL DEFAULT 'prompt',
+  prompt        text             NOT NULL,
+  status        text             NOT NULL DEFAULT 'running',
+  reply         text             NOT NULL DEFAULT '',
+  base_version  integer          NOT NULL DEFAULT 0,
+  version       integer          NOT NULL DEFAULT 0,
+  input_tokens  bigint           NOT NULL DEFAULT 0,
+  output_tokens bigint           NOT NULL DEFAULT 0,
+  cost_usd      double precision NOT NULL DEFAULT 0,
+  created_at    timestamptz      NOT NULL DEFAULT now(),
+  finished_at   timestamptz      NULL,
+  PRIMARY KEY (session_id, number)
+);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -165,6 +192,7 @@ const std::vector<migration>& migrations() {
     {2, "generation_usage", m0002_generation_usage},
     {3, "api_keys", m0003_api_keys},
     {4, "cluster", m0004_cluster},
+    {15, "turns", m0015_turns},
   };
   return all;
 }

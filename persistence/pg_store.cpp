@@ -439,6 +439,168 @@ caf::expected<generated_app> pg_store::load_artifact(const std::string& session_
   });
 }
 
+// --- turns and versions (issue 15) -------------------------------------------------
+
+namespace {
+
+#define SPAWN_TURN_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
+#define SPAWN_TURN_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
+
+constexpr const char* sql_insert_turn =
+  "INSERT INTO session_turns (session_id, number, kind, prompt, status, base_version) "
+  "SELECT $1, COALESCE((SELECT max(number) FROM session_turns WHERE session_id = $1), 0) + 1, "
+  "$2, $3, $4, COALESCE((SELECT max(version) FROM app_artifacts WHERE session_id = $1), 0) "
+  "RETURNING number, base_version, " SPAWN_TURN_MS("created_at");
+constexpr const char* sql_update_turn =
+  "UPDATE session_turns SET status = $3, reply = $4, version = $5, input_tokens = $6, "
+  "output_tokens = $7, cost_usd = $8, finished_at = " SPAWN_TURN_TS(9)
+  " WHERE session_id = $1 AND number = $2";
+constexpr const char* sql_list_turns =
+  "SELECT number, kind, prompt, status, reply, base_version, version, input_tokens, "
+  "output_tokens, cost_usd, " SPAWN_TURN_MS("created_at") ", " SPAWN_TURN_MS("finished_at")
+  " FROM session_turns WHERE session_id = $1 ORDER BY number";
+constexpr const char* sql_insert_version =
+  "INSERT INTO app_artifacts (session_id, version, title, template_name, entry, run, files, "
+  "backend, model, turn, prompt, restored_from, edits) "
+  "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13)";
+/// Keeps the newest `$2` versions and always `$3` (the one just stored).
+constexpr const char* sql_prune_versions =
+  "DELETE FROM app_artifacts WHERE session_id = $1 AND version <> $3 AND version NOT IN "
+  "(SELECT version FROM app_artifacts WHERE session_id = $1 ORDER BY version DESC LIMIT $2)";
+constexpr const char* sql_list_versions =
+  "SELECT a.version, " SPAWN_TURN_MS("a.created_at") ", CASE WHEN a.turn = 0 AND a.prompt = '' "
+  "THEN s.prompt ELSE a.prompt END, a.turn, a.restored_from, jsonb_array_length(a.files), "
+  "(SELECT COALESCE(sum(octet_length(f->>'content')), 0) FROM jsonb_array_elements(a.files) f)::bigint, "
+  "a.backend, a.model FROM app_artifacts a JOIN sessions s ON s.id = a.session_id "
+  "WHERE a.session_id = $1 ORDER BY a.version";
+constexpr const char* sql_load_version =
+  "SELECT title, template_name, entry, run::text, files::text, backend, model, edits "
+  "FROM app_artifacts WHERE session_id = $1 AND version = $2";
+
+#undef SPAWN_TURN_TS
+#undef SPAWN_TURN_MS
+
+} // namespace
+
+caf::expected<turn_record> pg_store::insert_turn(turn_record t) {
+  return guarded<turn_record>("insert_turn", [&](pqxx::connection& c) -> caf::expected<turn_record> {
+    pqxx::work tx{c};
+    if (tx.exec_prepared("lock_session", t.session_id).empty())
+      return make_error(errc::not_found, "no session " + t.session_id);
+    auto row = tx.exec_params1(sql_insert_turn, t.session_id, t.kind, t.prompt,
+                               std::string{to_string(t.status)});
+    tx.commit();
+    t.number = row[0].as<int>();
+    t.base_version = row[1].as<int>();
+    t.created_at = row[2].as<epoch_ms>();
+    return t;
+  });
+}
+
+caf::error pg_store::update_turn(const turn_record& t) {
+  return to_error(guarded<bool>("update_turn", [&](pqxx::connection& c) -> caf::expected<bool> {
+    pqxx::work tx{c};
+    auto r = tx.exec_params(sql_update_turn, t.session_id, t.number,
+                            std::string{to_string(t.status)}, t.reply, t.version,
+                            t.input_tokens, t.output_tokens, t.cost_usd, t.finished_at);
+    tx.commit();
+    if (r.affected_rows() == 0)
+      return make_error(errc::not_found, "no turn " + std::to_string(t.number) + " of "
+                                           + t.session_id);
+    return true;
+  }));
+}
+
+caf::expected<std::vector<turn_record>> pg_store::list_turns(const std::string& session_id) {
+  return guarded<std::vector<turn_record>>("list_turns", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<turn_record> out;
+    for (const auto& r : tx.exec_params(sql_list_turns, session_id)) {
+      turn_record t;
+      t.session_id = session_id;
+      t.number = r[0].as<int>();
+      t.kind = r[1].as<std::string>();
+      t.prompt = r[2].as<std::string>();
+      auto st = r[3].as<std::string>();
+      t.status = st == "done" ? turn_status::done
+                 : st == "unchanged" ? turn_status::unchanged
+                 : st == "failed" ? turn_status::failed
+                                  : turn_status::running;
+      t.reply = r[4].as<std::string>();
+      t.base_version = r[5].as<int>();
+      t.version = r[6].as<int>();
+      t.input_tokens = r[7].as<int64_t>();
+      t.output_tokens = r[8].as<int64_t>();
+      t.cost_usd = r[9].as<double>();
+      t.created_at = r[10].as<epoch_ms>();
+      t.finished_at = r[11].as<epoch_ms>();
+      out.push_back(std::move(t));
+    }
+    return out;
+  });
+}
+
+caf::error pg_store::save_version(const std::string& session_id, int version,
+                                  const generated_app& app, const version_origin& origin) {
+  std::string run;
+  std::string files;
+  try {
+    auto array = nlohmann::json::array();
+    for (const auto& f : app.files)
+      array.push_back({{"path", f.path}, {"content", f.content}});
+    run = nlohmann::json(app.run).dump();
+    files = array.dump();
+  } catch (const nlohmann::json::exception& e) { // invalid UTF-8 in a file
+    return make_error(errc::invalid_input, std::string{"save_version: "} + e.what());
+  }
+  return to_error(guarded<bool>("save_version", [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params(sql_insert_version, session_id, version, app.title, app.template_name,
+                   app.entry, run, files, app.backend, app.model, origin.turn, origin.prompt,
+                   origin.restored_from, app.edits);
+    tx.exec_params(sql_prune_versions, session_id, std::max(1, origin.keep), version);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<version_info>> pg_store::list_versions(const std::string& session_id) {
+  return guarded<std::vector<version_info>>("list_versions", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<version_info> out;
+    for (const auto& r : tx.exec_params(sql_list_versions, session_id)) {
+      version_info v;
+      v.number = r[0].as<int>();
+      v.created_at = r[1].as<epoch_ms>();
+      v.prompt = r[2].as<std::string>();
+      v.turn = r[3].as<int>();
+      v.restored_from = r[4].as<int>();
+      v.file_count = r[5].as<int>();
+      v.size_bytes = r[6].as<int64_t>();
+      v.backend = r[7].as<std::string>();
+      v.model = r[8].as<std::string>();
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
+}
+
+caf::expected<generated_app> pg_store::load_version(const std::string& session_id, int version) {
+  return guarded<generated_app>("load_version", [&](pqxx::connection& c)
+                                  -> caf::expected<generated_app> {
+    pqxx::read_transaction tx{c};
+    auto rows = tx.exec_params(sql_load_version, session_id, version);
+    if (rows.empty())
+      return make_error(errc::not_found, "session " + session_id + " has no version "
+                                           + std::to_string(version));
+    auto app = to_artifact(rows[0]);
+    app.edits = rows[0][7].as<std::string>();
+    return app;
+  });
+}
+
+// --- accounts, nodes and costs (issue 6) ------------------------------------------
+
 // --- accounts and costs (issue 6; nodes: persistence/pg_cluster.cpp) ------------------------------------------
 
 namespace {

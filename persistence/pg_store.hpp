@@ -104,6 +104,14 @@ public:
   caf::error save_costs(const std::string& session_id, double actual_cost,
                         const std::vector<cost_item>& items) override;
   caf::expected<std::vector<cost_item>> list_cost_items(const std::string& session_id) override;
+  // Turns and versions (issue 15).
+  caf::expected<turn_record> insert_turn(turn_record t) override;
+  caf::error update_turn(const turn_record& t) override;
+  caf::expected<std::vector<turn_record>> list_turns(const std::string& session_id) override;
+  caf::error save_version(const std::string& session_id, int version, const generated_app& app,
+                          const version_origin& origin) override;
+  caf::expected<std::vector<version_info>> list_versions(const std::string& session_id) override;
+  caf::expected<generated_app> load_version(const std::string& session_id, int version) override;
 
   /// The connection string this store was built from.
   const std::string& dsn() const noexcept {

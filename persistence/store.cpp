@@ -78,4 +78,29 @@ caf::expected<std::vector<cost_item>> store::list_cost_items(const std::string&)
   return unsupported("list_cost_items");
 }
 
+caf::expected<turn_record> store::insert_turn(turn_record) {
+  return unsupported("insert_turn");
+}
+
+caf::error store::update_turn(const turn_record&) {
+  return unsupported("update_turn");
+}
+
+caf::expected<std::vector<turn_record>> store::list_turns(const std::string&) {
+  return unsupported("list_turns");
+}
+
+caf::error store::save_version(const std::string&, int, const generated_app&,
+                               const version_origin&) {
+  return unsupported("save_version");
+}
+
+caf::expected<std::vector<version_info>> store::list_versions(const std::string&) {
+  return unsupported("list_versions");
+}
+
+caf::expected<generated_app> store::load_version(const std::string&, int) {
+  return unsupported("load_version");
+}
+
 } // namespace spawn

@@ -12,6 +12,7 @@
 #include "core/generated_app.hpp"
 #include "core/records.hpp"
 #include "core/session.hpp"
+#include "core/turns.hpp"
 
 namespace spawn {
 
@@ -146,6 +147,29 @@ public:
 
   /// The cost items of a session, oldest first.
   virtual caf::expected<std::vector<cost_item>> list_cost_items(const std::string& session_id);
+
+  // --- turns and versions (issue 15); defaults: not supported -------------------
+
+  /// Inserts turn `t` with the next number of its session; answers it with
+  /// `number`, `created_at` and `base_version` (the newest stored version) set.
+  virtual caf::expected<turn_record> insert_turn(turn_record t);
+
+  /// Writes a turn's outcome (status, reply, version, tokens, cost, finished).
+  virtual caf::error update_turn(const turn_record& t);
+
+  /// A session's turns, oldest first.
+  virtual caf::expected<std::vector<turn_record>> list_turns(const std::string& session_id);
+
+  /// Stores version `version` of a session's files with where it came from,
+  /// then removes the oldest versions beyond `origin.keep` (never `version`).
+  virtual caf::error save_version(const std::string& session_id, int version,
+                                  const generated_app& app, const version_origin& origin);
+
+  /// A session's stored versions, oldest first (the newest is the current one).
+  virtual caf::expected<std::vector<version_info>> list_versions(const std::string& session_id);
+
+  /// Version `version` of a session's files; `errc::not_found` when not stored.
+  virtual caf::expected<generated_app> load_version(const std::string& session_id, int version);
 };
 
 } // namespace spawn

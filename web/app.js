@@ -576,7 +576,10 @@
     setText('status-live', '');
     setText('eta', '');
     show('eta-sep', false);
-    ['ready-card', 'failed-card', 'ended-card', 'preview-card', 'code-card'].forEach(function (c) { show(c, false); });
+    ['ready-card', 'failed-card', 'ended-card', 'preview-card', 'code-card', 'chat-card'].forEach(function (c) { show(c, false); });
+    $('thread').textContent = '';
+    $('versions').textContent = '';
+    show('diff-box', false);
     $('file-tabs').textContent = '';
     setText('code-text', '');
     setText('session-title', 'Your app');
@@ -737,6 +740,7 @@
     } else if (!live) {
       clearPreview();
     }
+    renderChat(c, s, live);
     setText('cost-estimated', fmtUsd(s.costs && s.costs.estimated_usd));
     setText('cost-actual', s.costs ? 'so far ' + fmtUsd(s.costs.actual_usd) : '');
     tickCountdown();
@@ -924,6 +928,7 @@
       if (ev && typeof ev.seq === 'number' && ev.seq > 0) {
         if (ev.seq > c.lastSeq + 1 && !c.backfilling) backfill(c);
         ingestEvents(c, [ev]);
+        chatProgress(c, ev);
       }
     };
     ws.onclose = function () {
@@ -995,6 +1000,158 @@
     c.polling = false;
     clearInterval(c.pollTimer);
     c.pollTimer = null;
+  }
+
+  // ---------------------------------------------------------------- conversation (issue 15)
+
+  /** The thread, the versions and the turn box, once the app runs. */
+  function renderChat(c, s, live) {
+    show('chat-card', live || (c.chatLoaded && !TERMINAL[s.state]));
+    if (!live) return;
+    var updating = s.status === 'updating';
+    $('turn-send').disabled = updating || !c.token;
+    $('turn-prompt').disabled = !c.token;
+    if (!c.token) setText('chat-status', 'This browser does not hold the manage token: you can read, not change.');
+    else if (updating) setText('chat-status', 'Updating version ' + (s.version || '') + '…');
+    else setText('chat-status', s.version ? 'Version ' + s.version + ' is live' : '');
+    var changed = c.chatVersion !== undefined && c.chatVersion !== s.version;
+    var finished = c.chatUpdating && !updating;
+    if (!c.chatLoaded || changed || finished || updating !== c.chatUpdating) loadChat(c);
+    if (changed) {
+      // The new version serves: the code and the preview follow it.
+      c.filesPromise = null;
+      c.files = null;
+      loadFiles(c);
+      if (s.app_url) {
+        c.previewUrl = null;
+        $('preview-wrap').textContent = '';
+        setPreview(s.app_url);
+      }
+      toast('Version ' + s.version + ' is live.', 'ok');
+    }
+    c.chatVersion = s.version;
+    c.chatUpdating = updating;
+  }
+
+  function loadChat(c) {
+    c.chatLoaded = true;
+    api('GET', sessionPath(c.id, '/messages')).then(function (t) {
+      if (c === cur) renderThread(c, t);
+    }).catch(function () { /* the next update tries again */ });
+    api('GET', sessionPath(c.id, '/versions')).then(function (v) {
+      if (c === cur) renderVersions(c, v);
+    }).catch(function () {});
+  }
+
+  function renderThread(c, t) {
+    var list = $('thread');
+    list.textContent = '';
+    (t.messages || []).forEach(function (m) {
+      var li = h('li', { className: 'msg ' + (m.role === 'user' ? 'user' : 'assistant') });
+      if (m.status) li.setAttribute('data-status', m.status);
+      li.appendChild(document.createTextNode(m.text || ''));
+      var meta = [];
+      if (m.role === 'assistant' && m.version) meta.push('version ' + m.version);
+      if (m.role === 'assistant' && m.status && m.status !== 'done') meta.push(m.status === 'unchanged' ? 'no new version' : m.status);
+      if (m.tokens && (m.tokens.input || m.tokens.output)) meta.push(fmtNum(m.tokens.input + m.tokens.output) + ' tokens');
+      if (typeof m.took_ms === 'number') meta.push((m.took_ms / 1000).toFixed(1) + ' s');
+      if (meta.length) li.appendChild(h('span', { className: 'msg-meta', text: meta.join(' · ') }));
+      list.appendChild(li);
+    });
+    if (t.updating) {
+      var p = h('li', { className: 'msg assistant pending', id: 'turn-pending', text: c.chatStep || 'Working on it…' });
+      list.appendChild(p);
+    }
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function renderVersions(c, v) {
+    var list = $('versions');
+    list.textContent = '';
+    var all = v.versions || [];
+    all.slice().reverse().forEach(function (ver, i, rev) {
+      var li = h('li', { 'data-version': String(ver.version) });
+      li.appendChild(h('span', { className: 'v-num', text: 'v' + ver.version }));
+      if (ver.status === 'current') li.appendChild(h('span', { className: 'v-current', text: 'live' }));
+      li.appendChild(h('span', { className: 'v-prompt', text: ver.restored_from ? 'Restored version ' + ver.restored_from : ver.prompt }));
+      var older = rev[i + 1];
+      if (older) {
+        var d = h('button', { type: 'button', className: 'btn btn-ghost btn-small v-diff', text: 'Diff' });
+        d.setAttribute('aria-label', 'Changes from version ' + older.version + ' to ' + ver.version);
+        d.addEventListener('click', function () { showDiff(c, older.version, ver.version); });
+        li.appendChild(d);
+      }
+      if (ver.status !== 'current' && c.token) {
+        var r = h('button', { type: 'button', className: 'btn btn-secondary btn-small v-rollback', text: 'Roll back' });
+        r.setAttribute('aria-label', 'Roll back to version ' + ver.version);
+        r.disabled = !!(c.session && c.session.status === 'updating');
+        r.addEventListener('click', function () { rollbackTo(c, ver.version); });
+        li.appendChild(r);
+      }
+      list.appendChild(li);
+    });
+  }
+
+  function showDiff(c, from, to) {
+    api('GET', sessionPath(c.id, '/diff?from=' + from + '&to=' + to)).then(function (d) {
+      if (c !== cur) return;
+      var view = $('diff-view');
+      view.textContent = '';
+      setText('diff-title', 'Changes from version ' + from + ' to ' + to);
+      (d.files || []).forEach(function (f) {
+        String(f.diff || '').split('\n').forEach(function (line) {
+          if (!line) return;
+          var cls = line.indexOf('@@') === 0 ? 'hunk' : line[0] === '+' && line.indexOf('+++') !== 0 ? 'add'
+            : line[0] === '-' && line.indexOf('---') !== 0 ? 'del' : '';
+          view.appendChild(cls ? h('span', { className: cls, text: line }) : document.createTextNode(line + '\n'));
+        });
+      });
+      if (!d.files || !d.files.length) view.textContent = 'The two versions have the same files.';
+      show('diff-box', true);
+    }).catch(function (err) { toast(capitalize(err.message || 'The diff could not be loaded') + '.', 'warn'); });
+  }
+
+  function turnError(err) {
+    var el = $('turn-error');
+    el.textContent = capitalize((err && err.message) || 'The request failed') + '.';
+    el.hidden = false;
+  }
+
+  function sendTurn() {
+    var c = cur;
+    var text = $('turn-prompt').value;
+    if (!c || !c.token || $('turn-send').disabled) return;
+    $('turn-error').hidden = true;
+    if (!text.trim()) return turnError({ message: 'write what to change first' });
+    $('turn-send').disabled = true;
+    api('POST', sessionPath(c.id, '/messages'), { token: c.token, body: { prompt: text } }).then(function () {
+      if (c !== cur) return;
+      $('turn-prompt').value = '';
+      c.chatStep = 'Working on it…';
+      c.chatUpdating = true;
+      loadChat(c);
+    }).catch(function (err) {
+      $('turn-send').disabled = false;
+      turnError(err);
+    });
+  }
+
+  function rollbackTo(c, version) {
+    $('turn-error').hidden = true;
+    api('POST', sessionPath(c.id, '/rollback'), { token: c.token, body: { version: version } }).then(function () {
+      if (c !== cur) return;
+      c.chatStep = 'Restoring version ' + version + '…';
+      c.chatUpdating = true;
+      loadChat(c);
+    }).catch(turnError);
+  }
+
+  /** Live progress of a turn: its latest step in the pending bubble. */
+  function chatProgress(c, ev) {
+    if (!c.session || c.session.status !== 'updating' || !ev || !ev.message) return;
+    c.chatStep = humanizeMessage(ev.message);
+    var p = $('turn-pending');
+    if (p) p.textContent = c.chatStep;
   }
 
   // ---------------------------------------------------------------- preview
@@ -1321,6 +1478,11 @@
     $('download').addEventListener('click', function () { downloadCode($('download')); });
     $('download-ended').addEventListener('click', function () { downloadCode($('download-ended')); });
     $('copy-link').addEventListener('click', copyLink);
+    $('turn-form').addEventListener('submit', function (e) { e.preventDefault(); sendTurn(); });
+    $('turn-prompt').addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); sendTurn(); }
+    });
+    $('diff-close').addEventListener('click', function () { show('diff-box', false); });
     $('reload-preview').addEventListener('click', function () {
       if (!cur || !cur.session || !cur.session.app_url) return;
       cur.previewUrl = null;

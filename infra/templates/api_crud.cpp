@@ -82,6 +82,20 @@ std::string field_type(const std::string& folded) {
 
 } // namespace
 
+std::vector<std::string> crud_fields(const prompt_traits& t) {
+  if (!t.fields.empty())
+    return t.fields;
+  auto resource = api_resource(t);
+  for (auto& k : known)
+    if (resource == k.name || (resource == "films" && std::string{k.name} == "movies")) {
+      std::vector<std::string> keys;
+      for (auto& field : nlohmann::json::parse(k.schema))
+        keys.push_back(field["key"].get<std::string>());
+      return keys;
+    }
+  return {"name", "description"};
+}
+
 std::vector<app_file> crud_api(const prompt_traits& t, const std::string& title) {
   auto resource = api_resource(t);
   nlohmann::json schema;

@@ -48,9 +48,13 @@ std::vector<app_file> counter_webapp(const prompt_traits& t, const std::string& 
 std::vector<app_file> calculator_webapp(const prompt_traits& t, const std::string& title);
 std::vector<app_file> quiz_webapp(const prompt_traits& t, const std::string& title);
 std::vector<app_file> form_webapp(const prompt_traits& t, const std::string& title);
+/// The fields the form template shows for `t` (its own, or a kind's defaults).
+std::vector<std::string> form_fields(const prompt_traits& t);
 std::vector<app_file> chart_webapp(const prompt_traits& t, const std::string& title);
 std::vector<app_file> generic_webapp(const prompt_traits& t, const std::string& title);
 std::vector<app_file> crud_api(const prompt_traits& t, const std::string& title);
+/// The fields of the resource the CRUD API serves for `t` (as keys or names).
+std::vector<std::string> crud_fields(const prompt_traits& t);
 std::vector<app_file> generic_api(const prompt_traits& t, const std::string& title);
 std::vector<app_file> math_script(const prompt_traits& t, const std::string& title);
 std::vector<app_file> report_script(const prompt_traits& t, const std::string& title);

@@ -70,6 +70,26 @@ nlohmann::json field_for(const std::string& label, int index) {
 
 } // namespace
 
+std::vector<std::string> form_fields(const prompt_traits& t) {
+  if (!t.fields.empty())
+    return t.fields;
+  if (t.has_any({"rsvp", "wedding", "party", "invitation", "mariage", "fete", "event"}))
+    return {"Name", "Email", "Attending", "Number of guests", "Dietary requirements (optional)"};
+  if (t.has_any({"booking", "reservation", "appointment", "rendez-vous", "rdv", "book"}))
+    return {"Name", "Email", "Phone", "Date", "Time", "Number of people", "Notes (optional)"};
+  if (t.has_any({"feedback", "survey", "sondage", "avis", "review", "satisfaction", "poll"}))
+    return {"Name (optional)", "Rating", "What did you like?", "What could be better? (optional)"};
+  if (t.has_any({"job", "candidature", "apply", "recruitment", "hiring", "career"}))
+    return {"Full name", "Email", "Phone", "Position", "Portfolio website (optional)",
+               "Cover letter"};
+  if (t.has_any({"signup", "sign-up", "sign up", "registration", "register",
+                        "inscription", "newsletter", "waitlist", "join", "membership"}))
+    return {"Full name", "Email", "Country", "I agree to receive emails"};
+  if (t.has_any({"contact", "enquiry", "inquiry", "support"}))
+    return {"Name", "Email", "Subject", "Message"};
+  return {"Name", "Email", "Message"};
+}
+
 std::vector<app_file> form_webapp(const prompt_traits& t, const std::string& title) {
   page_parts p;
   p.title = title;
@@ -77,40 +97,27 @@ std::vector<app_file> form_webapp(const prompt_traits& t, const std::string& tit
   p.css = template_text("form/app.css");
   p.body = template_text("form/body.html");
   p.js = template_text("form/app.js");
-  std::vector<std::string> names = t.fields;
+  std::vector<std::string> names = form_fields(t);
   std::string submit = "Submit";
   std::string thanks = "Thank you! Your response has been saved.";
   std::string subtitle = "Fill in the form; every response is listed below and saved in this browser.";
   if (t.has_any({"rsvp", "wedding", "party", "invitation", "mariage", "fete", "event"})) {
-    if (names.empty())
-      names = {"Name", "Email", "Attending", "Number of guests", "Dietary requirements (optional)"};
     submit = "Send my RSVP";
     thanks = "Thanks! Your RSVP has been recorded.";
   } else if (t.has_any({"booking", "reservation", "appointment", "rendez-vous", "rdv", "book"})) {
-    if (names.empty())
-      names = {"Name", "Email", "Phone", "Date", "Time", "Number of people", "Notes (optional)"};
     submit = "Book";
     thanks = "Booked! Your reservation has been saved.";
   } else if (t.has_any({"feedback", "survey", "sondage", "avis", "review", "satisfaction", "poll"})) {
-    if (names.empty())
-      names = {"Name (optional)", "Rating", "What did you like?", "What could be better? (optional)"};
     submit = "Send feedback";
     thanks = "Thank you for your feedback!";
   } else if (t.has_any({"job", "candidature", "apply", "recruitment", "hiring", "career"})) {
-    if (names.empty())
-      names = {"Full name", "Email", "Phone", "Position", "Portfolio website (optional)",
-               "Cover letter"};
     submit = "Apply";
     thanks = "Application received. Good luck!";
   } else if (t.has_any({"signup", "sign-up", "sign up", "registration", "register",
                         "inscription", "newsletter", "waitlist", "join", "membership"})) {
-    if (names.empty())
-      names = {"Full name", "Email", "Country", "I agree to receive emails"};
     submit = "Sign up";
     thanks = "You're signed up. Welcome!";
   } else if (t.has_any({"contact", "enquiry", "inquiry", "support"})) {
-    if (names.empty())
-      names = {"Name", "Email", "Subject", "Message"};
     submit = "Send message";
     thanks = "Message sent. We'll get back to you soon.";
   }

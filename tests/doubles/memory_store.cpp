@@ -101,10 +101,87 @@ memory_store::list_events(const std::string& id, int64_t after, int limit) {
   return out;
 }
 
-caf::error memory_store::save_artifact(const std::string& id, int, const generated_app& app) {
+caf::error memory_store::save_artifact(const std::string& id, int version,
+                                       const generated_app& app) {
   std::lock_guard<std::mutex> guard{db_->mutex};
   db_->artifacts[id] = app;
+  version_info v;
+  v.number = version;
+  v.created_at = now_ms();
+  v.prompt = db_->sessions[id].prompt;
+  v.file_count = static_cast<int>(app.files.size());
+  v.backend = app.backend;
+  db_->versions[id][version] = {app, v};
   return {};
+}
+
+caf::expected<turn_record> memory_store::insert_turn(turn_record t) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  if (!db_->sessions.count(t.session_id))
+    return make_error(errc::not_found, "no session " + t.session_id);
+  auto& turns = db_->turns[t.session_id];
+  t.number = static_cast<int>(turns.size()) + 1;
+  auto& vs = db_->versions[t.session_id];
+  t.base_version = vs.empty() ? 0 : vs.rbegin()->first;
+  t.created_at = now_ms();
+  turns.push_back(t);
+  return t;
+}
+
+caf::error memory_store::update_turn(const turn_record& t) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto& turns = db_->turns[t.session_id];
+  if (t.number < 1 || t.number > static_cast<int>(turns.size()))
+    return make_error(errc::not_found, "no such turn");
+  turns[static_cast<size_t>(t.number - 1)] = t;
+  return {};
+}
+
+caf::expected<std::vector<turn_record>> memory_store::list_turns(const std::string& id) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  return db_->turns[id];
+}
+
+caf::error memory_store::save_version(const std::string& id, int version,
+                                      const generated_app& app, const version_origin& origin) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto& vs = db_->versions[id];
+  if (vs.count(version))
+    return make_error(errc::conflict, "version exists");
+  version_info v;
+  v.number = version;
+  v.created_at = now_ms();
+  v.prompt = origin.prompt;
+  v.turn = origin.turn;
+  v.restored_from = origin.restored_from;
+  v.file_count = static_cast<int>(app.files.size());
+  for (auto& f : app.files)
+    v.size_bytes += static_cast<int64_t>(f.content.size());
+  v.backend = app.backend;
+  v.model = app.model;
+  vs[version] = {app, v};
+  if (version >= vs.rbegin()->first)
+    db_->artifacts[id] = app;
+  while (static_cast<int>(vs.size()) > std::max(1, origin.keep) && vs.begin()->first != version)
+    vs.erase(vs.begin());
+  return {};
+}
+
+caf::expected<std::vector<version_info>> memory_store::list_versions(const std::string& id) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  std::vector<version_info> out;
+  for (auto& [n, v] : db_->versions[id])
+    out.push_back(v.second);
+  return out;
+}
+
+caf::expected<generated_app> memory_store::load_version(const std::string& id, int version) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto& vs = db_->versions[id];
+  auto i = vs.find(version);
+  if (i == vs.end())
+    return make_error(errc::not_found, "no version " + std::to_string(version));
+  return i->second.first;
 }
 
 caf::expected<generated_app> memory_store::load_artifact(const std::string& id) {

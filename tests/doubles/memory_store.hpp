@@ -18,6 +18,9 @@ struct memory_db {
   std::map<std::string, session_record> sessions;
   std::map<std::string, std::vector<event_record>> events;
   std::map<std::string, generated_app> artifacts;
+  /// Versions (issue 15) by session and number, and each session's turns.
+  std::map<std::string, std::map<int, std::pair<generated_app, version_info>>> versions;
+  std::map<std::string, std::vector<turn_record>> turns;
   int64_t next_seq = 0;
   /// The next `fail_writes` writes (transitions and appends) fail with
   /// `errc::unavailable`, as a database that is away.
@@ -51,6 +54,13 @@ public:
   caf::expected<int64_t> owner_tokens_since(const std::string& owner, epoch_ms since) override;
   caf::error save_costs(const std::string& id, double actual,
                         const std::vector<cost_item>& items) override;
+  caf::expected<turn_record> insert_turn(turn_record t) override;
+  caf::error update_turn(const turn_record& t) override;
+  caf::expected<std::vector<turn_record>> list_turns(const std::string& id) override;
+  caf::error save_version(const std::string& id, int version, const generated_app& app,
+                          const version_origin& origin) override;
+  caf::expected<std::vector<version_info>> list_versions(const std::string& id) override;
+  caf::expected<generated_app> load_version(const std::string& id, int version) override;
 
 private:
   /// Consumes one planned failure; true when this write is to fail.

@@ -238,3 +238,43 @@ TEST_F(messages_test, requests_answers_and_accounts) {
   EXPECT_EQ(round_trip(phase::running), phase::running);
   EXPECT_EQ(round_trip(app_type::site), app_type::site);
 }
+
+TEST_F(messages_test, turns_and_versions) {
+  turn_record t;
+  t.session_id = "s0123456789a";
+  t.number = 3;
+  t.kind = "rollback";
+  t.prompt = "Roll back to version 1";
+  t.status = turn_status::unchanged;
+  t.reply = "done";
+  t.base_version = 2;
+  t.version = 4;
+  t.input_tokens = 10;
+  t.output_tokens = 20;
+  t.cost_usd = 0.5;
+  t.created_at = 1700000000000;
+  t.finished_at = 1700000000100;
+  auto back = round_trip(t);
+  EXPECT_EQ(back.status, turn_status::unchanged);
+  EXPECT_EQ(back.version, 4);
+  round_trip(std::vector<turn_record>{t, t});
+  version_info v{2, 1700000000000, "make it dark", 1, 0, 3, 1234, "template", ""};
+  EXPECT_EQ(round_trip(v).size_bytes, 1234);
+  round_trip(std::vector<version_info>{v});
+  version_origin o{1, "make it dark", 0, 5};
+  EXPECT_EQ(round_trip(o).keep, 5);
+  session_thread th{a_session(), {t}, {v}};
+  EXPECT_EQ(round_trip(th).turns.size(), 1u);
+  file_diff fd{"index.html", "modified", "--- a/index.html\n+++ b/index.html\n"};
+  version_diff d{1, 2, {fd}};
+  EXPECT_EQ(round_trip(d).files.at(0).change, "modified");
+  generation_request req;
+  req.prompt = "a timer";
+  req.instruction = "make it dark";
+  req.base = an_app();
+  req.base.edits = R"({"theme":"dark"})";
+  auto r = round_trip(req);
+  EXPECT_EQ(r.instruction, "make it dark");
+  EXPECT_EQ(r.base.edits, R"({"theme":"dark"})");
+  EXPECT_EQ(round_trip(session_step::turn), session_step::turn);
+}

@@ -350,3 +350,97 @@ TEST_F(session_deterministic_test, a_fenced_actor_stops_without_touching_the_app
   EXPECT_EQ(db_->sessions[id].node_id, "node-elsewhere");
   EXPECT_EQ(db_->sessions[id].state, phase::running) << "nothing was written for it";
 }
+
+// --- turns and versions (issue 15) ---------------------------------------------
+
+TEST_F(session_deterministic_test, a_turn_makes_a_version_in_a_new_container_then_the_old_goes) {
+  auto s = start("a pomodoro timer");
+  ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  run();
+  auto id = state(s).record.id;
+  auto old_container = state(s).record.container_id;
+  auto t = ask<turn_record>(s, atoms::say::value, std::string{"make it dark"});
+  ASSERT_TRUE(run_until([&] { return !t->values.empty() || !t->errors.empty(); }));
+  ASSERT_EQ(t->values.size(), 1u) << message_of(t->errors.at(0));
+  EXPECT_EQ(t->values[0].number, 1);
+  EXPECT_EQ(t->values[0].base_version, 1);
+  EXPECT_NE(state(s).visible.metadata.find("updating"), std::string::npos);
+  // One turn at a time.
+  auto busy = ask<turn_record>(s, atoms::say::value, std::string{"call it Flow"});
+  ASSERT_TRUE(run_until([&] { return !busy->errors.empty() || !busy->values.empty(); }));
+  ASSERT_EQ(busy->errors.size(), 1u);
+  EXPECT_EQ(code_of(busy->errors[0]), errc::conflict);
+  ASSERT_TRUE(run_until([&] { return !state(s).turns.current; }));
+  run();
+  ASSERT_EQ(db_->turns[id].size(), 1u);
+  EXPECT_EQ(db_->turns[id][0].status, turn_status::done) << db_->turns[id][0].reply;
+  EXPECT_EQ(db_->turns[id][0].version, 2);
+  EXPECT_EQ(db_->versions[id].size(), 2u);
+  EXPECT_EQ(db_->versions[id][2].second.turn, 1);
+  EXPECT_NE(state(s).record.container_id, old_container);
+  EXPECT_EQ(state(s).visible.state, phase::running);
+  EXPECT_EQ(state(s).visible.metadata.find("updating"), std::string::npos);
+  // The new version's files are what the session now serves and stores.
+  EXPECT_NE(state(s).app->files[0].content.find("var theme = \"dark\""), std::string::npos);
+  // The old container drains, then goes: one container is left.
+  ASSERT_TRUE(run_until([&] { return runtime_->size() == 1u; }));
+  auto evs = stored_events(id);
+  expect_in_order(evs);
+  EXPECT_EQ(count(evs, "Version 2 is live"), 1);
+}
+
+TEST_F(session_deterministic_test, rollback_restores_a_stored_version_as_the_newest) {
+  auto s = start("a todo list");
+  ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  auto id = state(s).record.id;
+  auto t = ask<turn_record>(s, atoms::say::value, std::string{"make it dark"});
+  ASSERT_TRUE(run_until([&] { return !t->values.empty() && !state(s).turns.current; }));
+  // Unknown and current versions are refused before any turn is made.
+  auto unknown = ask<turn_record>(s, atoms::rollback::value, 9);
+  auto current = ask<turn_record>(s, atoms::rollback::value, 2);
+  ASSERT_TRUE(run_until([&] { return !unknown->errors.empty() && !current->errors.empty(); }));
+  EXPECT_EQ(code_of(unknown->errors[0]), errc::not_found);
+  EXPECT_EQ(code_of(current->errors[0]), errc::conflict);
+  auto back = ask<turn_record>(s, atoms::rollback::value, 1);
+  ASSERT_TRUE(run_until([&] { return !back->values.empty() && !state(s).turns.current; }));
+  run();
+  ASSERT_EQ(db_->turns[id].size(), 2u);
+  auto& r = db_->turns[id][1];
+  EXPECT_EQ(r.kind, "rollback");
+  EXPECT_EQ(r.status, turn_status::done) << r.reply;
+  EXPECT_EQ(r.version, 3);
+  EXPECT_EQ(r.input_tokens + r.output_tokens, 0);
+  auto& v3 = db_->versions[id][3];
+  EXPECT_EQ(v3.second.restored_from, 1);
+  EXPECT_TRUE(same_files(v3.first, db_->versions[id][1].first));
+  EXPECT_EQ(db_->artifacts[id].files[0].content, v3.first.files[0].content); // recovery's copy
+}
+
+TEST_F(session_deterministic_test, a_turn_it_cannot_do_keeps_the_version_and_says_why) {
+  auto s = start("a todo list");
+  ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  auto id = state(s).record.id;
+  auto container = state(s).record.container_id;
+  auto t = ask<turn_record>(s, atoms::say::value, std::string{"deploy it to Kubernetes"});
+  ASSERT_TRUE(run_until([&] { return !t->values.empty() && !state(s).turns.current; }));
+  run();
+  ASSERT_EQ(db_->turns[id].size(), 1u);
+  EXPECT_EQ(db_->turns[id][0].status, turn_status::unchanged);
+  EXPECT_NE(db_->turns[id][0].reply.find("cannot do"), std::string::npos);
+  EXPECT_EQ(db_->versions[id].size(), 1u);
+  EXPECT_EQ(state(s).record.container_id, container);
+  EXPECT_EQ(runtime_->size(), 1u);
+  EXPECT_EQ(count(stored_events(id), "Version 1 still serves"), 1);
+}
+
+TEST_F(session_deterministic_test, a_destroy_during_a_turn_leaves_no_container) {
+  auto s = start("a pomodoro timer");
+  ASSERT_TRUE(run_until([&] { return state(s).visible.state == phase::running; }));
+  auto t = ask<turn_record>(s, atoms::say::value, std::string{"make it dark"});
+  ASSERT_TRUE(run_until([&] { return !t->values.empty(); }));
+  auto d = ask<session_record>(s, atoms::destroy::value);
+  ASSERT_TRUE(run_until([&] { return down(s); }));
+  run();
+  EXPECT_EQ(runtime_->size(), 0u);
+  EXPECT_EQ(stored_state(last_id_), phase::destroyed);
+}

@@ -532,4 +532,107 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  // --- the conversation: follow-up turns, versions, diff, rollback (issue 15) ---
+  describe('the conversation', () => {
+    let chat; // { context, page, problems, id } shared by the steps below
+
+    const frameTitle = () => chat.page.frameLocator('#preview-frame').locator('title').textContent();
+    const lastAnswer = () => chat.page.locator('#thread li.msg.assistant:not(.pending)').last();
+
+    /** Polls the sandboxed preview until its page has that title. */
+    async function titleBecomes(title) {
+      const deadline = Date.now() + 20000;
+      let seen = '';
+      while (Date.now() < deadline) {
+        seen = await frameTitle().catch(() => '');
+        if (seen === title) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(seen, title, 'the preview shows the new version');
+    }
+
+    async function say(text) {
+      await chat.page.locator('#turn-prompt').fill(text);
+      await chat.page.locator('#turn-send').click();
+    }
+
+    before(async () => {
+      chat = await newPage();
+      const { page } = chat;
+      await page.goto(BASE + '/');
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await typePrompt(page, 'a pomodoro timer');
+      await page.locator('#prompt').press('Enter');
+      await page.locator('#ready-card').waitFor({ timeout: READY_TIMEOUT });
+      const stored = await currentSession(page);
+      opened.push({ id: stored.id, token: stored.token });
+      chat.id = stored.id;
+      await page.locator('#chat-card').waitFor({ timeout: 15000 });
+      await page.frameLocator('#preview-frame').locator('body').waitFor({ timeout: 15000 });
+    });
+
+    after(async () => {
+      assert.deepEqual(chat.problems, []);
+      await chat.context.close();
+    });
+
+    test('a follow-up edit makes version 2 and the preview reloads with it', async () => {
+      const { page } = chat;
+      // The thread starts with the prompt and version 1.
+      await page.locator('#thread li.msg.user', { hasText: 'a pomodoro timer' }).waitFor();
+      await page.locator('#versions li[data-version="1"] .v-current').waitFor();
+      await say('call it "Deep Focus"');
+      // While it works, the thread shows the turn in progress.
+      await page.locator('#thread li.msg.user', { hasText: 'Deep Focus' }).waitFor({ timeout: 10000 });
+      await page.locator('#versions li[data-version="2"] .v-current').waitFor({ timeout: READY_TIMEOUT });
+      await titleBecomes('Deep Focus');
+      await lastAnswer().waitFor();
+      assert.match(await lastAnswer().innerText(), /Deep Focus/);
+      assert.equal(await lastAnswer().getAttribute('data-status'), 'done');
+      assert.match(await page.locator('#chat-status').textContent(), /Version 2 is live/);
+      const api = await apiGet(`/api/v1/sessions/${chat.id}`);
+      assert.equal(api.body.state, 'running');
+      assert.equal(api.body.version, 2);
+      await shot(page, '20-chat-version-2');
+    });
+
+    test('the diff shows what the turn changed', async () => {
+      const { page } = chat;
+      await page.locator('#versions li[data-version="2"] .v-diff').click();
+      await page.locator('#diff-box').waitFor();
+      assert.match(await page.locator('#diff-title').textContent(), /version 1 to 2/);
+      assert.ok(await page.locator('#diff-view .add', { hasText: 'Deep Focus' }).count() >= 1);
+      assert.ok(await page.locator('#diff-view .del').count() >= 1);
+      assert.match(await page.locator('#diff-view').innerText(), /^--- a\/index\.html/m);
+      await shot(page, '21-chat-diff');
+      await page.locator('#diff-close').click();
+    });
+
+    test('a turn the generator cannot do keeps the old version and says why', async () => {
+      const { page } = chat;
+      await say('deploy it to Kubernetes with a Postgres cluster');
+      await page.locator('#thread li.msg.assistant[data-status="unchanged"]').waitFor({ timeout: READY_TIMEOUT });
+      assert.match(await page.locator('#thread li.msg.assistant[data-status="unchanged"]').innerText(), /cannot do/);
+      assert.equal(await page.locator('#versions li').count(), 2);
+      assert.equal(await frameTitle(), 'Deep Focus');
+      const api = await apiGet(`/api/v1/sessions/${chat.id}`);
+      assert.equal(api.body.version, 2);
+      await shot(page, '22-chat-failed-turn');
+    });
+
+    test('rollback to version 1 serves it again as version 3', async () => {
+      const { page } = chat;
+      const v1 = (await apiGet(`/api/v1/sessions/${chat.id}/versions/1/files`)).body;
+      await page.locator('#versions li[data-version="1"] .v-rollback').click();
+      await page.locator('#versions li[data-version="3"] .v-current').waitFor({ timeout: READY_TIMEOUT });
+      await titleBecomes(v1.title);
+      assert.match(await page.locator('#versions li[data-version="3"]').innerText(), /Restored version 1/);
+      const versions = (await apiGet(`/api/v1/sessions/${chat.id}/versions`)).body;
+      assert.equal(versions.current, 3);
+      assert.equal(versions.versions.at(-1).restored_from, 1);
+      await shot(page, '23-chat-rollback');
+    });
+  });
 });
