@@ -190,6 +190,7 @@ void running_at(session_self self, std::string url) {
           "Running at " + url + " (ready " + std::to_string(took) + " ms after the request)");
   arm_timer(self);
   arm_health(self);
+  check_first_version(self);
 }
 
 void request_deploy(session_self self) {

@@ -171,6 +171,10 @@ void reroute(session_self self);
 caf::result<turn_record> say(session_self self, std::string prompt);
 /// Redeploys stored version `version` as a new version (no generation).
 caf::result<turn_record> roll_back(session_self self, int version);
+/// The fix loop on a first version (issue 15): a model-made page that runs is
+/// loaded headless; errors start a `fix` turn (at most generation.fix_rounds
+/// rounds) while the first version serves.
+void check_first_version(session_self self);
 /// A replaced container has drained: it and its slot go.
 void drained(session_self self, container_lease old);
 /// After a restart: a turn the crash interrupted is reported failed (its

@@ -14,14 +14,16 @@
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 #include "infra/app_slot.hpp"
+#include "actors/session_turns.hpp"
 
 namespace spawn::session_steps {
 
-namespace {
+namespace turns {
 
 using nlohmann::json;
 
 constexpr auto store_timeout = std::chrono::seconds{30};
+
 
 /// Marks the session's metadata: a turn is updating it (number) or not (0),
 /// and which version serves.
@@ -69,7 +71,7 @@ void store_turn(session_self self, const turn_record& t) {
 }
 
 /// Removes a container and its slot on the I/O pool (best effort), then `then`.
-void remove_lease(session_self self, container_lease lease, std::function<void()> then = {}) {
+void remove_lease(session_self self, container_lease lease, std::function<void()> then) {
   auto runtime = self->state.ctx.runtime;
   blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
                 [runtime, lease]() -> caf::expected<bool> {
@@ -226,9 +228,13 @@ void deploy_next(session_self self) {
     self, session_step::turn, st.provisioner, ms(st.ctx.cfg->app_ready_timeout_ms + 15000),
     // The provisioner answers once the new version answers HTTP in its own
     // container: the health check before any traffic goes there.
-    [=](std::string&) { store_version(self); },
+    [=](std::string&) { check_next(self); },
     [=](const caf::error& err) {
-      turn_failed(self, "the new version did not start (" + message_of(err) + ").");
+      auto& s = self->state;
+      if (s.turns.next && model_made(self, *s.turns.next))
+        try_fix(self, {"the app did not start or answer: " + message_of(err)});
+      else
+        turn_failed(self, "the new version did not start (" + message_of(err) + ").");
     },
     atoms::deploy::value, *st.turns.next, st.record.type, *st.turns.lease);
 }
@@ -297,6 +303,11 @@ void on_turn_app(session_self self, generated_app app) {
   }
   if (app.backend.empty())
     app.backend = st.ctx.gen->name();
+  if (st.turns.fix_round > 0 && st.turns.next && same_files(app, *st.turns.next)) {
+    // The model answered the broken version again: that round is spent.
+    try_fix(self, st.turns.errors);
+    return;
+  }
   if (same_files(app, st.turns.base)) {
     end_without_version(self, turn_status::unchanged,
                         "the instruction changed nothing in the files.");
@@ -342,7 +353,8 @@ void generate_next(session_self self) {
 /// Accepts a turn: stores it, loads the serving version, announces it,
 /// answers `rp`, then runs `next` (generation, or the rollback's deployment).
 /// The caller checked `busy_reason`.
-void accept(session_self self, turn_record t, caf::typed_response_promise<turn_record> rp,
+void accept(session_self self, turn_record t,
+            std::optional<caf::typed_response_promise<turn_record>> rp,
             std::function<void(session_self)> next) {
   auto& st = self->state;
   t.session_id = st.record.id;
@@ -355,7 +367,8 @@ void accept(session_self self, turn_record t, caf::typed_response_promise<turn_r
   auto worker = st.ctx.stores.for_key(st.record.id);
   auto give_up = [=](const caf::error& err) mutable {
     self->state.turns = turn_state{};
-    rp.deliver(err);
+    if (rp)
+      rp->deliver(err);
   };
   self->request(worker, store_timeout, atoms::turnadd::value, t)
     .then(
@@ -367,7 +380,8 @@ void accept(session_self self, turn_record t, caf::typed_response_promise<turn_r
             [=](generated_app& base) mutable {
               auto& s = self->state;
               if (!s.turns.current || winding_down(self)) {
-                rp.deliver(make_error(errc::conflict, "the session is winding down"));
+                if (rp)
+                  rp->deliver(make_error(errc::conflict, "the session is winding down"));
                 return;
               }
               s.turns.base = std::move(base);
@@ -377,7 +391,8 @@ void accept(session_self self, turn_record t, caf::typed_response_promise<turn_r
                            + "; updating version " + std::to_string(stored.base_version)
                            + " (it serves until the new one is ready)";
               persist(self, ev, true, [=]() mutable {
-                rp.deliver(stored);
+                if (rp)
+                  rp->deliver(stored);
                 next(self);
               });
             },
@@ -393,7 +408,9 @@ void accept(session_self self, turn_record t, caf::typed_response_promise<turn_r
       [=](caf::error& err) mutable { give_up(err); });
 }
 
-} // namespace
+} // namespace turns
+
+using namespace turns;
 
 caf::result<turn_record> say(session_self self, std::string prompt) {
   turn_record t;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/generated_app.hpp"
 #include "core/records.hpp"
@@ -25,6 +27,9 @@ struct turn_state {
   /// A container for the new version is being acquired (a destruction waits
   /// for it, so that it is removed rather than leaked).
   bool acquiring = false;
+  /// Fix rounds done (the fix loop), and the errors the last check found.
+  int fix_round = 0;
+  std::vector<std::string> errors;
   /// When the turn was accepted.
   epoch_ms started = 0;
   /// The session's token and cost totals when the turn began.

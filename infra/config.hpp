@@ -63,6 +63,13 @@ struct generation_config {
   int64_t owner_token_budget = 2000000;  ///< per owner and window; 0: no limit
   int64_t owner_budget_window_hours = 24;
   int64_t cache_ttl_seconds = 3600;  ///< 0: no prompt cache
+  /// The fix loop (issue 15): a model-made version is checked once it
+  /// answers (its page loaded headless for webapps and sites) and its errors
+  /// go back to the model at most this many times.
+  int fix_rounds = 2;
+  std::string check_browser;         ///< Chromium to load pages; "": found on PATH, "none": off
+  int64_t check_settle_ms = 2000;    ///< how long the page runs before its errors are read
+  int64_t check_timeout_ms = 20000;  ///< one browser run
   llm_backend_config anthropic;
   llm_backend_config openai;
   command_backend_config command;

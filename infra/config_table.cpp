@@ -326,6 +326,17 @@ const std::vector<key_spec>& config_table() {
                 SPAWN_FIELD(generation.owner_budget_window_hours)));
     add(integer("generation.cache_ttl_seconds", 3600, 0, 2592000,
                 "prompt cache lifetime (0: no cache)", SPAWN_FIELD(generation.cache_ttl_seconds)));
+    add(integer("generation.fix_rounds", 2, 0, 5,
+                "times a model-made version's errors go back to the model",
+                SPAWN_FIELD(generation.fix_rounds)));
+    add(text("generation.check_browser", "",
+             "Chromium that loads model-made pages to check them; empty: found on PATH; none: off",
+             SPAWN_FIELD(generation.check_browser)));
+    add(integer("generation.check_settle_ms", 2000, 0, 30000,
+                "how long a checked page runs before its errors are read",
+                SPAWN_FIELD(generation.check_settle_ms)));
+    add(integer("generation.check_timeout_ms", 20000, 1000, 300000, "one browser run of the check",
+                SPAWN_FIELD(generation.check_timeout_ms)));
     llm_keys(t, "generation.anthropic",
              {{"base_url", "https://api.anthropic.com"}, {"model", "claude-sonnet-4-5"},
               {"max_tokens", 16000}, {"connect_timeout_ms", 10000}, {"idle_timeout_ms", 60000},

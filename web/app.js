@@ -1047,7 +1047,7 @@
     var list = $('thread');
     list.textContent = '';
     (t.messages || []).forEach(function (m) {
-      var li = h('li', { className: 'msg ' + (m.role === 'user' ? 'user' : 'assistant') });
+      var li = h('li', { className: 'msg ' + (m.role === 'user' && m.kind !== 'fix' ? 'user' : 'assistant') });
       if (m.status) li.setAttribute('data-status', m.status);
       li.appendChild(document.createTextNode(m.text || ''));
       var meta = [];
