@@ -217,11 +217,12 @@ void sweep(self_ptr self) {
       .then(
         [=](std::vector<std::string>& ids) {
           for (auto& id : ids)
-            if (!self->state.sessions.count(id))
+            if (!self->state.sessions.count(id) && !self->state.respawning.count(id))
               self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
                 .then(
                   [=](session_record& rec) {
-                    if (ours(self, rec) && !self->state.sessions.count(rec.id))
+                    if (ours(self, rec) && !self->state.sessions.count(rec.id)
+                        && !self->state.respawning.count(rec.id))
                       adopt(self, std::move(rec), true);
                   },
                   [](caf::error&) {});
@@ -251,9 +252,11 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
   if (attempt == 0)
     spdlog::error("session actor {} of session {} crashed ({}); restarting it from the store",
                   old, id, message_of(reason));
+  self->state.respawning.insert(id);
   self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
     .then(
       [=](session_record& rec) {
+        self->state.respawning.erase(id);
         if (self->state.sessions.count(id)) {
           restarted(self, id, make_error(errc::conflict, "the session was adopted meanwhile"));
           return;
@@ -280,6 +283,7 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
       },
       [=](caf::error& err) {
         if (code_of(err) == errc::not_found) {
+          self->state.respawning.erase(id);
           spdlog::error("cannot restart session {}: {}", id, message_of(err));
           restarted(self, id, err);
           return;
@@ -616,8 +620,12 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       return rp;
     },
     [=](atoms::respawn, const std::string& id, uint64_t old, caf::error& reason, int attempt) {
-      if (!self->state.sessions.count(id))
+      if (!self->state.sessions.count(id)) {
         respawn(self, id, old, reason, attempt);
+        return;
+      }
+      self->state.respawning.erase(id); // adopted meanwhile: the admin hears of it
+      restarted(self, id, make_error(errc::conflict, "the session was adopted meanwhile"));
     },
     [=](atoms::admlist, const session_filter& f) { return manager_admin::list_live(self, f); },
     [=](atoms::nodes) {
