@@ -369,6 +369,13 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       self->state.epoch = epoch;
       self->state.recovery_started = 0;
       recover(self);
+      auto waiting = std::move(self->state.waiting_creates);
+      self->state.waiting_creates.clear();
+      auto me = caf::actor_cast<session_manager_actor>(self);
+      for (auto& [req, rp] : waiting)
+        self->request(me, store_timeout, atoms::create::value, req)
+          .then([rp](created_session& c) mutable { rp.deliver(std::move(c)); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
     },
     [=](atoms::fenced, int64_t epoch) { manager_cluster::fence(self, epoch); },
     [=](atoms::claimed, std::vector<session_record>& recs) {
@@ -394,8 +401,11 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
     },
     [=](atoms::create, create_request& req) -> caf::result<created_session> {
       auto& cfg = *self->state.ctx.cfg;
-      if (self->state.epoch == 0)
-        return make_error(errc::unavailable, "this node has not joined the cluster yet", 1);
+      if (self->state.epoch == 0) { // joining (a moment at start, or after being fenced)
+        auto rp = self->make_response_promise<created_session>();
+        self->state.waiting_creates.emplace_back(req, rp);
+        return rp;
+      }
       if (req.placed) {
         // Admitted by the node the client asked; here only the capacity counts.
         if (self->state.admit->live() >= cfg.max_sessions)

@@ -59,6 +59,10 @@ struct session_manager_state {
   /// Sessions whose crashed actor is being respawned (the sweep's ownership
   /// audit leaves them to the respawn).
   std::set<std::string> respawning;
+  /// Creations that came before this start joined (no epoch yet): served
+  /// once it has.
+  std::vector<std::pair<create_request, caf::typed_response_promise<created_session>>>
+    waiting_creates;
   static inline const char* name = "session_manager";
 };
 
