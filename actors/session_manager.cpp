@@ -544,34 +544,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
           },
           [=](caf::error& err) { self->send(sub, atoms::failed::value, err); });
     },
-    [=](atoms::ready) -> caf::result<std::string> {
-      auto rp = self->make_response_promise<std::string>();
-      auto runtime = self->state.ctx.runtime;
-      auto recovered = self->state.recovered;
-      self->request(self->state.ctx.stores.any(), std::chrono::seconds{5}, atoms::ping::value)
-        .then(
-          [=](bool db) mutable {
-            blocking_call(self, self->state.ctx.io, std::chrono::seconds{5},
-                          [runtime]() -> caf::expected<bool> { return runtime->ping(); })
-              .then(
-                [=](bool docker) mutable {
-                  nlohmann::json j{{"ready", db && docker && recovered}, {"database", db},
-                                   {"docker", docker}, {"recovered", recovered}};
-                  rp.deliver(j.dump());
-                },
-                [=](caf::error&) mutable {
-                  rp.deliver(nlohmann::json{{"ready", false}, {"database", db},
-                                            {"docker", false}, {"recovered", recovered}}
-                               .dump());
-                });
-          },
-          [=](caf::error&) mutable {
-            rp.deliver(nlohmann::json{{"ready", false}, {"database", false},
-                                      {"recovered", recovered}}
-                         .dump());
-          });
-      return rp;
-    },
+    [=](atoms::ready) { return manager_admin::ready(self); },
     // The edge (actors/edge.hpp): wake a sleeping app, route again, live ids.
     [=](atoms::wake, const std::string& id) -> caf::result<int64_t> {
       auto i = self->state.sessions.find(id);
