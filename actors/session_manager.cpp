@@ -218,11 +218,12 @@ void sweep(self_ptr self) {
       .then(
         [=](std::vector<std::string>& ids) {
           for (auto& id : ids)
-            if (!self->state.sessions.count(id))
+            if (!self->state.sessions.count(id) && !self->state.respawning.count(id))
               self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
                 .then(
                   [=](session_record& rec) {
-                    if (ours(self, rec) && !self->state.sessions.count(rec.id))
+                    if (ours(self, rec) && !self->state.sessions.count(rec.id)
+                        && !self->state.respawning.count(rec.id))
                       adopt(self, std::move(rec), true);
                   },
                   [](caf::error&) {});
@@ -252,9 +253,11 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
   if (attempt == 0)
     spdlog::error("session actor {} of session {} crashed ({}); restarting it from the store",
                   old, id, message_of(reason));
+  self->state.respawning.insert(id);
   self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
     .then(
       [=](session_record& rec) {
+        self->state.respawning.erase(id);
         if (self->state.sessions.count(id)) {
           restarted(self, id, make_error(errc::conflict, "the session was adopted meanwhile"));
           return;
@@ -281,6 +284,7 @@ void respawn(self_ptr self, const std::string& id, caf::actor_id old, caf::error
       },
       [=](caf::error& err) {
         if (code_of(err) == errc::not_found) {
+          self->state.respawning.erase(id);
           spdlog::error("cannot restart session {}: {}", id, message_of(err));
           restarted(self, id, err);
           return;
@@ -366,6 +370,13 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       self->state.epoch = epoch;
       self->state.recovery_started = 0;
       recover(self);
+      auto waiting = std::move(self->state.waiting_creates);
+      self->state.waiting_creates.clear();
+      auto me = caf::actor_cast<session_manager_actor>(self);
+      for (auto& [req, rp] : waiting)
+        self->request(me, store_timeout, atoms::create::value, req)
+          .then([rp](created_session& c) mutable { rp.deliver(std::move(c)); },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
     },
     [=](atoms::fenced, int64_t epoch) { manager_cluster::fence(self, epoch); },
     [=](atoms::claimed, std::vector<session_record>& recs) {
@@ -391,8 +402,11 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
     },
     [=](atoms::create, create_request& req) -> caf::result<created_session> {
       auto& cfg = *self->state.ctx.cfg;
-      if (self->state.epoch == 0)
-        return make_error(errc::unavailable, "this node has not joined the cluster yet", 1);
+      if (self->state.epoch == 0) { // joining (a moment at start, or after being fenced)
+        auto rp = self->make_response_promise<created_session>();
+        self->state.waiting_creates.emplace_back(req, rp);
+        return rp;
+      }
       if (req.placed) {
         // Admitted by the node the client asked; here only the capacity counts.
         if (self->state.admit->live() >= cfg.max_sessions)
@@ -545,34 +559,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
           },
           [=](caf::error& err) { self->send(sub, atoms::failed::value, err); });
     },
-    [=](atoms::ready) -> caf::result<std::string> {
-      auto rp = self->make_response_promise<std::string>();
-      auto runtime = self->state.ctx.runtime;
-      auto recovered = self->state.recovered;
-      self->request(self->state.ctx.stores.any(), std::chrono::seconds{5}, atoms::ping::value)
-        .then(
-          [=](bool db) mutable {
-            blocking_call(self, self->state.ctx.io, std::chrono::seconds{5},
-                          [runtime]() -> caf::expected<bool> { return runtime->ping(); })
-              .then(
-                [=](bool docker) mutable {
-                  nlohmann::json j{{"ready", db && docker && recovered}, {"database", db},
-                                   {"docker", docker}, {"recovered", recovered}};
-                  rp.deliver(j.dump());
-                },
-                [=](caf::error&) mutable {
-                  rp.deliver(nlohmann::json{{"ready", false}, {"database", db},
-                                            {"docker", false}, {"recovered", recovered}}
-                               .dump());
-                });
-          },
-          [=](caf::error&) mutable {
-            rp.deliver(nlohmann::json{{"ready", false}, {"database", false},
-                                      {"recovered", recovered}}
-                         .dump());
-          });
-      return rp;
-    },
+    [=](atoms::ready) { return manager_admin::ready(self); },
     // The edge (actors/edge.hpp): wake a sleeping app, route again, live ids.
     [=](atoms::wake, const std::string& id) -> caf::result<int64_t> {
       auto i = self->state.sessions.find(id);
@@ -631,8 +618,12 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       return rp;
     },
     [=](atoms::respawn, const std::string& id, uint64_t old, caf::error& reason, int attempt) {
-      if (!self->state.sessions.count(id))
+      if (!self->state.sessions.count(id)) {
         respawn(self, id, old, reason, attempt);
+        return;
+      }
+      self->state.respawning.erase(id); // adopted meanwhile: the admin hears of it
+      restarted(self, id, make_error(errc::conflict, "the session was adopted meanwhile"));
     },
     [=](atoms::admlist, const session_filter& f) { return manager_admin::list_live(self, f); },
     [=](atoms::nodes) {

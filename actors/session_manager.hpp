@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -55,6 +56,13 @@ struct session_manager_state {
   std::map<std::string, peer_link> peers;
   /// Admins waiting for a session actor they restarted to be back (by id).
   std::map<std::string, std::vector<caf::typed_response_promise<std::string>>> restarts;
+  /// Sessions whose crashed actor is being respawned (the sweep's ownership
+  /// audit leaves them to the respawn).
+  std::set<std::string> respawning;
+  /// Creations that came before this start joined (no epoch yet): served
+  /// once it has.
+  std::vector<std::pair<create_request, caf::typed_response_promise<created_session>>>
+    waiting_creates;
   static inline const char* name = "session_manager";
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "actors/session_manager_cluster.hpp"
 #include "core/error.hpp"
 #include "core/tokens.hpp"
@@ -160,6 +161,35 @@ caf::result<std::string> revoke_key(self_ptr self, const std::string& key_id) {
                      .dump());
       },
       [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+caf::result<std::string> ready(self_ptr self) {
+  auto rp = self->make_response_promise<std::string>();
+  auto runtime = self->state.ctx.runtime;
+  auto recovered = self->state.recovered;
+  self->request(self->state.ctx.stores.any(), std::chrono::seconds{5}, atoms::ping::value)
+    .then(
+      [=](bool db) mutable {
+        blocking_call(self, self->state.ctx.io, std::chrono::seconds{5},
+                      [runtime]() -> caf::expected<bool> { return runtime->ping(); })
+          .then(
+            [=](bool docker) mutable {
+              nlohmann::json j{{"ready", db && docker && recovered}, {"database", db},
+                               {"docker", docker}, {"recovered", recovered}};
+              rp.deliver(j.dump());
+            },
+            [=](caf::error&) mutable {
+              rp.deliver(nlohmann::json{{"ready", false}, {"database", db},
+                                        {"docker", false}, {"recovered", recovered}}
+                           .dump());
+            });
+      },
+      [=](caf::error&) mutable {
+        rp.deliver(nlohmann::json{{"ready", false}, {"database", false},
+                                  {"recovered", recovered}}
+                     .dump());
+      });
   return rp;
 }
 

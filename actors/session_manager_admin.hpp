@@ -29,6 +29,10 @@ caf::result<std::string> create_key(self_ptr self, const std::string& owner);
 /// Revokes key `key_id`: `{"id", "owner", "revoked_at"}`.
 caf::result<std::string> revoke_key(self_ptr self, const std::string& key_id);
 
+/// Readiness as JSON: the database and the Docker engine answer, and the
+/// sessions of the last run are adopted.
+caf::result<std::string> ready(self_ptr self);
+
 /// Counters of the manager, the generation queue and the admission limits.
 caf::result<std::string> stats(self_ptr self);
 

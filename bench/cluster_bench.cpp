@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
   std::printf("  %-28s %8s %8s %8s\n", "since the kill (s)", "p50", "all", "count");
   std::printf("  %-28s %8s %8.2f %8d\n", "declared dead", "", dead, dead >= 0 ? 1 : 0);
   std::printf("  %-28s %8.2f %8.2f %8zu\n", "claimed by a survivor", c50, cmax, claimed.size());
-  std::printf("  %-28s %8.2f %8.2f %8zu\n", "redeployed (new container)", r50, rmax, redeployed.size());
+  std::printf("  %-28s %8.2f %8.2f %8zu\n", "new container acquired", r50, rmax, redeployed.size());
   std::printf("  %-28s %8.2f %8.2f %8zu   (target: all within 10 s)\n",
               "first 200 through the edge", s50, smax, serving.size());
   for (auto& n : nodes) {

@@ -8,6 +8,7 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -174,6 +175,25 @@ int main(int argc, char** argv) {
                  "direct loopback URL http://127.0.0.1:<port>/, without TLS, idle pause or wake");
   }
 
+  {
+    // Serve once this start has joined (its epoch owns what it creates); the
+    // database answered the migrations a moment ago, so this is quick.
+    caf::scoped_actor self{sys};
+    for (int i = 0; i < 600; ++i) {
+      bool joined = false;
+      self->request(manager, std::chrono::seconds{5}, spawn::atoms::stats::value)
+        .receive(
+          [&](std::string& j) {
+            joined = nlohmann::json::parse(j, nullptr, false).value("epoch", int64_t{0}) != 0;
+          },
+          [](caf::error&) {});
+      if (joined)
+        break;
+      if (i == 20)
+        spdlog::warn("cluster: not joined yet; waiting for the database");
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+  }
   spawn::api_server server{sys, manager, cfg, ctx.keys};
   if (auto err = server.start()) {
     spdlog::critical("{}", spawn::message_of(err));

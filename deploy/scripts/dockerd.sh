@@ -69,7 +69,10 @@ if ! engine_answers; then
     say "starting dockerd (log: $log_file)"
     host_arg=()
     [ "$socket" = /var/run/docker.sock ] || host_arg=(-H "unix://$socket")
-    nohup setsid dockerd "${host_arg[@]}" >>"$log_file" 2>&1 </dev/null &
+    # The daemon must not inherit the caller's other descriptors (a lock file
+    # held by a test run, a pipe): close everything above 2 first.
+    nohup setsid bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec dockerd "$@"' \
+      dockerd "${host_arg[@]}" >>"$log_file" 2>&1 </dev/null &
   fi
 fi
 
