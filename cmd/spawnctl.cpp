@@ -220,7 +220,7 @@ int wait_turn(const options& o, const std::string& id, int n) {
         if (!tty)
           std::fprintf(stderr, "%s\n", step.c_str());
       }
-    auto r = call(o, "GET", "/api/v1/sessions/" + id + "/messages");
+    auto r = call(o, "GET", "/api/v1/sessions/" + id + "/messages", {}, token_for(o, id));
     if (r.status != 200)
       return fail_with(o, r);
     const json* answer = nullptr;
@@ -287,7 +287,7 @@ int turn(const options& o) {
 }
 
 int versions(const options& o) {
-  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/versions");
+  auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/versions", {}, token_for(o, o.args[1]));
   if (r.status != 200)
     return fail_with(o, r);
   if (o.as_json) {
@@ -309,7 +309,7 @@ int diff(const options& o) {
   if (o.args.size() < 4)
     return std::cerr << usage, 2;
   auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/diff?from=" + o.args[2]
-                            + "&to=" + o.args[3]);
+                            + "&to=" + o.args[3], {}, token_for(o, o.args[1]));
   if (r.status != 200)
     return fail_with(o, r);
   if (o.as_json)

@@ -344,7 +344,7 @@ struct api_server::impl {
         atoms::ready::value);
       return accepted();
     });
-    add_turn_routes(*r, sys, manager, cfg, base_url); // issue 15
+    add_turn_routes(*r, sys, manager, cfg, keys, base_url); // issue 15
     r->http_get("/api/v1/openapi.json", [web_root = cfg->web_root](auto req, auto) {
       return serve_static(req, web_root); // web/api/v1/openapi.json
     });

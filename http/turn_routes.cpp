@@ -8,6 +8,7 @@
 #include "core/turns.hpp"
 #include "http/json_codec.hpp"
 #include "http/reply.hpp"
+#include "http/session_access.hpp"
 #include "http/validation.hpp"
 
 namespace spawn {
@@ -125,10 +126,30 @@ bool too_large(const request_handle_t& req, const spawn_config& cfg) {
   return true;
 }
 
+/// Reads of a session's thread, versions, code and diffs are private (issue
+/// 13): `then()` runs once the caller presented the session's manage token,
+/// its owner's API key or the admin token; otherwise a JSON 401/403/404.
+void when_readable(caf::actor_system& sys, session_manager_actor m, const request_handle_t& req,
+                   const std::string& id, std::shared_ptr<const spawn_config> cfg,
+                   std::shared_ptr<api_key_index> keys, std::function<void()> then) {
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(m, std::chrono::seconds{35}, atoms::get::value, id)
+      .then(
+        [=](session_record& rec) {
+          if (auto err = check_session_access(req, rec, *cfg, keys.get()))
+            reply_error(req, err);
+          else
+            then();
+        },
+        [=](caf::error& err) { reply_error(req, err); });
+  });
+}
+
 } // namespace
 
 void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_actor manager,
-                     std::shared_ptr<const spawn_config> cfg, std::string base_url) {
+                     std::shared_ptr<const spawn_config> cfg, std::shared_ptr<api_key_index> keys,
+                     std::string base_url) {
   auto* sysp = &sys;
   auto accepted_turn = [base_url](const request_handle_t& rq, turn_record& t) {
     reply_json(rq, restinio::status_accepted(), turn_json(t, base_url).dump());
@@ -148,6 +169,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
   });
   r.http_get("/api/v1/sessions/:id/messages", [=](auto req, auto params) {
     if (auto id = session_id(req, params))
+      when_readable(*sysp, manager, req, *id, cfg, keys, [=] {
       ask<session_thread>(
         *sysp, manager, req,
         [](const request_handle_t& rq, session_thread& th) {
@@ -159,10 +181,12 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
                        .dump());
         },
         atoms::thread::value, *id);
+      });
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/versions", [=](auto req, auto params) {
     if (auto id = session_id(req, params))
+      when_readable(*sysp, manager, req, *id, cfg, keys, [=] {
       ask<session_thread>(
         *sysp, manager, req,
         [](const request_handle_t& rq, session_thread& th) {
@@ -175,19 +199,22 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
                        .dump());
         },
         atoms::thread::value, *id);
+      });
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/versions/:n/files", [=](auto req, auto params) {
     if (auto id = session_id(req, params))
       if (auto n = version_arg(req, "n", restinio::cast_to<std::string>(params["n"])))
+        when_readable(*sysp, manager, req, *id, cfg, keys, [=, n = *n] {
         ask<generated_app>(
           *sysp, manager, req,
-          [n = *n](const request_handle_t& rq, generated_app& app) {
+          [n](const request_handle_t& rq, generated_app& app) {
             auto j = files_json(app);
             j["version"] = n;
             reply_json(rq, restinio::status_ok(), j.dump());
           },
-          atoms::verload::value, *id, *n);
+          atoms::verload::value, *id, n);
+        });
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/diff", [=](auto req, auto params) {
@@ -214,6 +241,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     auto b = version_arg(req, "to", to);
     if (!b)
       return restinio::request_accepted();
+    when_readable(*sysp, manager, req, *id, cfg, keys, [=, a = *a, b = *b] {
     ask<version_diff>(
       *sysp, manager, req,
       [](const request_handle_t& rq, version_diff& d) {
@@ -223,7 +251,8 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
         reply_json(rq, restinio::status_ok(),
                    json{{"from", d.from}, {"to", d.to}, {"files", files}}.dump());
       },
-      atoms::diff::value, *id, *a, *b);
+      atoms::diff::value, *id, a, b);
+    });
     return restinio::request_accepted();
   });
   r.http_post("/api/v1/sessions/:id/rollback", [=](auto req, auto params) {

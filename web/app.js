@@ -1035,10 +1035,10 @@
 
   function loadChat(c) {
     c.chatLoaded = true;
-    api('GET', sessionPath(c.id, '/messages')).then(function (t) {
+    api('GET', sessionPath(c.id, '/messages'), { token: c.token }).then(function (t) {
       if (c === cur) renderThread(c, t);
     }).catch(function () { /* the next update tries again */ });
-    api('GET', sessionPath(c.id, '/versions')).then(function (v) {
+    api('GET', sessionPath(c.id, '/versions'), { token: c.token }).then(function (v) {
       if (c === cur) renderVersions(c, v);
     }).catch(function () {});
   }
@@ -1093,7 +1093,7 @@
   }
 
   function showDiff(c, from, to) {
-    api('GET', sessionPath(c.id, '/diff?from=' + from + '&to=' + to)).then(function (d) {
+    api('GET', sessionPath(c.id, '/diff?from=' + from + '&to=' + to), { token: c.token }).then(function (d) {
       if (c !== cur) return;
       var view = $('diff-view');
       view.textContent = '';

@@ -397,6 +397,14 @@ TEST_F(turns_caddytest, BadInputGetsClearErrors) {
   expect("POST", base + "/messages", R"({"text": "x"})", token, 400, "invalid_input");
   expect("POST", base + "/messages", R"({"prompt": "make it dark"})", "", 401, "unauthorized");
   expect("POST", base + "/messages", R"({"prompt": "make it dark"})", "wrong", 403, "forbidden");
+  // The thread, the versions, their code and the diffs are as private as the session.
+  for (std::string path : {"/messages", "/versions", "/versions/1/files", "/diff?from=1&to=1"}) {
+    expect("GET", base + path, "", "wrong", 403, "forbidden");
+    auto anon = get_url("http://127.0.0.1:" + std::to_string(d().port()) + base + path);
+    ASSERT_TRUE(anon) << path;
+    EXPECT_EQ(anon->status, 401) << path << ": " << anon->body;
+    EXPECT_EQ(anon->body.find("index.html"), std::string::npos) << path << ": " << anon->body;
+  }
   expect("POST", "/api/v1/sessions/s000000000000/messages", R"({"prompt": "x"})", token, 404,
          "not_found");
   expect("POST", base + "/rollback", R"({"version": 99})", token, 404, "not_found");

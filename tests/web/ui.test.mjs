@@ -569,6 +569,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
       const stored = await currentSession(page);
       opened.push({ id: stored.id, token: stored.token });
       chat.id = stored.id;
+      chat.token = stored.token;
       await page.locator('#chat-card').waitFor({ timeout: 15000 });
       await page.frameLocator('#preview-frame').locator('body').waitFor({ timeout: 15000 });
     });
@@ -592,7 +593,7 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
       assert.match(await lastAnswer().innerText(), /Deep Focus/);
       assert.equal(await lastAnswer().getAttribute('data-status'), 'done');
       assert.match(await page.locator('#chat-status').textContent(), /Version 2 is live/);
-      const api = await apiGet(`/api/v1/sessions/${chat.id}`);
+      const api = await apiGet(`/api/v1/sessions/${chat.id}`, chat.token);
       assert.equal(api.body.state, 'running');
       assert.equal(api.body.version, 2);
       await shot(page, '20-chat-version-2');
@@ -617,19 +618,19 @@ describe('SpawnAI web UI', { skip: skipReason }, () => {
       assert.match(await page.locator('#thread li.msg.assistant[data-status="unchanged"]').innerText(), /cannot do/);
       assert.equal(await page.locator('#versions li').count(), 2);
       assert.equal(await frameTitle(), 'Deep Focus');
-      const api = await apiGet(`/api/v1/sessions/${chat.id}`);
+      const api = await apiGet(`/api/v1/sessions/${chat.id}`, chat.token);
       assert.equal(api.body.version, 2);
       await shot(page, '22-chat-failed-turn');
     });
 
     test('rollback to version 1 serves it again as version 3', async () => {
       const { page } = chat;
-      const v1 = (await apiGet(`/api/v1/sessions/${chat.id}/versions/1/files`)).body;
+      const v1 = (await apiGet(`/api/v1/sessions/${chat.id}/versions/1/files`, chat.token)).body;
       await page.locator('#versions li[data-version="1"] .v-rollback').click();
       await page.locator('#versions li[data-version="3"] .v-current').waitFor({ timeout: READY_TIMEOUT });
       await titleBecomes(v1.title);
       assert.match(await page.locator('#versions li[data-version="3"]').innerText(), /Restored version 1/);
-      const versions = (await apiGet(`/api/v1/sessions/${chat.id}/versions`)).body;
+      const versions = (await apiGet(`/api/v1/sessions/${chat.id}/versions`, chat.token)).body;
       assert.equal(versions.current, 3);
       assert.equal(versions.versions.at(-1).restored_from, 1);
       await shot(page, '23-chat-rollback');
