@@ -175,6 +175,9 @@ caf::result<turn_record> roll_back(session_self self, int version);
 /// loaded headless; errors start a `fix` turn (at most generation.fix_rounds
 /// rounds) while the first version serves.
 void check_first_version(session_self self);
+/// The session is being destroyed: the turn in flight, if any, is stored as
+/// failed with `why` (never left `running` in the thread).
+void abandon_turn(session_self self, const std::string& why);
 /// A replaced container has drained: it and its slot go.
 void drained(session_self self, container_lease old);
 /// After a restart: a turn the crash interrupted is reported failed (its

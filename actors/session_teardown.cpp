@@ -47,6 +47,7 @@ void finish_destroy(session_self self) {
 void clean_up(session_self self) {
   auto& st = self->state;
   auto runtime = st.ctx.runtime;
+  abandon_turn(self, "The session was destroyed before the new version went live.");
   if (st.turns.lease) { // a turn's new container (issue 15) goes too
     auto next = *st.turns.lease;
     st.turns.lease.reset();

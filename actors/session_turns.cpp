@@ -478,6 +478,20 @@ caf::result<turn_record> roll_back(session_self self, int version) {
   return rp;
 }
 
+void abandon_turn(session_self self, const std::string& why) {
+  auto& st = self->state;
+  if (!st.turns.current)
+    return;
+  auto t = *st.turns.current;
+  t.status = turn_status::failed;
+  t.reply = why;
+  account(self, t);
+  store_turn(self, t);
+  // Only the turn ends here: a container it holds or is acquiring is the
+  // destruction's to remove (clean_up, acquisition_ended).
+  st.turns.current.reset();
+}
+
 void drained(session_self self, container_lease old) {
   auto& st = self->state;
   if (st.lease && st.lease->container.id == old.container.id)

@@ -443,4 +443,10 @@ TEST_F(session_deterministic_test, a_destroy_during_a_turn_leaves_no_container) 
   run();
   EXPECT_EQ(runtime_->size(), 0u);
   EXPECT_EQ(stored_state(last_id_), phase::destroyed);
+  // The turn is not left running in the thread.
+  auto turns = test::memory_store{db_}.list_turns(last_id_);
+  ASSERT_TRUE(turns);
+  ASSERT_EQ(turns->size(), 1u);
+  EXPECT_EQ((*turns)[0].status, turn_status::failed);
+  EXPECT_NE((*turns)[0].reply.find("destroyed"), std::string::npos) << (*turns)[0].reply;
 }
