@@ -369,19 +369,32 @@ caf::error pg_store::save_artifact(const std::string& session_id, int version,
   return save_artifact_keyed(session_id, version, app, "");
 }
 
-caf::error pg_store::save_artifact_keyed(const std::string& session_id, int version,
-                                         const generated_app& app, const std::string& cache_key) {
-  std::string run;
-  std::string files;
+namespace {
+
+/// The JSON columns of a stored app: its run command and its files.
+/// `errc::invalid_input` (named after `what`) when a file is not valid UTF-8.
+caf::error encode_app(const generated_app& app, const char* what, std::string& run,
+                      std::string& files) {
   try {
     auto array = nlohmann::json::array();
     for (const auto& f : app.files)
       array.push_back({{"path", f.path}, {"content", f.content}});
     run = nlohmann::json(app.run).dump();
     files = array.dump();
-  } catch (const nlohmann::json::exception& e) { // invalid UTF-8 in a file
-    return make_error(errc::invalid_input, std::string{"save_artifact: "} + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(errc::invalid_input, std::string{what} + ": " + e.what());
   }
+  return {};
+}
+
+} // namespace
+
+caf::error pg_store::save_artifact_keyed(const std::string& session_id, int version,
+                                         const generated_app& app, const std::string& cache_key) {
+  std::string run;
+  std::string files;
+  if (auto err = encode_app(app, "save_artifact", run, files))
+    return err;
   return to_error(guarded<bool>("save_artifact", [&](pqxx::connection& c) {
     pqxx::work tx{c};
     tx.exec_prepared("insert_artifact", session_id, version, app.title,
@@ -544,15 +557,8 @@ caf::error pg_store::save_version(const std::string& session_id, int version,
                                   const generated_app& app, const version_origin& origin) {
   std::string run;
   std::string files;
-  try {
-    auto array = nlohmann::json::array();
-    for (const auto& f : app.files)
-      array.push_back({{"path", f.path}, {"content", f.content}});
-    run = nlohmann::json(app.run).dump();
-    files = array.dump();
-  } catch (const nlohmann::json::exception& e) { // invalid UTF-8 in a file
-    return make_error(errc::invalid_input, std::string{"save_version: "} + e.what());
-  }
+  if (auto err = encode_app(app, "save_version", run, files))
+    return err;
   return to_error(guarded<bool>("save_version", [&](pqxx::connection& c) {
     pqxx::work tx{c};
     tx.exec_params(sql_insert_version, session_id, version, app.title, app.template_name,
