@@ -59,7 +59,20 @@ bool framing_screen::feed(const char* data, size_t size) {
     return false;
   if (done_ || size == 0)
     return true;
-  http_parser_execute(&parser_, &settings_, data, size);
+  // The parser pauses at the end of each request (on_message_complete), so
+  // the offset where it ends is known; it then goes on with the rest.
+  size_t used = 0;
+  for (;;) {
+    auto n = http_parser_execute(&parser_, &settings_, data + used, size - used);
+    used += n;
+    fed_ += n;
+    if (HTTP_PARSER_ERRNO(&parser_) != HPE_PAUSED)
+      break;
+    ends_.push_back(fed_);
+    http_parser_pause(&parser_, 0);
+    if (done_ || used >= size || parser_.upgrade)
+      break;
+  }
   if (done_)
     return true; // what follows a Connection: close request is never read
   if (status_ != 0)
@@ -163,7 +176,21 @@ int framing_screen::on_message_complete(http_parser* p) {
   ++s.complete_;
   if (!http_should_keep_alive(p))
     s.done_ = true;
+  http_parser_pause(p, 1); // feed() records where it ended
   return 0;
+}
+
+uint64_t framing_screen::end_of_request(size_t n) const noexcept {
+  if (n <= first_end_ || n - first_end_ > ends_.size())
+    return not_seen;
+  return ends_[n - first_end_ - 1];
+}
+
+void framing_screen::forget_up_to(size_t n) {
+  while (first_end_ < n && !ends_.empty()) {
+    ends_.pop_front();
+    ++first_end_;
+  }
 }
 
 std::string framing_screen::response() const {

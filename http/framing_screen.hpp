@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <string>
 
 #include <http_parser.h>
@@ -50,6 +51,21 @@ public:
     return complete_;
   }
 
+  /// Where the n-th request (counted from 1) ends, in bytes fed since the
+  /// start, when it is complete; no value when fewer have been seen (or the
+  /// end was forgotten). `http/screened_socket.hpp` gives RESTinio the bytes
+  /// of at most a bounded number of unanswered requests with it.
+  uint64_t end_of_request(size_t n) const noexcept;
+  static constexpr uint64_t not_seen = UINT64_MAX;
+
+  /// Ends of requests up to the n-th are no longer asked for.
+  void forget_up_to(size_t n);
+
+  /// Bytes fed so far (up to the error, once there is one).
+  uint64_t fed() const noexcept {
+    return fed_;
+  }
+
   /// The whole error answer: status line, JSON body, `Connection: close`.
   std::string response() const;
 
@@ -77,6 +93,9 @@ private:
   size_t fields_ = 0;
   uint64_t body_ = 0;
   size_t complete_ = 0;
+  uint64_t fed_ = 0;           ///< bytes parsed since the start
+  std::deque<uint64_t> ends_;  ///< end offsets of requests first_end_ + 1, ...
+  size_t first_end_ = 0;       ///< requests whose ends were forgotten
 };
 
 } // namespace spawn

@@ -3,6 +3,8 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <string>
 #include <memory>
 #include <utility>
 
@@ -32,6 +34,12 @@ public:
 
   /// The limits every connection is screened with (set before the server starts).
   static inline framing_limits limits;
+  /// Unanswered requests RESTinio is given at most on one connection
+  /// (http.max_pipelined_requests). The bytes of further pipelined requests
+  /// wait here until an answer is written: RESTinio 0.6 drops a connection
+  /// whose queue of responses is full while it writes, so its own limit is
+  /// set above this one and never reached.
+  static inline std::size_t max_in_flight = 128;
 
   explicit screened_socket(asio::io_context& io) : io_(&io), state_(std::make_shared<state>(io)) {
   }
@@ -63,6 +71,7 @@ public:
   }
   template <class... Args>
   void cancel(Args&&... args) {
+    abort_parked(*state_);
     state_->sock.cancel(std::forward<Args>(args)...);
   }
   template <class... Args>
@@ -71,6 +80,7 @@ public:
   }
   template <class... Args>
   void close(Args&&... args) {
+    abort_parked(*state_);
     state_->sock.close(std::forward<Args>(args)...);
   }
 
@@ -79,20 +89,30 @@ public:
     auto st = state_;
     asio::mutable_buffer into = *asio::buffer_sequence_begin(buffers);
     auto ex = asio::get_associated_executor(handler, st->sock.get_executor());
+    if (st->held_pos < st->held.size() || st->refused) {
+      park(st, into, ex, std::forward<Handler>(handler)); // bytes read earlier come first
+      return;
+    }
     st->sock.async_read_some(
       buffers, asio::bind_executor(ex, [st, into, ex, h = std::forward<Handler>(handler)](
                                          const asio::error_code& ec, std::size_t n) mutable {
-        if (!ec && n > 0 && st->screening
-            && !st->screen.feed(static_cast<const char*>(into.data()), n)) {
-          st->screening = false;
-          if (st->screen.complete_requests() == st->responses && st->writes == 0) {
-            // RESTinio never sees the refused bytes (its parser may even
-            // accept some, e.g. a leading NUL): it reads the end instead.
-            answer_then(st, ex, [h = std::move(h)]() mutable { h(asio::error::eof, 0); });
-            return;
-          }
+        if (ec || n == 0)
+          return h(ec, n);
+        auto bytes = static_cast<const char*>(into.data());
+        if (st->screening && !st->screen.feed(bytes, n))
+          refuse(*st);
+        auto give = allowance(*st, n);
+        if (give == n && !st->refused) { // the usual case: nothing held back
+          st->delivered += n;
+          return h(ec, n);
         }
-        h(ec, n);
+        st->held.assign(bytes + give, n - give);
+        st->held_pos = 0;
+        if (give > 0) {
+          st->delivered += give;
+          return h(ec, give);
+        }
+        park(st, into, ex, std::move(h));
       }));
   }
 
@@ -114,7 +134,9 @@ public:
             ++st->responses;
           offset += cb.size();
         }
+        st->screen.forget_up_to(st->responses);
         h(ec, n);
+        resume(st); // an answer written: held requests may go on
       }));
   }
 
@@ -128,7 +150,83 @@ private:
     std::size_t responses = 0; ///< status lines written
     int writes = 0;            ///< writes under way
     std::array<char, 4096> drain{};
+    uint64_t delivered = 0;    ///< bytes handed to RESTinio
+    std::string held;          ///< bytes read but not handed over yet (from held_pos)
+    std::size_t held_pos = 0;
+    bool refused = false;      ///< a framing error: the answer follows the earlier ones
+    uint64_t good_end = 0;     ///< where the last sound request before the error ends
+    asio::mutable_buffer into; ///< RESTinio's buffer of the parked read
+    std::function<void(const asio::error_code&, std::size_t)> parked; ///< RESTinio's read
   };
+
+  /// A framing error: RESTinio gets the sound requests before it, never the
+  /// refused bytes; the answer is written once those are answered.
+  static void refuse(state& st) {
+    st.screening = false;
+    st.refused = true;
+    auto complete = st.screen.complete_requests();
+    auto end = complete == 0 ? uint64_t{0} : st.screen.end_of_request(complete);
+    st.good_end = end == framing_screen::not_seen ? st.delivered : std::max(end, st.delivered);
+  }
+
+  /// How many of `available` bytes (next after `delivered`) RESTinio may have.
+  static std::size_t allowance(const state& st, std::size_t available) {
+    auto limit = st.screen.end_of_request(st.responses + max_in_flight);
+    if (st.refused)
+      limit = std::min(limit, st.good_end);
+    if (limit == framing_screen::not_seen)
+      return available;
+    return limit <= st.delivered
+             ? 0
+             : static_cast<std::size_t>(std::min<uint64_t>(available, limit - st.delivered));
+  }
+
+  /// Holds RESTinio's read until bytes may go to it (or the refusal is answered).
+  template <class Executor, class Handler>
+  static void park(const std::shared_ptr<state>& st, asio::mutable_buffer into, Executor ex,
+                   Handler&& handler) {
+    auto h = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
+    st->into = into;
+    st->parked = [ex, h](const asio::error_code& ec, std::size_t n) {
+      asio::post(ex, [h, ec, n]() mutable { (*h)(ec, n); });
+    };
+    resume(st);
+  }
+
+  /// Hands held bytes to a parked read when the answers written allow it;
+  /// after a refusal whose earlier requests are all answered, writes the
+  /// answer and then tells RESTinio the connection ended.
+  static void resume(const std::shared_ptr<state>& st) {
+    if (!st->parked)
+      return;
+    if (st->refused && st->delivered >= st->good_end && st->writes == 0
+        && st->screen.complete_requests() <= st->responses) {
+      auto reader = std::exchange(st->parked, nullptr);
+      st->held.clear();
+      st->held_pos = 0;
+      answer_then(st, st->sock.get_executor(), [reader] { reader(asio::error::eof, 0); });
+      return;
+    }
+    auto left = st->held.size() - st->held_pos;
+    auto give = std::min(allowance(*st, left), st->into.size());
+    if (give == 0)
+      return; // until the next answer is written
+    std::memcpy(st->into.data(), st->held.data() + st->held_pos, give);
+    st->held_pos += give;
+    st->delivered += give;
+    if (st->held_pos == st->held.size()) {
+      st->held.clear();
+      st->held_pos = 0;
+    }
+    std::exchange(st->parked, nullptr)(asio::error_code{}, give);
+  }
+
+  /// The connection is closing: a parked read ends as aborted (it holds
+  /// RESTinio's connection, which holds this socket).
+  static void abort_parked(state& st) {
+    if (st.parked)
+      std::exchange(st.parked, nullptr)(asio::error::operation_aborted, 0);
+  }
 
   /// Writes the screen's answer, half-closes, drains the request's rest for
   /// up to 2 s (or 1 MiB), then calls `resume` on `ex`.

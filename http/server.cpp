@@ -391,6 +391,9 @@ caf::error api_server::start() {
   framing_limits limits;
   limits.max_body = std::max<uint64_t>(8u << 20, static_cast<uint64_t>(c.max_body_bytes));
   screened_socket::limits = limits;
+  // The socket gives RESTinio at most this many unanswered requests; RESTinio's
+  // own queue is one longer, so it is never full (see screened_socket).
+  screened_socket::max_in_flight = static_cast<std::size_t>(c.max_pipelined_requests);
   try {
     impl_->server = restinio::run_async<http_traits>(
       restinio::own_io_context(),
@@ -398,7 +401,7 @@ caf::error api_server::start() {
         .address(c.http_address)
         .port(static_cast<std::uint16_t>(c.http_port))
         .handle_request_timeout(std::chrono::seconds{45})
-        .max_pipelined_requests(static_cast<std::size_t>(c.max_pipelined_requests))
+        .max_pipelined_requests(static_cast<std::size_t>(c.max_pipelined_requests) + 1)
         .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
                                     .max_url_size(limits.max_url)
                                     .max_field_name_size(limits.max_field_name)

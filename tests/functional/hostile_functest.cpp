@@ -251,6 +251,46 @@ TEST_F(hostile_functest, pipelined_requests_are_all_answered_in_order) {
   EXPECT_EQ(raw_exchange(d().port(), many, 10s).size(), 41u);
 }
 
+// More pipelined requests than http.max_pipelined_requests (128): RESTinio
+// 0.6 dropped the connection once its queue of responses was full; the
+// socket now holds the rest back until answers are written. Each request
+// names its number, so the order of the answers is checked too.
+TEST_F(hostile_functest, more_pipelined_requests_than_the_limit_are_all_answered_in_order) {
+  constexpr int count = 600;
+  std::string many;
+  for (int i = 0; i < count; ++i)
+    many += (i % 2 ? "GET /api/v1/sessions/s" + std::to_string(10000000000 + i)
+                   : "GET /healthz?n=" + std::to_string(i))
+            + " HTTP/1.1\r\nHost: x\r\n" + (i == count - 1 ? "Connection: close\r\n" : "")
+            + "\r\n";
+  auto t0 = std::chrono::steady_clock::now();
+  auto answers = raw_exchange(d().port(), many, 20s);
+  std::printf("%d pipelined requests on one connection: %zu answers in %.0f ms\n", count,
+              answers.size(),
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+  ASSERT_EQ(answers.size(), static_cast<size_t>(count)) << "pipelined requests were dropped";
+  for (int i = 0; i < count; ++i) {
+    EXPECT_EQ(answers[i].status, i % 2 ? 404 : 200) << "answer " << i;
+    if (i % 2)
+      EXPECT_NE(answers[i].body.find("s" + std::to_string(10000000000 + i)), std::string::npos)
+        << "answer " << i << " is another request's: " << answers[i].body;
+  }
+  // A framing error behind unanswered pipelined requests: they are answered
+  // first, then the error (it used to close the connection silently).
+  std::string then_bad;
+  for (int i = 0; i < 200; ++i)
+    then_bad += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  then_bad += "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -3\r\n\r\n";
+  auto mixed = raw_exchange(d().port(), then_bad, 20s);
+  ASSERT_EQ(mixed.size(), 201u);
+  for (int i = 0; i < 200; ++i)
+    EXPECT_EQ(mixed[i].status, 200) << "answer " << i;
+  EXPECT_EQ(mixed[200].status, 400);
+  EXPECT_TRUE(is_json_error(mixed[200].body)) << mixed[200].body;
+  EXPECT_EQ(raw_exchange(d().port(), raw_get("/healthz"), 3s).size(), 1u) << "spawnd lives on";
+}
+
 // 3. Paths with "..", "/." or "\": a JSON 404 or 400, never a file outside the web folder.
 TEST_F(hostile_functest, dot_and_backslash_paths_get_a_json_error) {
   for (auto target : {"/api/v1/sessions/../../etc/passwd", "/../../../../etc/passwd",

@@ -90,3 +90,40 @@ TEST(framing_screen, the_answer_is_a_json_error_that_closes) {
   EXPECT_EQ(j["error"]["code"], "not_implemented");
   EXPECT_TRUE(j["error"]["message"].is_string());
 }
+
+// Where each pipelined request ends: the socket holds back requests past
+// http.max_pipelined_requests by these offsets (http/screened_socket.hpp).
+TEST(framing_screen, the_end_of_each_request_is_known_however_the_bytes_arrive) {
+  std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::string post = "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+  std::string chunked = "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "2\r\n{}\r\n0\r\n\r\n";
+  auto all = get + post + chunked + get;
+  std::vector<uint64_t> want{get.size(), get.size() + post.size(),
+                             get.size() + post.size() + chunked.size(), all.size()};
+  for (size_t step : {all.size(), size_t{1}, size_t{7}, size_t{64}}) {
+    framing_screen s;
+    for (size_t at = 0; at < all.size(); at += step)
+      ASSERT_TRUE(s.feed(all.data() + at, std::min(step, all.size() - at))) << step;
+    ASSERT_EQ(s.complete_requests(), 4u) << step;
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_EQ(s.end_of_request(i + 1), want[i]) << "request " << i + 1 << ", step " << step;
+    EXPECT_EQ(s.end_of_request(5), framing_screen::not_seen);
+    EXPECT_EQ(s.fed(), all.size());
+    s.forget_up_to(2);
+    EXPECT_EQ(s.end_of_request(2), framing_screen::not_seen) << "forgotten";
+    EXPECT_EQ(s.end_of_request(3), want[2]);
+  }
+  // A half-sent request has no end yet; the error after sound requests is
+  // found with the sound ones' ends kept.
+  framing_screen s;
+  auto half = get + "GET /x HTTP/1.1\r\nHo";
+  ASSERT_TRUE(s.feed(half.data(), half.size()));
+  EXPECT_EQ(s.end_of_request(1), get.size());
+  EXPECT_EQ(s.end_of_request(2), framing_screen::not_seen);
+  std::string bad = "st: x\r\nContent-Length: -1\r\n\r\n";
+  EXPECT_FALSE(s.feed(bad.data(), bad.size()));
+  EXPECT_EQ(s.status(), 400);
+  EXPECT_EQ(s.complete_requests(), 1u);
+  EXPECT_EQ(s.end_of_request(1), get.size());
+}
