@@ -78,6 +78,7 @@ using store_worker_actor = caf::typed_actor<
   caf::replies_to<atoms::heartbeat, node_record, int64_t>::with<bool>,
   caf::replies_to<atoms::leave, std::string, int64_t>::with<bool>,
   caf::replies_to<atoms::dead, std::string, std::string>::with<std::vector<node_record>>,
+  caf::replies_to<atoms::gone, session_owner, std::string, std::string>::with<std::vector<node_record>>,
   caf::replies_to<atoms::claim, session_owner, int, std::string, std::string>
     ::with<std::vector<session_record>>,
   caf::replies_to<atoms::handover, std::string, session_owner, session_owner>
@@ -175,6 +176,7 @@ using orphan_reaper_actor = caf::typed_actor<
 using cluster_member_actor = caf::typed_actor<
   caf::reacts_to<atoms::heartbeat>,
   caf::reacts_to<atoms::claim>,
+  caf::reacts_to<atoms::suspect, node_record>,
   caf::replies_to<atoms::leave>::with<bool>>;
 
 /// actors/session_manager.hpp: the root supervisor of a node's sessions; the

@@ -85,6 +85,7 @@ using clog = caf::atom_constant<caf::atom("clog")>;           // store: log a cl
 using dead = caf::atom_constant<caf::atom("dead")>;           // store: declare lapsed nodes dead
 using drain = caf::atom_constant<caf::atom("drain")>;         // manager: hand sessions over
 using fenced = caf::atom_constant<caf::atom("fenced")>;       // member -> manager: lease lost
+using gone = caf::atom_constant<caf::atom("gone")>;           // store: a node found gone early
 using handover = caf::atom_constant<caf::atom("handover")>;   // store/manager: move a session
 using join = caf::atom_constant<caf::atom("join")>;           // store: a new incarnation
 using joined = caf::atom_constant<caf::atom("joined")>;       // member -> manager: epoch
@@ -92,6 +93,7 @@ using leave = caf::atom_constant<caf::atom("leave")>;         // store/member: s
 using members = caf::atom_constant<caf::atom("members")>;     // member -> manager: the nodes
 using owned = caf::atom_constant<caf::atom("owned")>;         // store: ids a node owns
 using rroutes = caf::atom_constant<caf::atom("rroutes")>;     // store: routes of other nodes
+using suspect = caf::atom_constant<caf::atom("suspect")>;     // manager -> member: link lost
 using takeover = caf::atom_constant<caf::atom("takeover")>;   // manager -> manager: adopt id
 // Turns and versions (issue 15).
 using diff = caf::atom_constant<caf::atom("diff")>;           // manager: two versions' diff

@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "core/error.hpp"
+#include "infra/port_probe.hpp"
 
 namespace spawn {
 
@@ -72,13 +74,68 @@ void claim(self_ptr self) {
         if (got.empty())
           return;
         spdlog::warn("cluster: claimed {} sessions left by other incarnations", got.size());
+        auto full = static_cast<int>(got.size()) == limit;
         self->state.live += static_cast<int>(got.size());
         self->state.orphans = std::max(0, self->state.orphans - static_cast<int>(got.size()));
         self->send(self->state.listener, atoms::claimed::value, std::move(got));
+        if (full && self->state.orphans > 0)
+          claim(self); // more may be left: the next batch now, not at the next beat
       },
       [=](caf::error& err) {
         self->state.claiming = false;
         spdlog::warn("cluster: claim failed: {}", message_of(err));
+      });
+}
+
+/// The link to `n` dropped. When its middleman port refuses connections its
+/// process is gone (killed, crashed): it is declared dead at once, not when
+/// its lease runs out, and its sessions are claimed. A port that still
+/// listens, or does not answer (a host cut off), waits for the lease.
+void suspect(self_ptr self, node_record n) {
+  auto& st = self->state;
+  if (!in_cluster(self) || st.leaving || st.epoch == 0 || n.cluster != st.ctx.cfg->cluster_name
+      || n.cluster_port <= 0 || n.id == st.ctx.cfg->node_id)
+    return;
+  auto host = n.cluster_host;
+  auto port = n.cluster_port;
+  auto t0 = steady_ms();
+  blocking_call(self, st.ctx.io, std::chrono::seconds{3},
+                [host, port]() -> caf::expected<int> {
+                  return static_cast<int>(probe_port(host, port, 1000));
+                })
+    .then(
+      [=](int answer) {
+        auto a = static_cast<port_answer>(answer);
+        if (a != port_answer::refused) {
+          spdlog::info("cluster: lost the link to node {} but its port {}:{} is {}: its lease "
+                       "decides",
+                       n.id, host, port, to_string(a));
+          return;
+        }
+        auto& s = self->state;
+        auto why = "the link to it dropped and its cluster port " + host + ":"
+                   + std::to_string(port) + " refuses connections";
+        self->request(s.ctx.stores.any(), store_timeout, atoms::gone::value,
+                      session_owner{n.id, n.epoch}, s.ctx.cfg->node_id, why)
+          .then(
+            [=](std::vector<node_record>& dead) {
+              auto& s2 = self->state;
+              for (auto& d : dead)
+                spdlog::warn("cluster: node {} (epoch {}) is dead: {} ({} ms after the link "
+                             "dropped, {} ms before its lease ran out)",
+                             d.id, d.epoch, why, steady_ms() - t0, d.lease_until - now_ms());
+              // Whoever declared it, its sessions are orphans now: claim a share.
+              s2.orphans += n.live_sessions;
+              if (n.alive)
+                s2.alive_nodes = std::max(1, s2.alive_nodes - 1);
+              claim(self);
+            },
+            [=](caf::error& err) {
+              spdlog::warn("cluster: cannot declare node {} dead: {}", n.id, message_of(err));
+            });
+      },
+      [=](caf::error& err) {
+        spdlog::warn("cluster: cannot probe node {}: {}", n.id, message_of(err));
       });
 }
 
@@ -194,6 +251,7 @@ cluster_member_actor::behavior_type cluster_member(self_ptr self, node_context c
                          atoms::heartbeat::value);
     },
     [=](atoms::claim) { claim(self); },
+    [=](atoms::suspect, node_record& n) { suspect(self, std::move(n)); },
     [=](atoms::leave) -> caf::result<bool> {
       auto& st = self->state;
       st.leaving = true;

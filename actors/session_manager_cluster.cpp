@@ -93,6 +93,9 @@ bool on_peer_down(self_ptr self, const caf::actor_addr& source) {
     if (i->second.manager && i->second.manager.address() == source) {
       spdlog::warn("cluster: lost the link to node {} (epoch {})", i->first,
                    i->second.node.epoch);
+      // The member finds out whether its process is gone (then it need not
+      // wait for the lease).
+      self->send(self->state.member, atoms::suspect::value, i->second.node);
       peers.erase(i); // reconnected at the next read of the nodes if it is still alive
       return true;
     }

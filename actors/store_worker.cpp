@@ -49,6 +49,9 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
     [=](atoms::dead, const std::string& cluster, const std::string& by) {
       return to_result(db().declare_dead(cluster, by));
     },
+    [=](atoms::gone, const session_owner& node, const std::string& by, const std::string& why) {
+      return to_result(db().declare_gone(node, by, why));
+    },
     [=](atoms::claim, const session_owner& by, int limit, const std::string& of_node,
         const std::string& cluster) {
       return to_result(db().claim_orphans(by, limit, of_node, cluster));

@@ -194,11 +194,14 @@ int main(int argc, char** argv) {
   std::map<std::string, std::string> old_container;
   for (auto& [id, s] : listing())
     old_container[id] = s.value("container_id", "");
+  // The machine lost: frozen (links up), its containers and edge removed,
+  // then killed; the clock starts at the freeze.
   auto t0 = clock_type::now();
-  nodes[2].daemon->signal_and_wait(SIGKILL);
+  ::kill(nodes[2].daemon->pid(), SIGSTOP);
   shell("docker rm -f $(docker ps -aq --filter label=spawnai.node=" + nodes[2].daemon->node_id()
         + ") >/dev/null 2>&1");
   nodes[2].caddy->stop();
+  nodes[2].daemon->signal_and_wait(SIGKILL);
   double dead = -1;
   std::map<std::string, double> claimed, redeployed, serving;
   while (secs(t0) < 90 && serving.size() < lost.size()) {

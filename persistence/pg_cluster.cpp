@@ -44,6 +44,11 @@ constexpr const char* sql_declare_dead =
   "AND lease_until < now() "
   "RETURNING id, epoch, " SPAWN_MS("heartbeat_at") ", " SPAWN_MS("lease_until");
 
+constexpr const char* sql_declare_gone =
+  "UPDATE nodes SET state = 'dead' WHERE id = $1 AND epoch = $2 AND cluster <> '' "
+  "AND state = 'up' "
+  "RETURNING id, epoch, " SPAWN_MS("heartbeat_at") ", " SPAWN_MS("lease_until");
+
 /// The conditional claim: a session whose owner incarnation is not up is
 /// locked (others skip it) and moved to the claimer in one statement. Only
 /// the claimer's own sessions, or those of nodes of its cluster ($5).
@@ -157,6 +162,30 @@ caf::expected<std::vector<node_record>> pg_store::declare_dead(const std::string
       n.state = "dead";
       log_event(tx, n.id, n.epoch, "death",
                 {{"last_heartbeat_ms", n.heartbeat_at}, {"lease_until_ms", n.lease_until}}, by);
+      out.push_back(std::move(n));
+    }
+    tx.commit();
+    return out;
+  });
+}
+
+caf::expected<std::vector<node_record>> pg_store::declare_gone(const session_owner& node,
+                                                             const std::string& by,
+                                                             const std::string& why) {
+  return guarded<std::vector<node_record>>("declare_gone", [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    std::vector<node_record> out;
+    for (const auto& r : tx.exec_params(sql_declare_gone, node.node_id, node.epoch)) {
+      node_record n;
+      n.id = r[0].as<std::string>();
+      n.epoch = r[1].as<int64_t>();
+      n.heartbeat_at = r[2].as<epoch_ms>();
+      n.lease_until = r[3].as<epoch_ms>();
+      n.state = "dead";
+      log_event(tx, n.id, n.epoch, "death",
+                {{"last_heartbeat_ms", n.heartbeat_at}, {"lease_until_ms", n.lease_until},
+                 {"before_lease", why}},
+                by);
       out.push_back(std::move(n));
     }
     tx.commit();

@@ -87,6 +87,8 @@ public:
   caf::expected<bool> renew_lease(const node_record& n, int64_t lease_ms) override;
   caf::error leave_cluster(const std::string& id, int64_t epoch) override;
   caf::expected<std::vector<node_record>> declare_dead(const std::string& cluster, const std::string& by) override;
+  caf::expected<std::vector<node_record>> declare_gone(const session_owner& node, const std::string& by,
+                                                       const std::string& why) override;
   caf::expected<std::vector<session_record>>
   claim_orphans(const session_owner& by, int limit, const std::string& of_node,
                 const std::string& cluster) override;

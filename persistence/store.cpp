@@ -28,6 +28,11 @@ caf::expected<std::vector<node_record>> store::declare_dead(const std::string&, 
   return unsupported("declare_dead");
 }
 
+caf::expected<std::vector<node_record>> store::declare_gone(const session_owner&, const std::string&,
+                                                            const std::string&) {
+  return unsupported("declare_gone");
+}
+
 caf::expected<std::vector<session_record>>
 store::claim_orphans(const session_owner&, int, const std::string&, const std::string&) {
   return unsupported("claim_orphans");

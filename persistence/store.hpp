@@ -100,6 +100,15 @@ public:
   /// and returns them, each to exactly one caller; logs a `death` by `by`.
   virtual caf::expected<std::vector<node_record>> declare_dead(const std::string& cluster, const std::string& by);
 
+  /// Marks `dead` the incarnation `node` of a cluster while it is still `up`,
+  /// before its lease runs out: its process was found gone (the link to it
+  /// dropped and its port refuses connections). Returns it to exactly one
+  /// caller (empty when it was not up any more); logs a `death` by `by` with
+  /// `why`. A node wrongly declared so learns it at its next renewal and
+  /// fences itself, as after a pause.
+  virtual caf::expected<std::vector<node_record>> declare_gone(const session_owner& node, const std::string& by,
+                                                               const std::string& why);
+
   /// Makes `by` the owner of up to `limit` live sessions whose owner
   /// incarnation is not `up` (dead, left, or replaced by a newer start), oldest
   /// first: `by`'s own, and with a non-empty `cluster` those of the nodes of

@@ -147,6 +147,62 @@ TEST_F(pg_cluster_pgtest, a_lapsed_node_is_declared_dead_once_and_cannot_renew) 
     EXPECT_NE(x.id, lone);
 }
 
+// A node found gone before its lease ran out (its link dropped, its port
+// refuses): declared dead by exactly one of the survivors that saw it, only
+// that incarnation, and it cannot renew afterwards (it would fence itself).
+TEST_F(pg_cluster_pgtest, a_node_found_gone_is_declared_dead_before_its_lease_once) {
+  auto id = unique("n");
+  auto epoch = join(id, 60000); // a long lease: only declare_gone ends it
+  std::vector<std::vector<node_record>> seen(4);
+  std::vector<std::thread> judges;
+  for (int i = 0; i < 4; ++i)
+    judges.emplace_back([&, i] {
+      pg_store db{dsn_};
+      auto dead = db.declare_gone(session_owner{id, epoch}, "judge-" + std::to_string(i),
+                                  "its port refuses");
+      if (dead)
+        seen[i] = *dead;
+    });
+  for (auto& t : judges)
+    t.join();
+  int declared = 0;
+  for (auto& v : seen)
+    for (auto& n : v) {
+      EXPECT_EQ(n.id, id);
+      EXPECT_EQ(n.epoch, epoch);
+      EXPECT_EQ(n.state, "dead");
+      EXPECT_GT(n.lease_until, now_ms() + 50000) << "declared long before its lease ran out";
+      ++declared;
+    }
+  EXPECT_EQ(declared, 1) << "one survivor declares the death";
+  auto n = node_of(id, cluster_);
+  n.epoch = epoch;
+  auto renewed = db_->renew_lease(n, 60000);
+  ASSERT_TRUE(renewed);
+  EXPECT_FALSE(*renewed) << "a node declared gone does not come back by renewing";
+  // Another incarnation (a restart) is not touched by a stale suspicion, nor a
+  // standalone node.
+  auto again = db_->join_cluster(node_of(id, cluster_), 60000);
+  ASSERT_TRUE(again);
+  auto stale = db_->declare_gone(session_owner{id, epoch}, "late", "its port refuses");
+  ASSERT_TRUE(stale);
+  EXPECT_TRUE(stale->empty());
+  auto lone = unique("n");
+  auto lone_epoch = db_->join_cluster(node_of(lone, ""), 60000);
+  ASSERT_TRUE(lone_epoch);
+  auto standalone = db_->declare_gone(session_owner{lone, *lone_epoch}, "x", "y");
+  ASSERT_TRUE(standalone);
+  EXPECT_TRUE(standalone->empty());
+  // The death is in the cluster's log with its reason.
+  auto evs = db_->cluster_events(0, 100000);
+  ASSERT_TRUE(evs);
+  bool logged = false;
+  for (auto& e : *evs)
+    if (e.node_id == id && e.kind == "death" && e.detail.find("its port refuses") != std::string::npos)
+      logged = true;
+  EXPECT_TRUE(logged);
+}
+
 TEST_F(pg_cluster_pgtest, concurrent_claims_take_each_session_exactly_once) {
   auto gone = unique("n");
   auto gone_epoch = join(gone, 1);
