@@ -21,10 +21,17 @@
 # spaces). spawnd checks both keys at start (infra/config_table.cpp). Host names
 # are resolved when the rules are built.
 #
-# Usage: firewall.sh [network] (default spawnai-apps).
+# Between apps (SPAWNAI-APPS-OUT too): nothing, whatever the engine's
+# inter-container setting; the apps run on the engine's default bridge, which
+# has no embedded DNS, so an app cannot learn its neighbours' names either
+# (a user-defined network's DNS at 127.0.0.11 answers them, PTR included).
+# When egress is allowed or allowlisted, the host's resolvers (from
+# /etc/resolv.conf, port 53) are reachable too, even in private ranges.
+#
+# Usage: firewall.sh [network] (default bridge, the engine's default bridge).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-net=${1:-spawnai-apps}
+net=${1:-bridge}
 say() { echo "firewall.sh: $*" >&2; }
 
 config=${SPAWN_CONFIG:-configs/spawnd.json}
@@ -42,6 +49,18 @@ case "$policy" in
   deny | allow) ;;
   *) say "runtime.egress must be deny or allow, not '$policy'"; exit 2 ;;
 esac
+
+# Bridged traffic between apps must pass through iptables for the rule
+# between apps to apply (Docker sets this too for networks without ICC).
+if [ "$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null)" != 1 ]; then
+  modprobe br_netfilter 2>/dev/null || true
+  sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
+  sysctl -qw net.bridge.bridge-nf-call-ip6tables=1 2>/dev/null || true
+  [ "$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null)" = 1 ] \
+    || say "WARNING: net.bridge.bridge-nf-call-iptables is not 1 (br_netfilter): apps on one bridge can reach each other"
+fi
+# The host's resolvers, for apps allowed some egress (never otherwise).
+mapfile -t resolvers < <(awk '$1 == "nameserver" {print $2}' /etc/resolv.conf 2>/dev/null)
 
 id=$(docker network inspect -f '{{.Id}}' "$net")
 bridge=$(docker network inspect -f '{{index .Options "com.docker.network.bridge.name"}}' "$net")
@@ -82,11 +101,19 @@ for ipt in iptables ip6tables; do
   $ipt -w -C FORWARD -j DOCKER-USER 2>/dev/null || $ipt -w -I FORWARD 1 -j DOCKER-USER
   $ipt -w -L SPAWNAI-APPS-OUT -n >/dev/null 2>&1 || $ipt -w -N SPAWNAI-APPS-OUT
   $ipt -w -F SPAWNAI-APPS-OUT
-  # Replies of connections made to an app, and traffic between apps (Docker's
-  # inter-container rule of the network decides that one).
+  # Replies of connections made to an app pass; apps never reach each other.
   $ipt -w -A SPAWNAI-APPS-OUT -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
-  $ipt -w -A SPAWNAI-APPS-OUT -o "$bridge" -j RETURN
+  $ipt -w -A SPAWNAI-APPS-OUT -o "$bridge" -j DROP
   if [ $ipt = iptables ]; then never=("${never4[@]}"); else never=("${never6[@]}"); fi
+  if [ "$policy" = allow ] || [ ${#allow[@]} -gt 0 ]; then
+    for r in "${resolvers[@]}"; do
+      is6=0; [[ "$r" == *:* ]] && is6=1
+      if { [ $ipt = iptables ] && [ $is6 = 0 ]; } || { [ $ipt = ip6tables ] && [ $is6 = 1 ]; }; then
+        $ipt -w -A SPAWNAI-APPS-OUT -d "$r" -p udp --dport 53 -j RETURN
+        $ipt -w -A SPAWNAI-APPS-OUT -d "$r" -p tcp --dport 53 -j RETURN
+      fi
+    done
+  fi
   for range in "${never[@]}"; do
     $ipt -w -A SPAWNAI-APPS-OUT -d "$range" -p tcp -j REJECT --reject-with tcp-reset
     $ipt -w -A SPAWNAI-APPS-OUT -d "$range" -j REJECT

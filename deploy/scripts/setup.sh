@@ -15,16 +15,12 @@ cmake --build build -j "$(nproc)" >&2
 
 dsn=$(bash deploy/scripts/postgres.sh start "$root/build/pgdata" | tail -n 1)
 bash deploy/scripts/dockerd.sh >&2
-# Apps live on their own bridge, where containers cannot talk to each other.
-if ! docker network inspect spawnai-apps >/dev/null 2>&1; then
-  docker network create --driver bridge \
-    -o com.docker.network.bridge.enable_icc=false spawnai-apps >/dev/null
-  log "created docker network spawnai-apps"
-fi
 bash deploy/runtime/build-images.sh >&2
 # Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin
 # API) and have no egress unless runtime.egress says so; rebuilt at every run.
-bash deploy/scripts/firewall.sh spawnai-apps
+# Apps run on the engine's default bridge (no embedded DNS: no neighbour's
+# name resolves); the firewall keeps them from each other too.
+bash deploy/scripts/firewall.sh bridge
 # gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
 bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.

@@ -423,7 +423,7 @@ TEST(docker_engine_offline_dockertest, create_body_carries_the_spec) {
   spawn::container_spec spec;
   spec.image = "img";
   spec.slot_dir = "/s";
-  spec.network = "spawnai-apps";
+  spec.network = "bridge";
   spec.env = {"A=1"};
   spec.labels = {{"k", "v"}};
   auto j = json::parse(spawn::docker_engine::create_body(spec));
@@ -432,7 +432,7 @@ TEST(docker_engine_offline_dockertest, create_body_carries_the_spec) {
   EXPECT_EQ(j["Env"], json::array({"A=1"}));
   EXPECT_EQ(j["Labels"]["k"], "v");
   EXPECT_TRUE(j["ExposedPorts"].contains("8080/tcp"));
-  EXPECT_EQ(j["HostConfig"]["NetworkMode"], "spawnai-apps");
+  EXPECT_EQ(j["HostConfig"]["NetworkMode"], "bridge");
   EXPECT_EQ(j["HostConfig"]["PortBindings"]["8080/tcp"][0]["HostIp"], "127.0.0.1");
   EXPECT_EQ(j["HostConfig"]["Memory"].get<int64_t>(), 256ll << 20);
 }

@@ -1,7 +1,7 @@
 // Issue 13 (8): apps have no egress by default. A network namespace made by
 // this test stands in for the outside world: it is routed through the host
 // (203.0.113.0/24, TEST-NET-3, plus one link-local and one private address)
-// and listens on a few ports. An app container on spawnai-apps tries each of
+// and listens on a few ports. An app container on the default bridge tries each of
 // them under the policies of deploy/scripts/firewall.sh: default deny, egress
 // allowed by the operator (private and link-local ranges stay closed), an
 // allowlist entry, and the rules rebuilt by the set-up after they were
@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 using spawn::test::shell;
 
 constexpr const char* image = "spawnai/runtime-node:1";
-constexpr const char* network = "spawnai-apps";
+constexpr const char* network = "bridge";
 constexpr const char* outside = "203.0.113.2";     // TEST-NET-3, in the test's namespace
 constexpr const char* link_local = "169.254.77.1"; // as the metadata address would be
 constexpr const char* private_addr = "10.213.77.1";
@@ -37,7 +37,7 @@ std::string source_dir() {
 /// Runs firewall.sh with `env` (e.g. "SPAWN_RUNTIME_EGRESS=allow"); "ok" on success.
 std::string firewall(const std::string& env) {
   return shell("env " + env + " bash " + source_dir()
-               + "/deploy/scripts/firewall.sh spawnai-apps >/dev/null 2>&1 && echo ok");
+               + "/deploy/scripts/firewall.sh bridge >/dev/null 2>&1 && echo ok");
 }
 
 class egress_dockertest : public ::testing::Test {
@@ -97,7 +97,7 @@ while True:
     EXPECT_EQ(firewall(""), "ok");
   }
 
-  /// From a fresh app container on spawnai-apps under OCI runtime `runtime`:
+  /// From a fresh app container on the default bridge under OCI runtime `runtime`:
   /// "OPEN", "REFUSED" or "TIMEOUT" per target "host:port", one line each.
   std::string probe_under(const std::string& runtime, const std::vector<std::string>& targets) {
     std::string list;
@@ -211,9 +211,9 @@ TEST_F(egress_dockertest, apps_have_no_egress_unless_the_operator_allows_it) {
   // A reboot (or anything) flushes the rules; the set-up's firewall.sh restores them.
   ASSERT_EQ(firewall("SPAWN_RUNTIME_EGRESS=allow"), "ok");
   shell("iptables -w -D DOCKER-USER -i $(docker network inspect -f '{{index .Options "
-        "\"com.docker.network.bridge.name\"}}' spawnai-apps | sed 's/<no value>//') -j "
+        "\"com.docker.network.bridge.name\"}}' bridge | sed 's/<no value>//') -j "
         "SPAWNAI-APPS-OUT 2>/dev/null; iptables -w -F SPAWNAI-APPS-OUT; "
-        "iptables -w -D DOCKER-USER -i br-$(docker network inspect -f '{{.Id}}' spawnai-apps "
+        "iptables -w -D DOCKER-USER -i br-$(docker network inspect -f '{{.Id}}' bridge "
         "| cut -c1-12) -j SPAWNAI-APPS-OUT 2>/dev/null; true");
   ASSERT_EQ(firewall(""), "ok");
   auto restored = probe(targets);
@@ -221,7 +221,10 @@ TEST_F(egress_dockertest, apps_have_no_egress_unless_the_operator_allows_it) {
     EXPECT_TRUE(closed(restored, t)) << "after the rules were rebuilt, " << t << ":\n" << restored;
   // Built once, however often the set-up runs.
   ASSERT_EQ(firewall(""), "ok");
-  EXPECT_EQ(shell("iptables -w -S DOCKER-USER | grep -c SPAWNAI-APPS-OUT"), "1");
+  auto bridge = shell("docker network inspect -f '{{index .Options "
+                      "\"com.docker.network.bridge.name\"}}' " + std::string{network});
+  EXPECT_EQ(shell("iptables -w -S DOCKER-USER | grep -c -- '-i " + bridge + " -j SPAWNAI-APPS-OUT'"),
+            "1");
 }
 
 } // namespace

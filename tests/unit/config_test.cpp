@@ -28,7 +28,7 @@ TEST(config_test, defaults_are_complete_and_valid) {
 TEST(config_test, the_shipped_config_loads) {
   auto cfg = load_config(SPAWN_SOURCE_DIR "/configs/spawnd.json");
   ASSERT_TRUE(cfg) << message_of(cfg.error());
-  EXPECT_EQ(cfg->docker_network, "spawnai-apps");
+  EXPECT_EQ(cfg->docker_network, "") << "apps run on the engine's default bridge (no embedded DNS)";
 }
 
 TEST(config_test, file_values_override_defaults) {
