@@ -172,6 +172,11 @@ using orphan_reaper_actor = caf::typed_actor<
   caf::reacts_to<atoms::timeout>,
   caf::replies_to<atoms::stats>::with<uint64_t>>;
 
+/// actors/egress_keeper.hpp: per-session egress rules of the app firewall;
+/// `(egress)` aligns them now, answering with the number of grants.
+using egress_keeper_actor = caf::typed_actor<caf::reacts_to<atoms::timeout>,
+                                             caf::replies_to<atoms::egress>::with<int>>;
+
 /// actors/cluster_member.hpp: this node's membership (lease, epoch, claims).
 using cluster_member_actor = caf::typed_actor<
   caf::reacts_to<atoms::heartbeat>,

@@ -86,6 +86,8 @@ using dead = caf::atom_constant<caf::atom("dead")>;           // store: declare 
 using drain = caf::atom_constant<caf::atom("drain")>;         // manager: hand sessions over
 using fenced = caf::atom_constant<caf::atom("fenced")>;       // member -> manager: lease lost
 using gone = caf::atom_constant<caf::atom("gone")>;           // store: a node found gone early
+// Hostile apps (issue 13).
+using egress = caf::atom_constant<caf::atom("egress")>;       // egress keeper: align the rules
 using handover = caf::atom_constant<caf::atom("handover")>;   // store/manager: move a session
 using join = caf::atom_constant<caf::atom("join")>;           // store: a new incarnation
 using joined = caf::atom_constant<caf::atom("joined")>;       // member -> manager: epoch

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/blocking.hpp"
+#include "actors/egress_keeper.hpp"
 #include "actors/orphan_reaper.hpp"
 #include "actors/cluster_member.hpp"
 #include "actors/relay.hpp"
@@ -353,11 +354,13 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
     for (auto& [id, a] : self->state.sessions)
       self->send_exit(a, caf::exit_reason::user_shutdown);
     self->send_exit(self->state.reaper, caf::exit_reason::user_shutdown);
+    self->send_exit(self->state.egress, caf::exit_reason::user_shutdown);
     self->send_exit(self->state.member, caf::exit_reason::user_shutdown);
     self->quit(msg.reason);
   });
   self->state.reaper = self->spawn(orphan_reaper, self->state.ctx,
                                    caf::actor_cast<session_directory_actor>(self));
+  self->state.egress = self->spawn(egress_keeper, self->state.ctx);
   // Recovery starts once the member has joined (`joined`): it needs the epoch.
   self->state.member = self->spawn(cluster_member, self->state.ctx,
                                    caf::actor_cast<membership_listener_actor>(self));
@@ -448,6 +451,8 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       auto meta = nlohmann::json{{"estimated_seconds", estimated_seconds}};
       if (!req.details.empty())
         meta["site"] = nlohmann::json::parse(req.details, nullptr, false);
+      if (!req.egress.empty())
+        meta["egress"] = req.egress; // applied to its container by the egress keeper
       rec.metadata = meta.dump();
       auto token = new_manage_token();
       rec.manage_token_hash = sha256_hex(token);

@@ -39,6 +39,8 @@ struct session_manager_state {
   epoch_ms recovery_started = 0;
   /// Removes containers no live session owns (actors/orphan_reaper.hpp).
   orphan_reaper_actor reaper;
+  /// Applies each session's egress permission (actors/egress_keeper.hpp).
+  egress_keeper_actor egress;
   /// Sessions created since start.
   uint64_t created = 0;
   /// Limits on creation (rate per client, live per owner, live per node).

@@ -1,5 +1,7 @@
 #include "http/validation.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -122,6 +124,27 @@ caf::expected<create_request> parse_create_request(std::string_view body,
     if (!details)
       return details.error();
     req.details = std::move(*details);
+  }
+  // Outside destinations this app may reach (issue 13): each one the
+  // operator permits (runtime.egress_permit), exactly as written there.
+  auto egress = j->find("egress");
+  if (egress != j->end() && !egress->is_null()) {
+    if (!egress->is_array())
+      return invalid("'egress' must be an array of \"host:port\" strings");
+    if (egress->size() > 16)
+      return invalid("'egress' lists " + std::to_string(egress->size())
+                     + " destinations; the limit is 16");
+    for (auto& e : *egress) {
+      if (!e.is_string())
+        return invalid("'egress' entries must be strings (\"host:port\")");
+      auto d = e.get<std::string>();
+      if (std::find(cfg.egress_permit.begin(), cfg.egress_permit.end(), d)
+          == cfg.egress_permit.end())
+        return invalid("egress to '" + d.substr(0, 300)
+                       + "' is not permitted here (runtime.egress_permit lists what sessions may ask for)");
+      if (std::find(req.egress.begin(), req.egress.end(), d) == req.egress.end())
+        req.egress.push_back(d);
+    }
   }
   return req;
 }

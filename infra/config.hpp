@@ -116,6 +116,8 @@ struct spawn_config {
   std::string docker_socket = "/var/run/docker.sock";
   std::string runtime_image = "spawnai/runtime-node:1";
   std::string docker_network;        ///< empty: the engine's default bridge
+  /// Destinations ("host:port") a session may ask egress to (issue 13).
+  std::vector<std::string> egress_permit;
   int warm_pool_size = 2;
   int64_t docker_timeout_ms = 30000; ///< one Engine API call (a start has a minute)
   int64_t app_ready_timeout_ms = 20000;

@@ -126,8 +126,7 @@ void llm_keys(std::vector<key_spec>& t, const std::string& p, const json& d, Blo
 
 /// `runtime.egress_allow`: what the firewall opens besides the policy. spawnd
 /// only checks it (deploy/scripts/firewall.sh reads the same file and applies it).
-caf::error check_egress_allow(const json& v, spawn_config&) {
-  const std::string key = "runtime.egress_allow";
+caf::error check_egress_entries(const std::string& key, const json& v) {
   if (!v.is_array())
     return bad(key, "must be an array of \"host:port\", \"ip[/bits]:port\" or \":port\"");
   for (auto& x : v) {
@@ -146,6 +145,27 @@ caf::error check_egress_allow(const json& v, spawn_config&) {
                         == std::string::npos;
     if (!port_ok || !host_ok)
       return bad(key, "bad entry '" + e + "' (want host:port, ip[/bits]:port or :port, port 1..65535)");
+  }
+  return {};
+}
+
+caf::error check_egress_allow(const json& v, spawn_config&) {
+  return check_egress_entries("runtime.egress_allow", v);
+}
+
+/// `runtime.egress_permit`: what a session may ask for (spawnd applies it per
+/// app container, actors/egress_keeper.hpp): host:port entries only.
+caf::error bind_egress_permit(const json& v, spawn_config& c) {
+  const std::string key = "runtime.egress_permit";
+  if (auto err = check_egress_entries(key, v))
+    return err;
+  c.egress_permit.clear();
+  for (auto& x : v) {
+    auto e = x.get<std::string>();
+    auto colon = e.rfind(':');
+    if (colon == std::string::npos || colon == 0 || e.find('/') != std::string::npos)
+      return bad(key, "bad entry '" + e + "' (want host:port: a name or an address, and a port)");
+    c.egress_permit.push_back(e);
   }
   return {};
 }
@@ -294,6 +314,10 @@ const std::vector<key_spec>& config_table() {
     add({"runtime.egress_allow", json::array(),
          "destinations opened whatever runtime.egress says: host:port, ip[/bits]:port, :port",
          "list of text", check_egress_allow});
+    add({"runtime.egress_permit", json::array(),
+         "destinations (host:port) a session may ask egress to, with \"egress\" at creation;"
+         " applied per app container by spawnd (private and link-local addresses never)",
+         "list of text", bind_egress_permit});
     add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
                 SPAWN_FIELD(warm_pool_size)));
     add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,

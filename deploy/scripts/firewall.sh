@@ -27,6 +27,7 @@
 # (a user-defined network's DNS at 127.0.0.11 answers them, PTR included).
 # When egress is allowed or allowlisted, the host's resolvers (from
 # /etc/resolv.conf, port 53) are reachable too, even in private ranges.
+# Per session: chain SPAWNAI-EGRESS, kept by spawnd (actors/egress_keeper.hpp).
 #
 # Usage: firewall.sh [network] (default bridge, the engine's default bridge).
 set -euo pipefail
@@ -113,6 +114,13 @@ for ipt in iptables ip6tables; do
         $ipt -w -A SPAWNAI-APPS-OUT -d "$r" -p tcp --dport 53 -j RETURN
       fi
     done
+  fi
+  # Each session's own egress (its "egress" at creation, within
+  # runtime.egress_permit): spawnd keeps chain SPAWNAI-EGRESS (never flushed
+  # here), one rule per app address and destination, plus the resolvers.
+  if [ $ipt = iptables ]; then
+    $ipt -w -L SPAWNAI-EGRESS -n >/dev/null 2>&1 || $ipt -w -N SPAWNAI-EGRESS
+    $ipt -w -A SPAWNAI-APPS-OUT -j SPAWNAI-EGRESS
   fi
   for range in "${never[@]}"; do
     $ipt -w -A SPAWNAI-APPS-OUT -d "$range" -p tcp -j REJECT --reject-with tcp-reset

@@ -18,6 +18,9 @@
 #include "build_paths.hpp"
 #include "infra/docker_engine.hpp"
 #include "tests/functional/caddy_process.hpp"
+#include "tests/functional/spawnd_process.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -225,6 +228,128 @@ TEST_F(egress_dockertest, apps_have_no_egress_unless_the_operator_allows_it) {
                       "\"com.docker.network.bridge.name\"}}' " + std::string{network});
   EXPECT_EQ(shell("iptables -w -S DOCKER-USER | grep -c -- '-i " + bridge + " -j SPAWNAI-APPS-OUT'"),
             "1");
+}
+
+// Per session (issue 13, item 8): a session created with "egress" (each
+// entry one the operator permits, runtime.egress_permit) reaches exactly those
+// destinations from its container; a session without reaches none. spawnd's
+// egress keeper holds the rules in chain SPAWNAI-EGRESS, puts them back after a
+// flush and takes them away with the session. Entries the operator does not
+// permit, and malformed ones, are a JSON 400.
+TEST_F(egress_dockertest, a_session_reaches_only_the_destinations_it_was_permitted) {
+  const char* db = std::getenv("SPAWN_TEST_DATABASE_URL");
+  if (!db)
+    GTEST_SKIP() << "SPAWN_TEST_DATABASE_URL is not set (deploy/scripts/setup.sh)";
+  using nlohmann::json;
+  spawn::test::spawnd_options opts;
+  opts.name = "egress";
+  opts.env = {{"SPAWN_DATABASE_URL", db},
+              {"SPAWN_RUNTIME_WARM_POOL_SIZE", "1"},
+              {"SPAWN_RUNTIME_EGRESS_PERMIT", at(outside, 9090) + ",permitted.invalid:443"}};
+  spawn::test::spawnd_process d{opts};
+  ASSERT_TRUE(d.start()) << d.error();
+  auto create = [&](const json& body) {
+    auto r = d.call("POST", "/api/v1/sessions", body.dump());
+    EXPECT_TRUE(r) << spawn::message_of(r.error());
+    return r ? std::make_pair(r->status, json::parse(r->body, nullptr, false))
+             : std::make_pair(0L, json{});
+  };
+  // Bad values first: nothing is created, spawnd lives on.
+  for (auto bad : {json{{"prompt", "a todo list"}, {"egress", {at(outside, 8080)}}},
+                   json{{"prompt", "a todo list"}, {"egress", "203.0.113.2:9090"}},
+                   json{{"prompt", "a todo list"}, {"egress", {42}}},
+                   json{{"prompt", "a todo list"}, {"egress", {"169.254.169.254:80"}}},
+                   json{{"prompt", "a todo list"}, {"egress", json(std::vector<std::string>(17, at(outside, 9090)))}}}) {
+    auto [status, body] = create(bad);
+    EXPECT_EQ(status, 400) << bad.dump() << " -> " << body.dump();
+    EXPECT_EQ(body["error"].value("code", ""), "invalid_input") << body.dump();
+  }
+  auto [s1, with] = create({{"prompt", "a todo list"}, {"egress", {at(outside, 9090)}}});
+  ASSERT_EQ(s1, 201) << with.dump();
+  auto [s2, without] = create({{"prompt", "a todo list"}});
+  ASSERT_EQ(s2, 201) << without.dump();
+  EXPECT_EQ(with["egress"], json::array({at(outside, 9090)}));
+  EXPECT_EQ(without["egress"], json::array());
+  auto container_of = [&](const std::string& id) {
+    for (int i = 0; i < 150; ++i) {
+      auto r = d.call("GET", "/api/v1/sessions/" + id);
+      if (r && json::parse(r->body, nullptr, false).value("state", "") == "running")
+        return shell("docker ps -q --no-trunc --filter label=spawnai.session=" + id);
+      std::this_thread::sleep_for(100ms);
+    }
+    return std::string{};
+  };
+  auto c_with = container_of(with.value("id", ""));
+  auto c_without = container_of(without.value("id", ""));
+  ASSERT_EQ(c_with.size(), 64u) << c_with;
+  ASSERT_EQ(c_without.size(), 64u) << c_without;
+  auto ip_with = shell("docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' " + c_with);
+  // From inside each app's own container: OPEN / REFUSED / TIMEOUT per target.
+  auto from = [&](const std::string& container) {
+    const std::string script = R"JS(
+const net = require('net');
+const targets = process.argv.slice(1);
+let left = targets.length;
+for (const t of targets) {
+  const i = t.lastIndexOf(':');
+  const s = net.connect({host: t.slice(0, i), port: +t.slice(i + 1)});
+  const done = (what) => { console.log(what + ' ' + t); s.destroy(); if (--left === 0) console.log('DONE'); };
+  const timer = setTimeout(() => done('TIMEOUT'), 2000);
+  s.on('data', () => { clearTimeout(timer); done('OPEN'); });
+  s.on('error', () => { clearTimeout(timer); done('REFUSED'); });
+}
+)JS";
+    return shell("docker exec " + container + " /usr/bin/node -e \"$(cat <<'EOF'\n" + script
+                 + "\nEOF\n)\" " + at(outside, 9090) + " " + at(outside, 8080) + " "
+                 + at(link_local, 8080) + " 2>&1");
+  };
+  auto has = [](const std::string& out, const std::string& line) {
+    return ("\n" + out + "\n").find("\n" + line + "\n") != std::string::npos;
+  };
+  auto rules = [] { return shell("iptables -w -S SPAWNAI-EGRESS"); };
+  // The keeper aligns every 2 s.
+  std::string out;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < 40 && !has(out, "OPEN " + at(outside, 9090)); ++i) {
+    out = from(c_with);
+    if (!has(out, "OPEN " + at(outside, 9090)))
+      std::this_thread::sleep_for(250ms);
+  }
+  std::cout << "[ egress   ] a permitted destination reachable "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+            << " s after the app ran\n";
+  EXPECT_TRUE(has(out, "OPEN " + at(outside, 9090))) << out << "\n" << rules();
+  EXPECT_FALSE(has(out, "OPEN " + at(outside, 8080))) << "not permitted to this session:\n" << out;
+  EXPECT_FALSE(has(out, "OPEN " + at(link_local, 8080))) << out;
+  auto other = from(c_without);
+  EXPECT_FALSE(has(other, "OPEN " + at(outside, 9090))) << "another session's grant leaked:\n" << other;
+  EXPECT_NE(rules().find(ip_with + "/32"), std::string::npos) << rules();
+  // A flush (a reboot, a firewall rebuild) is repaired by the keeper.
+  shell("iptables -w -F SPAWNAI-EGRESS");
+  ASSERT_EQ(firewall(""), "ok");
+  bool back = false;
+  for (int i = 0; i < 40 && !back; ++i) {
+    back = rules().find(ip_with + "/32") != std::string::npos;
+    if (!back)
+      std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_TRUE(back) << "the session's rules did not come back: " << rules();
+  EXPECT_TRUE(has(from(c_with), "OPEN " + at(outside, 9090)));
+  // Destroyed: its rules go.
+  auto del = d.call("DELETE", "/api/v1/sessions/" + with.value("id", ""), "",
+                    {{"X-Manage-Token", with.value("manage_token", "")}});
+  ASSERT_TRUE(del);
+  EXPECT_LT(del->status, 300) << del->body;
+  bool gone = false;
+  for (int i = 0; i < 40 && !gone; ++i) {
+    gone = rules().find(ip_with + "/32") == std::string::npos;
+    if (!gone)
+      std::this_thread::sleep_for(250ms);
+  }
+  EXPECT_TRUE(gone) << "a destroyed session's rules stayed: " << rules();
+  auto health = d.call("GET", "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
 }
 
 } // namespace
