@@ -173,6 +173,7 @@ stop() {
     say "$name is not running"
   fi
   # The chain and bridges stay: a restart reuses them; the rules stay in force.
+  return 0
 }
 
 case "$cmd" in

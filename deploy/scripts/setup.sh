@@ -25,6 +25,10 @@ bash deploy/runtime/build-images.sh >&2
 # Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin
 # API) and have no egress unless runtime.egress says so; rebuilt at every run.
 bash deploy/scripts/firewall.sh spawnai-apps
+# A second Docker engine over TLS on 127.0.0.27 (issue 17): the remote host of
+# the tests (docker_host_dockertest, hosts_functest). It leaves the main
+# engine's bridges and iptables chains alone (see the script's header).
+read -r t1_endpoint hosts_tls < <(bash deploy/scripts/docker-host.sh start t1 127.0.0.27 | tail -n 1)
 # gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
 bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
@@ -39,3 +43,5 @@ echo "export SPAWN_CADDY_ADMIN='$caddy_admin'"
 echo "export SPAWN_TEST_ACME_DIRECTORY='$acme_dir'"
 echo "export SPAWN_TEST_ACME_CA_ROOT='$acme_ca'"
 echo "export SPAWN_TEST_ACME_ROOTS='$acme_roots'"
+echo "export SPAWN_TEST_DOCKER_HOST='$t1_endpoint'"
+echo "export SPAWN_TEST_HOSTS_TLS='$hosts_tls'"
