@@ -79,8 +79,9 @@ protected:
   std::map<std::string, int> droplet_states() {
     std::map<std::string, int> out;
     auto r = d().call("GET", "/admin/v1/hosts", {}, {{"Authorization", std::string{"Bearer "} + admin_token}});
-    if (r && r->status == 200)
-      for (auto& h : parse_or_null(r->body)["hosts"])
+    auto doc = r && r->status == 200 ? parse_or_null(r->body) : json::object();
+    if (doc.contains("hosts"))
+      for (auto& h : doc["hosts"])
         if (h.value("kind", "") == "digitalocean")
           out[h.value("state", "")]++;
     return out;

@@ -66,7 +66,8 @@ protected:
     auto r = admin("GET", "/admin/v1/hosts");
     if (!r || r->status != 200)
       return nullptr;
-    for (auto& h : parse_or_null(r->body)["hosts"])
+    auto doc = parse_or_null(r->body); // kept: the loop walks into it
+    for (auto& h : doc["hosts"])
       if (h.value("id", "") == id)
         return h;
     return nullptr;
@@ -155,7 +156,7 @@ TEST_F(hosts_functest, SessionsRunOnTheRemoteHostAndComeBackWhenItDies) {
   // t1's engine stops: gone within a few checks, the app serves again locally.
   auto t0 = clock_type::now();
   ASSERT_EQ(sh(host_script() + " stop t1 127.0.0.27 >/dev/null 2>&1"), 0);
-  json gone;
+  json gone = json::object();
   for (int i = 0; i < 200 && gone.value("state", "") != "gone"; ++i) {
     std::this_thread::sleep_for(50ms);
     gone = host(id);
@@ -183,7 +184,7 @@ TEST_F(hosts_functest, SessionsRunOnTheRemoteHostAndComeBackWhenItDies) {
 
   // t1 back: readmitted (empty) by the next checks; a gone host may be removed.
   ASSERT_EQ(sh(host_script() + " start t1 127.0.0.27 >/dev/null 2>&1"), 0);
-  json readmitted;
+  json readmitted = json::object();
   for (int i = 0; i < 200 && readmitted.value("state", "") != "ready"; ++i) {
     std::this_thread::sleep_for(50ms);
     readmitted = host(id);
