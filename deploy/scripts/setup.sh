@@ -28,7 +28,8 @@ bash deploy/scripts/firewall.sh spawnai-apps
 # A second Docker engine over TLS on 127.0.0.27 (issue 17): the remote host of
 # the tests (docker_host_dockertest, hosts_functest). It leaves the main
 # engine's bridges and iptables chains alone (see the script's header).
-read -r t1_endpoint hosts_tls < <(bash deploy/scripts/docker-host.sh start t1 127.0.0.27 | tail -n 1)
+t1_line=$(bash deploy/scripts/docker-host.sh start t1 127.0.0.27 | tail -n 1)
+read -r t1_endpoint hosts_tls <<<"$t1_line"
 # gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
 bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.

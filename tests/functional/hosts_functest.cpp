@@ -6,6 +6,7 @@
 // local engine, nothing lost; t1 comes back and is readmitted. Skips when t1
 // is not running. Shares t1 with docker_host_dockertest (RESOURCE_LOCK).
 #include <cstdio>
+#include <sys/wait.h>
 
 #include "build_paths.hpp"
 #include "tests/functional/spawnd_functest_fixture.hpp"
@@ -105,6 +106,13 @@ TEST_F(hosts_functest, BadHostRequestsAreRefusedWithJsonErrors) {
   ASSERT_EQ(hosts.size(), 1u) << listed->body; // nothing bad was admitted
   EXPECT_EQ(hosts[0].value("id", ""), "local");
   EXPECT_EQ(hosts[0].value("state", ""), "ready");
+  // spawnctl admin hosts: the same API, its exit codes.
+  auto ctl = std::string{"SPAWN_SERVER="} + d().base_url() + " SPAWN_ADMIN_TOKEN=" + admin_token
+             + " " + SPAWNCTL_BINARY + " admin hosts";
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " >/dev/null")), 0);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " rm nosuch 2>/dev/null")), 4);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.27:2376 --capacity many 2>/dev/null")), 2);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.29:2376 >/dev/null 2>&1")), 1);
   EXPECT_TRUE(d().running());
 }
 
