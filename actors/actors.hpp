@@ -239,4 +239,13 @@ using edge_keeper_actor = caf::typed_actor<caf::reacts_to<atoms::edgetick>>;
 /// (an event sink subscribed to a session on another node, ...) to `cfg`.
 void register_actor_handle_types(caf::actor_system_config& cfg);
 
+/// The Docker hosts of this node (actors/host_registry.hpp): list, admit,
+/// drain and remove hosts (answers are JSON text); `hostcheck` is its own tick.
+using host_registry_actor = caf::typed_actor<
+  caf::reacts_to<atoms::hostcheck>,
+  caf::replies_to<atoms::hosts>::with<std::string>,
+  caf::replies_to<atoms::hostadd, std::string>::with<std::string>,
+  caf::replies_to<atoms::drain, std::string>::with<std::string>,
+  caf::replies_to<atoms::hostrm, std::string>::with<std::string>>;
+
 } // namespace spawn

@@ -110,4 +110,10 @@ using verload = caf::atom_constant<caf::atom("verload")>;     // a version's fil
 using versave = caf::atom_constant<caf::atom("versave")>;     // store: save a version
 using versions = caf::atom_constant<caf::atom("versions")>;   // store: a session's versions
 
+// Docker hosts (issue 17).
+using hostadd = caf::atom_constant<caf::atom("hostadd")>;     // registry: admit a remote engine
+using hostcheck = caf::atom_constant<caf::atom("hostcheck")>; // registry: ping every host
+using hostrm = caf::atom_constant<caf::atom("hostrm")>;       // registry: forget a host
+using hosts = caf::atom_constant<caf::atom("hosts")>;         // registry: the hosts as JSON
+
 } // namespace spawn::atoms

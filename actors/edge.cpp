@@ -126,7 +126,7 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
   st.session = std::move(session);
   st.session_id = std::move(session_id);
   st.container_id = std::move(container_id);
-  st.upstream = "127.0.0.1:" + std::to_string(host_port);
+  st.upstream = st.ctx.runtime->address_of(st.container_id) + ":" + std::to_string(host_port);
   st.sleeping = sleeping;
   st.last_active = now_ms();
   if (st.ctx.cfg->edge_idle_timeout_seconds > 0)

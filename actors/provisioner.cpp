@@ -9,8 +9,8 @@
 
 namespace spawn {
 
-std::string loopback_url(int host_port) {
-  return "http://127.0.0.1:" + std::to_string(host_port) + "/";
+std::string loopback_url(int host_port, const std::string& address) {
+  return "http://" + address + ":" + std::to_string(host_port) + "/";
 }
 
 provisioner_actor::behavior_type
@@ -62,7 +62,7 @@ provisioner(provisioner_actor::stateful_pointer<provisioner_state> self, node_co
                     [runtime, app, type, lease, timeout_ms]() -> caf::expected<std::string> {
                       if (auto err = write_slot(lease.slot_dir, app, type))
                         return err;
-                      auto url = loopback_url(lease.container.host_port);
+                      auto url = loopback_url(lease.container.host_port, lease.container.address);
                       auto waited = runtime->wait_ready(url, static_cast<long>(timeout_ms));
                       if (!waited)
                         return waited.error();

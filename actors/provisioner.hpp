@@ -30,7 +30,8 @@ provisioner_actor::behavior_type
 provisioner(provisioner_actor::stateful_pointer<provisioner_state> self, node_context ctx,
             std::string session_id);
 
-/// The loopback URL of an app published on `host_port`.
-std::string loopback_url(int host_port);
+/// The URL of an app published on `address`:`host_port` (its host's private
+/// address; loopback for the local engine).
+std::string loopback_url(int host_port, const std::string& address = "127.0.0.1");
 
 } // namespace spawn

@@ -268,6 +268,8 @@ std::string describe(self_ptr self) {
     container = {{"id", st.lease->container.id},
                  {"name", st.lease->container.name},
                  {"host_port", st.lease->container.host_port},
+                 {"host", st.lease->container.host},
+                 {"address", st.lease->container.address},
                  {"warm", st.lease->warm}};
   json app = nullptr;
   if (st.app)

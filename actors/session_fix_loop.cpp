@@ -44,7 +44,7 @@ std::string listed(const std::vector<std::string>& errors) {
 /// Loads the app of the container on `host_port` headless and hands its
 /// errors to `then`. A browser that cannot run is said and counts as none:
 /// the check is then the app answering, which the deployment waited for.
-void check_page_then(session_self self, int host_port,
+void check_page_then(session_self self, const std::string& address, int host_port,
                      std::function<void(std::vector<std::string>)> then) {
   auto& g = self->state.ctx.cfg->generation;
   page_check_options opt;
@@ -58,7 +58,7 @@ void check_page_then(session_self self, int host_port,
     then({});
     return;
   }
-  auto url = loopback_url(host_port) + "/";
+  auto url = loopback_url(host_port, address) + "/";
   blocking_call(self, self->state.ctx.io, ms(opt.timeout_ms + 5000),
                 [url, opt]() { return check_page(url, opt); })
     .then([=](std::vector<std::string>& errors) { then(std::move(errors)); },
@@ -134,7 +134,7 @@ void check_next(session_self self) {
   }
   auto n = std::to_string(st.turns.current->number);
   emit(self, "info", "Turn " + n + ": loading the new version in a headless browser to check it");
-  check_page_then(self, st.turns.lease->container.host_port, [self, n](std::vector<std::string> errors) {
+  check_page_then(self, st.turns.lease->container.address, st.turns.lease->container.host_port, [self, n](std::vector<std::string> errors) {
     auto& s = self->state;
     if (!s.turns.current || !s.turns.lease || winding_down(self))
       return;
@@ -156,7 +156,7 @@ void check_first_version(session_self self) {
   if (!st.app || st.from_cache || !model_made(self, *st.app) || !has_pages(self)
       || st.record.host_port == 0)
     return;
-  check_page_then(self, st.record.host_port, [self](std::vector<std::string> errors) {
+  check_page_then(self, st.ctx.runtime->address_of(st.record.container_id), st.record.host_port, [self](std::vector<std::string> errors) {
     auto& s = self->state;
     if (winding_down(self))
       return;

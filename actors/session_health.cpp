@@ -32,6 +32,7 @@ caf::expected<health_report> probe(std::shared_ptr<container_runtime> runtime,
   }
   r.state = info->state;
   r.host_port = info->host_port;
+  auto address = info->address;
   if (r.state == "paused") { // asleep: the edge wakes it on demand
     r.answers = true;
     return r;
@@ -41,7 +42,7 @@ caf::expected<health_report> probe(std::shared_ptr<container_runtime> runtime,
     return r;
   }
   http_request req;
-  req.url = "http://127.0.0.1:" + std::to_string(r.host_port) + "/";
+  req.url = "http://" + address + ":" + std::to_string(r.host_port) + "/";
   req.timeout_ms = timeout_ms;
   req.connect_timeout_ms = timeout_ms;
   // With idle pausing on, the edge tells requests by received bytes: it is

@@ -139,10 +139,11 @@ void repaired(session_self self, std::string url) {
 
 void move_upstream(session_self self, int host_port, std::string why) {
   auto& st = self->state;
-  auto old = "127.0.0.1:" + std::to_string(st.record.host_port);
+  auto address = st.ctx.runtime->address_of(st.record.container_id);
+  auto old = address + ":" + std::to_string(st.record.host_port);
   auto pos = st.record.app_url.find(old);
   if (pos != std::string::npos)
-    st.record.app_url.replace(pos, old.size(), "127.0.0.1:" + std::to_string(host_port));
+    st.record.app_url.replace(pos, old.size(), address + ":" + std::to_string(host_port));
   st.record.host_port = host_port;
   if (st.lease)
     st.lease->container.host_port = host_port;

@@ -150,7 +150,8 @@ void went_live(session_self self, std::optional<container_lease> old, int versio
   store_turn(self, t);
   mark(self, 0, version);
   if (!st.ctx.edge)
-    st.record.app_url = loopback_url(st.record.host_port);
+    st.record.app_url = loopback_url(st.record.host_port,
+                                     st.ctx.runtime->address_of(st.record.container_id));
   event_record ev;
   ev.message = "Version " + std::to_string(version) + " is live (turn " + std::to_string(t.number)
                + ", " + std::to_string(took) + " ms after the request): " + t.reply;

@@ -41,6 +41,10 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   admin restart ID     restart a wedged session actor from the store
   admin rm ID          destroy without the manage token
   admin nodes | admin stats
+  admin hosts                          the Docker hosts: state, capacity, usage
+  admin hosts add ID tcp://H:2376 [--private ADDR] [--capacity N] [--memory-mb N] [--tier T]
+  admin hosts drain ID                 no new apps on host ID
+  admin hosts rm ID                    forget host ID (it must run nothing, or be gone)
 
 The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
 returned by create are kept in ~/.spawnctl/tokens.json (or pass --token); a
@@ -379,6 +383,53 @@ bool query_of(const options& o, size_t from, std::string& q) {
   return true;
 }
 
+/// `admin hosts [add|drain|rm]` (issue 17).
+template <class Print>
+int admin_hosts(const options& o, Print print) {
+  if (o.args.size() == 2) {
+    auto r = call(o, "GET", "/admin/v1/hosts");
+    if (r.status != 200 || o.as_json)
+      return print(r, 200);
+    std::cout << "policy " << r.body.value("policy", "") << "\n";
+    for (auto& h : r.body["hosts"])
+      std::cout << h.value("id", "") << "  " << h.value("state", "") << "  "
+                << h.value("kind", "") << "  " << h.value("address", "") << "  apps on "
+                << h.value("private_address", "") << "  "
+                << h["usage"].value("sessions", 0) << "/" << h["capacity"].value("sessions", 0)
+                << "\n";
+    return 0;
+  }
+  auto& verb = o.args[2];
+  if ((verb == "drain" || verb == "rm") && o.args.size() == 4) {
+    auto path = "/admin/v1/hosts/" + o.args[3];
+    return verb == "drain" ? print(call(o, "POST", path + "/drain"), 200)
+                           : print(call(o, "DELETE", path), 200);
+  }
+  if (verb == "add" && o.args.size() >= 5 && o.args.size() % 2 == 1) {
+    nlohmann::json body{{"id", o.args[3]}, {"address", o.args[4]}};
+    for (size_t i = 5; i + 1 < o.args.size(); i += 2) {
+      auto& flag = o.args[i];
+      auto& value = o.args[i + 1];
+      try {
+        if (flag == "--private")
+          body["private_address"] = value;
+        else if (flag == "--tier")
+          body["tier"] = value;
+        else if (flag == "--capacity")
+          body["capacity_sessions"] = std::stoll(value);
+        else if (flag == "--memory-mb")
+          body["capacity_memory_mb"] = std::stoll(value);
+        else
+          return std::cerr << "spawnctl: unknown option " << flag << "\n" << usage, 2;
+      } catch (const std::exception&) {
+        return std::cerr << "spawnctl: " << flag << " needs a number\n", 2;
+      }
+    }
+    return print(call(o, "POST", "/admin/v1/hosts", body.dump()), 201);
+  }
+  return std::cerr << usage, 2;
+}
+
 /// The admin API (/admin/v1): every session of every owner, the actors.
 int admin(options o) {
   if (o.args.size() < 2)
@@ -411,6 +462,8 @@ int admin(options o) {
   }
   if (sub == "nodes" || sub == "stats")
     return print(call(o, "GET", "/admin/v1/" + sub), 200);
+  if (sub == "hosts")
+    return admin_hosts(o, print);
   if (o.args.size() < 3)
     return std::cerr << usage, 2;
   auto path = "/admin/v1/sessions/" + o.args[2];

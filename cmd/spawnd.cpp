@@ -25,7 +25,11 @@
 #include "core/messages.hpp"
 #include "http/server.hpp"
 #include "infra/config.hpp"
+#include "actors/droplet_pool.hpp"
+#include "actors/host_registry.hpp"
+#include "infra/digitalocean.hpp"
 #include "infra/docker_engine.hpp"
+#include "infra/host_set.hpp"
 #include "infra/generator_factory.hpp"
 #include "infra/json_log.hpp"
 #include "persistence/pg_store.hpp"
@@ -129,11 +133,21 @@ int main(int argc, char** argv) {
   ctx.io = spawn::blocking_pool{sys, cfg->io_threads};
   ctx.llm = spawn::blocking_pool{sys, cfg->generation_threads};
   ctx.edge_io = spawn::blocking_pool{sys, cfg->edge_threads};
-  {
+  // Apps go to a set of Docker hosts (issue 17): the local engine and the
+  // remote ones the host registry admits.
+  auto hosts = std::make_shared<spawn::host_set>(*spawn::parse_placement(cfg->hosts_policy));
+  if (cfg->hosts_local) {
     auto engine = std::make_shared<spawn::docker_engine>(cfg->docker_socket);
     engine->set_call_timeout(static_cast<long>(cfg->docker_timeout_ms));
-    ctx.runtime = engine;
+    spawn::host_record local;
+    local.id = "local";
+    local.kind = "local";
+    local.address = "unix://" + cfg->docker_socket;
+    local.capacity_sessions = cfg->hosts_local_capacity;
+    local.created_at = spawn::now_ms();
+    hosts->add(local, engine);
   }
+  ctx.runtime = hosts;
   ctx.gen = *gen;
   auto edge = spawn::edge_settings_of(*cfg);
   if (!edge.admin_url.empty())
@@ -148,6 +162,26 @@ int main(int argc, char** argv) {
       ctx.keys->replace(*keys);
     else
       spdlog::warn("cannot load the API keys yet: {}", spawn::message_of(keys.error()));
+  }
+  auto host_registry = sys.spawn(spawn::host_registry, ctx, hosts,
+                                [dsn] { return std::make_unique<spawn::pg_store>(dsn); });
+  spawn::droplet_pool_actor droplets;
+  if (cfg->do_max > 0) {
+    // The token stays in the client: never logged, never in the database.
+    auto token = spawn::digitalocean_token(std::getenv("DIGITALOCEAN_TOKEN"), cfg->do_token_file);
+    if (token.empty()) {
+      spdlog::error("droplets: hosts.digitalocean.max is {} but no token ($DIGITALOCEAN_TOKEN or "
+                    "hosts.digitalocean.token_file): no droplets", cfg->do_max);
+    } else {
+      spawn::digitalocean_settings dos;
+      dos.api_base = cfg->do_api_base;
+      dos.token = token;
+      droplets = sys.spawn(spawn::droplet_pool, ctx, hosts,
+                           spawn::store_factory{[dsn] { return std::make_unique<spawn::pg_store>(dsn); }},
+                           std::make_shared<spawn::digitalocean>(dos));
+      spdlog::info("droplets: {} to {} droplets of tier {} in {} ({})", cfg->do_min, cfg->do_max,
+                   cfg->do_tier, cfg->do_region, cfg->do_api_base);
+    }
   }
   auto manager = sys.spawn(spawn::session_manager, ctx);
   if (cfg->cluster_port > 0) {
@@ -194,7 +228,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }
   }
-  spawn::api_server server{sys, manager, cfg, ctx.keys};
+  spawn::api_server server{sys, manager, cfg, ctx.keys, host_registry};
   if (auto err = server.start()) {
     spdlog::critical("{}", spawn::message_of(err));
     caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
@@ -233,6 +267,9 @@ int main(int argc, char** argv) {
   if (keeper)
     caf::anon_send_exit(keeper, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(host_registry, caf::exit_reason::user_shutdown);
+  if (droplets)
+    caf::anon_send_exit(droplets, caf::exit_reason::user_shutdown);
   {
     // Idle warm containers are not apps: they go; running apps stay for the next start.
     caf::scoped_actor self{sys};

@@ -101,12 +101,14 @@ struct container_info {
   std::string image;
   std::string state;                         ///< running, paused, exited, ...
   std::map<std::string, std::string> labels;
-  int host_port = 0;                         ///< loopback port of container_port
+  int host_port = 0;                         ///< published port of container_port
+  std::string address = "127.0.0.1";        ///< where host_port is published
+  std::string host = "local";               ///< the Docker host it runs on (table hosts)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, container_info& x) {
-  return f(x.id, x.name, x.image, x.state, x.labels, x.host_port);
+  return f(x.id, x.name, x.image, x.state, x.labels, x.host_port, x.address, x.host);
 }
 
 /// A container handed to a session: where it runs and where its files go.

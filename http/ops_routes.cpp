@@ -310,6 +310,68 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
     return accepted();
   });
 
+  // Docker hosts (issue 17).
+  auto hosts = env.hosts;
+  auto no_registry = [](const request_handle_t& req) {
+    reply_error(req, restinio::status_service_unavailable(), "unavailable",
+                "this node has no host registry");
+  };
+  auto host_id = [](const request_handle_t& req, const params_t& params) -> std::optional<std::string> {
+    auto id = restinio::cast_to<std::string>(params["id"]);
+    bool ok = !id.empty() && id.size() <= 32;
+    for (char c : id)
+      ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+    if (!ok) {
+      reply_error(req, restinio::status_not_found(), "not_found", "no host '" + id + "'");
+      return std::nullopt;
+    }
+    return id;
+  };
+  auto host_reply = [](restinio::http_status_line_t status) {
+    return [status](const request_handle_t& rq, std::string& body) {
+      reply_json_string(rq, status, body);
+    };
+  };
+  r.http_get("/admin/v1/hosts", [=, &sys](auto req, auto) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    if (!hosts)
+      no_registry(req);
+    else
+      ask<std::string>(sys, hosts, req, host_reply(restinio::status_ok()), atoms::hosts::value);
+    return accepted();
+  });
+  r.http_post("/admin/v1/hosts", [=, &sys](auto req, auto) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    if (!hosts)
+      no_registry(req);
+    else // the registry checks the body (http: 400 with the field) and the engine
+      ask<std::string>(sys, hosts, req, host_reply(restinio::status_created()),
+                       atoms::hostadd::value, std::string{req->body()});
+    return accepted();
+  });
+  r.http_post("/admin/v1/hosts/:id/drain", [=, &sys](auto req, auto params) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    auto id = host_id(req, params);
+    if (id && !hosts)
+      no_registry(req);
+    else if (id)
+      ask<std::string>(sys, hosts, req, host_reply(restinio::status_ok()), atoms::drain::value, *id);
+    return accepted();
+  });
+  r.http_delete("/admin/v1/hosts/:id", [=, &sys](auto req, auto params) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    auto id = host_id(req, params);
+    if (id && !hosts)
+      no_registry(req);
+    else if (id)
+      ask<std::string>(sys, hosts, req, host_reply(restinio::status_ok()), atoms::hostrm::value, *id);
+    return accepted();
+  });
+
   r.http_delete("/admin/v1/keys/:key", [=, &sys](auto req, auto params) {
     if (!admin_ok(req, *cfg))
       return accepted();

@@ -36,6 +36,8 @@ struct api_server::impl {
   std::shared_ptr<const spawn_config> cfg;
   std::string base_url;
   std::shared_ptr<api_key_index> keys;
+  /// The node's Docker hosts (null: the admin host routes answer 503).
+  host_registry_actor hosts;
   /// Bounds on open WebSockets (per client address and in all).
   std::shared_ptr<ws_slots> sockets;
   restinio::running_server_handle_t<http_traits> server;
@@ -277,7 +279,7 @@ struct api_server::impl {
 
   std::unique_ptr<request_guard> routes() {
     auto r = std::make_unique<tracked_router>();
-    add_ops_routes(*r, ops_env{&sys, manager, cfg, base_url, keys});
+    add_ops_routes(*r, ops_env{&sys, manager, cfg, base_url, keys, hosts});
     auto accepted = [] { return restinio::request_accepted(); };
     r->http_post("/api/v1/sessions", [=](auto req, auto) {
       if (!body_too_large(req))
@@ -364,8 +366,9 @@ struct api_server::impl {
 
 api_server::api_server(caf::actor_system& sys, session_manager_actor manager,
                        std::shared_ptr<const spawn_config> cfg,
-                       std::shared_ptr<api_key_index> keys)
+                       std::shared_ptr<api_key_index> keys, host_registry_actor hosts)
   : impl_(std::make_unique<impl>(sys, std::move(manager), std::move(cfg), std::move(keys))) {
+  impl_->hosts = std::move(hosts);
   auto& c = *impl_->cfg;
   base_url_ = !c.public_url.empty()
                 ? c.public_url

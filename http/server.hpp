@@ -21,7 +21,7 @@ public:
   /// `keys`: the API keys in force (shared with the session manager); null
   /// when only anonymous callers exist.
   api_server(caf::actor_system& sys, session_manager_actor manager, std::shared_ptr<const spawn_config> cfg,
-             std::shared_ptr<api_key_index> keys = nullptr);
+             std::shared_ptr<api_key_index> keys = nullptr, host_registry_actor hosts = {});
   ~api_server();
 
   /// Binds and starts serving on the configured address and port.

@@ -171,6 +171,12 @@ caf::error check_config(spawn_config& c) {
     return bad("log.format", "must be 'text' or 'json'");
   if (c.cluster_placement != "most_free" && c.cluster_placement != "local")
     return bad("cluster.placement", "must be 'most_free' or 'local'");
+  if (c.hosts_policy != "spread" && c.hosts_policy != "pack" && c.hosts_policy != "local_first")
+    return bad("hosts.policy", "must be 'spread', 'pack' or 'local_first'");
+  if (c.do_min > c.do_max)
+    return bad("hosts.digitalocean.min", "must not exceed hosts.digitalocean.max");
+  if (c.do_max > 0 && !c.tiers.count(c.do_tier))
+    return bad("hosts.digitalocean.tier", "no tier named '" + c.do_tier + "'");
   if (c.cluster_lease_ms <= c.cluster_heartbeat_ms)
     return bad("cluster.lease_ms", "must be longer than cluster.heartbeat_ms");
   if (!c.cluster_name.empty() && !plain(c.cluster_name, "-_."))

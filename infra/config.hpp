@@ -123,6 +123,28 @@ struct spawn_config {
   int64_t app_ready_timeout_ms = 20000;
   // health checks of running apps (0: off) and the grace before failing one
   int64_t health_interval_ms = 30000;
+  // Docker hosts (issue 17): placement over the local engine and remote ones
+  std::string hosts_policy = "local_first"; ///< spread, pack or local_first
+  bool hosts_local = true;           ///< the local engine takes apps too
+  int hosts_local_capacity = 200;    ///< containers the local engine takes
+  int64_t hosts_check_interval_ms = 5000; ///< how often every engine is pinged
+  int hosts_fail_after = 2;          ///< failed pings in a row before a host is gone
+  std::string hosts_tls_dir = "/var/lib/spawnai-hosts/tls"; ///< ca.pem, cert.pem, key.pem
+  /// An empty droplet is destroyed after this long (never one with a container).
+  double hosts_idle_destroy_minutes = 10;
+  /// DigitalOcean droplets on demand (actors/droplet_pool.hpp); off while do_max is 0.
+  std::string do_api_base = "https://api.digitalocean.com";
+  std::string do_token_file;         ///< the token's file; $DIGITALOCEAN_TOKEN wins
+  std::string do_region = "nyc3";
+  std::string do_image = "debian-12-x64";
+  std::string do_tier = "small";     ///< the tier its droplets serve (size from its memory)
+  int do_min = 0;                    ///< ready or coming droplets kept at least
+  int do_max = 0;                    ///< at most
+  int do_capacity = 20;              ///< containers per droplet
+  int do_scale_up_free = 2;          ///< a new droplet when fewer free slots remain
+  std::string do_control_plane;      ///< who may reach a droplet's 2376 (address or CIDR)
+  int64_t do_poll_ms = 2000;         ///< looks at a create action
+  int64_t do_engine_timeout_ms = 600000; ///< a droplet's engine must answer within
   int64_t health_grace_ms = 60000;
   int64_t health_probe_timeout_ms = 2000;
   // recovery: adoptions at once at start-up; orphan scans (0: only at start-up)

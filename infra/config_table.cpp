@@ -318,6 +318,47 @@ const std::vector<key_spec>& config_table() {
          "destinations (host:port) a session may ask egress to, with \"egress\" at creation;"
          " applied per app container by spawnd (private and link-local addresses never)",
          "list of text", bind_egress_permit});
+    // hosts (issue 17)
+    add(text("hosts.policy", "local_first",
+             "where a new app goes: spread, pack or local_first", SPAWN_FIELD(hosts_policy)));
+    add(flag("hosts.local", true, "the local Docker engine takes apps too",
+             SPAWN_FIELD(hosts_local)));
+    add(integer("hosts.local_capacity", 200, 1, 100000, "containers the local engine takes",
+                SPAWN_FIELD(hosts_local_capacity)));
+    add(integer("hosts.check_interval_ms", 5000, 100, 3600000, "how often every host is pinged",
+                SPAWN_FIELD(hosts_check_interval_ms)));
+    add(integer("hosts.fail_after", 2, 1, 100, "failed pings in a row before a host is gone",
+                SPAWN_FIELD(hosts_fail_after)));
+    add(text("hosts.tls_dir", "/var/lib/spawnai-hosts/tls",
+             "ca.pem, cert.pem and key.pem for remote engines (TLS client certificates)",
+             SPAWN_FIELD(hosts_tls_dir)));
+    add(number("hosts.idle_destroy_minutes", 10, 0, 100000,
+               "an empty droplet is destroyed after this long", SPAWN_FIELD(hosts_idle_destroy_minutes)));
+    add(text("hosts.digitalocean.api_base", "https://api.digitalocean.com",
+             "DigitalOcean's API", SPAWN_FIELD(do_api_base)));
+    add(text("hosts.digitalocean.token_file", "",
+             "file holding the API token ($DIGITALOCEAN_TOKEN wins; never stored)",
+             SPAWN_FIELD(do_token_file)));
+    add(text("hosts.digitalocean.region", "nyc3", "region of new droplets", SPAWN_FIELD(do_region)));
+    add(text("hosts.digitalocean.image", "debian-12-x64", "image of new droplets",
+             SPAWN_FIELD(do_image)));
+    add(text("hosts.digitalocean.tier", "small", "tier the droplets serve (size by its memory)",
+             SPAWN_FIELD(do_tier)));
+    add(integer("hosts.digitalocean.min", 0, 0, 1000, "droplets kept at least",
+                SPAWN_FIELD(do_min)));
+    add(integer("hosts.digitalocean.max", 0, 0, 1000, "droplets at most (0: no droplets)",
+                SPAWN_FIELD(do_max)));
+    add(integer("hosts.digitalocean.capacity", 20, 1, 10000, "containers per droplet",
+                SPAWN_FIELD(do_capacity)));
+    add(integer("hosts.digitalocean.scale_up_free", 2, 0, 10000,
+                "a new droplet when fewer free container slots remain", SPAWN_FIELD(do_scale_up_free)));
+    add(text("hosts.digitalocean.control_plane", "",
+             "address or CIDR allowed to reach a droplet's engine (2376)",
+             SPAWN_FIELD(do_control_plane)));
+    add(integer("hosts.digitalocean.poll_ms", 2000, 10, 60000, "looks at a create action",
+                SPAWN_FIELD(do_poll_ms)));
+    add(integer("hosts.digitalocean.engine_timeout_ms", 600000, 100, 3600000,
+                "a new droplet's engine must answer within", SPAWN_FIELD(do_engine_timeout_ms)));
     add(integer("runtime.warm_pool_size", 2, 0, 64, "started, empty containers per tier",
                 SPAWN_FIELD(warm_pool_size)));
     add(integer("runtime.app_ready_timeout_ms", 20000, 100, 600000,

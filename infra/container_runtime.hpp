@@ -19,7 +19,7 @@ struct container_spec {
   std::string name;                          ///< empty: the engine picks one
   std::map<std::string, std::string> labels;
   std::string slot_dir;                      ///< host dir mounted read-only at /srv/slot
-  int container_port = 8080;                 ///< published on 127.0.0.1:<ephemeral>
+  int container_port = 8080;                 ///< published on <engine's address>:<ephemeral>
   int64_t memory_bytes = 256ll << 20;
   double cpus = 0.5;
   int64_t pids_limit = 64;
@@ -62,6 +62,13 @@ public:
   /// `timeout_ms` passed; answers the milliseconds it took. The default asks
   /// over HTTP (infra/app_slot.hpp).
   virtual caf::expected<long> wait_ready(const std::string& url, long timeout_ms);
+
+  /// Where the app of container `id` is published (its host's private
+  /// address); "127.0.0.1" for a local engine. Non-blocking.
+  virtual std::string address_of(const std::string& id) const {
+    (void) id;
+    return "127.0.0.1";
+  }
 
   /// Bytes the container has received on all its networks (idle detection).
   /// Engines that cannot tell return an error.

@@ -33,6 +33,14 @@ easy_request::easy_request(const http_request& req) : what_(req.method + " " + r
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   if (!req.unix_socket.empty())
     curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, req.unix_socket.c_str());
+  if (!req.ca_file.empty())
+    curl_easy_setopt(h, CURLOPT_CAINFO, req.ca_file.c_str());
+  if (!req.verify_host && !req.ca_file.empty()) // the chain is still checked against the CA
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+  if (!req.cert_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERT, req.cert_file.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLKEY, req.key_file.c_str());
+  }
   if (req.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (req.method == "GET" && req.body.empty()) {

@@ -157,13 +157,21 @@ auto guarded(const char* what, F&& f) -> decltype(f()) {
 
 docker_engine::docker_engine(std::string socket_path, std::string api_prefix)
   : socket_path_(std::move(socket_path)), api_prefix_(std::move(api_prefix)) {
+  where_.socket = socket_path_;
+}
+
+docker_engine::docker_engine(docker_endpoint where, std::string api_prefix)
+  : socket_path_(where.tcp.empty() ? where.socket : std::string{}),
+    api_prefix_(std::move(api_prefix)),
+    where_(std::move(where)) {
   // nop
 }
 
-std::string docker_engine::create_body(const container_spec& spec) {
+std::string docker_engine::create_body(const container_spec& spec,
+                                       const std::string& publish_address) {
   auto port_key = std::to_string(spec.container_port) + "/tcp";
   json host{
-    {"PortBindings", {{port_key, json::array({{{"HostIp", "127.0.0.1"}, {"HostPort", ""}}})}}},
+    {"PortBindings", {{port_key, json::array({{{"HostIp", publish_address}, {"HostPort", ""}}})}}},
     {"Memory", spec.memory_bytes},
     {"MemorySwap", spec.memory_bytes},
     {"NanoCpus", static_cast<int64_t>(std::llround(spec.cpus * 1e9))},
@@ -198,17 +206,29 @@ caf::expected<http_response> docker_engine::call(const std::string& method,
                                                  long timeout_ms) const {
   http_request req;
   req.method = method;
-  req.url = "http://localhost" + api_prefix_ + path;
-  req.unix_socket = socket_path_;
+  if (where_.tcp.empty()) {
+    req.url = "http://localhost" + api_prefix_ + path;
+    req.unix_socket = socket_path_;
+  } else {
+    // tcp://host:port → https://host:port, the engine verifying our certificate.
+    auto hostport = where_.tcp.rfind("tcp://", 0) == 0 ? where_.tcp.substr(6) : where_.tcp;
+    req.url = "https://" + hostport + api_prefix_ + path;
+    req.ca_file = where_.ca_file;
+    req.cert_file = where_.cert_file;
+    req.key_file = where_.key_file;
+    req.verify_host = where_.verify_host;
+  }
   req.timeout_ms = timeout_ms < 0 ? call_timeout_ms_ : timeout_ms;
   if (!body.empty() || method == "POST")
-    req.headers.emplace_back("Content-Type", "application/json");
+    req.headers.emplace_back("Content-Type", path.rfind("/images/load", 0) == 0
+                                               ? "application/x-tar"
+                                               : "application/json");
   req.body = std::move(body);
   auto resp = perform(req);
   if (!resp) {
     if (code_of(resp.error()) == errc::timeout)
       return std::move(resp.error());
-    return make_error(errc::unavailable, "no Docker engine at " + socket_path_ + ": "
+    return make_error(errc::unavailable, "no Docker engine at " + where() + ": "
                                            + message_of(resp.error()));
   }
   return resp;
@@ -239,7 +259,7 @@ caf::expected<container_info> docker_engine::run(const container_spec& spec) {
   std::string path = "/containers/create";
   if (!spec.name.empty())
     path += "?name=" + url_encode(spec.name);
-  auto created = call_ok("POST", path, create_body(spec));
+  auto created = call_ok("POST", path, create_body(spec, where_.publish_address));
   if (!created)
     return std::move(created.error());
   auto id = guarded("create", [&]() -> caf::expected<std::string> {
@@ -257,6 +277,7 @@ caf::expected<container_info> docker_engine::run(const container_spec& spec) {
       return std::move(inspected.error());
     auto j = json::parse(inspected->body);
     auto info = info_from_inspect(j, spec.container_port);
+    info.address = where_.publish_address;
     if (info.host_port == 0 && info.state != "running") {
       auto code = j.at("State").value("ExitCode", -1);
       return make_error(errc::runtime_failed,
@@ -281,7 +302,9 @@ caf::expected<container_info> docker_engine::inspect(const std::string& id) {
     auto resp = call_ok("GET", "/containers/" + url_encode(id) + "/json");
     if (!resp)
       return std::move(resp.error());
-    return info_from_inspect(json::parse(resp->body), 8080);
+    auto info = info_from_inspect(json::parse(resp->body), 8080);
+    info.address = where_.publish_address;
+    return info;
   });
 }
 
@@ -293,8 +316,10 @@ docker_engine::list_labelled(const std::string& key) {
     if (!resp)
       return std::move(resp.error());
     std::vector<container_info> out;
-    for (auto& entry : json::parse(resp->body))
+    for (auto& entry : json::parse(resp->body)) {
       out.push_back(info_from_list(entry));
+      out.back().address = where_.publish_address;
+    }
     return out;
   });
 }
@@ -332,6 +357,18 @@ caf::expected<int64_t> docker_engine::net_rx_bytes(const std::string& id) {
     if (net.is_object() && net.contains("rx_bytes") && net["rx_bytes"].is_number_integer())
       total += net["rx_bytes"].get<int64_t>();
   return total;
+}
+
+caf::expected<std::string> docker_engine::save_image(const std::string& image) {
+  auto resp = call_ok("GET", "/images/" + url_encode(image, "/:@") + "/get", {}, 300000);
+  if (!resp)
+    return std::move(resp.error());
+  return std::move(resp->body);
+}
+
+caf::error docker_engine::load_image(const std::string& tar) {
+  auto resp = call_ok("POST", "/images/load?quiet=1", tar, 300000);
+  return resp ? caf::error{} : std::move(resp.error());
 }
 
 } // namespace spawn

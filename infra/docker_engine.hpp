@@ -7,6 +7,22 @@
 
 namespace spawn {
 
+/// Where a Docker Engine API answers: a local unix socket, or a remote engine
+/// over TCP + TLS with client certificates (`tcp://host:2376`).
+struct docker_endpoint {
+  std::string socket = "/var/run/docker.sock"; ///< used when `tcp` is empty
+  std::string tcp;       ///< "tcp://host:port" (TLS, --tlsverify on the engine)
+  std::string ca_file;   ///< the installation's host CA (PEM)
+  std::string cert_file; ///< spawnd's client certificate (PEM)
+  std::string key_file;  ///< its key (PEM)
+  /// False: the engine's certificate names the host, not its address (a
+  /// droplet's); it must still be signed by `ca_file`.
+  bool verify_host = true;
+  /// The address app ports are published on (the host's private address,
+  /// where the edge reaches them).
+  std::string publish_address = "127.0.0.1";
+};
+
 /// The Docker Engine adapter: `container_runtime` over the Engine API (v1.41)
 /// on a local unix socket, through `perform` (libcurl).
 ///
@@ -38,6 +54,9 @@ public:
   explicit docker_engine(std::string socket_path = "/var/run/docker.sock",
                          std::string api_prefix = "/v1.41");
 
+  /// An engine at `where` (socket or TCP + TLS).
+  explicit docker_engine(docker_endpoint where, std::string api_prefix = "/v1.41");
+
   /// How long an Engine API call may take unless it says otherwise
   /// (`runtime.docker_timeout_ms`); a start has a minute.
   void set_call_timeout(long ms) {
@@ -65,14 +84,31 @@ public:
   caf::error restart(const std::string& id) override;
   caf::expected<int64_t> net_rx_bytes(const std::string& id) override;
 
-  /// The socket this engine talks through.
+  /// The socket this engine talks through (empty for a TCP engine).
   const std::string& socket_path() const noexcept {
     return socket_path_;
   }
 
+  /// Where this engine answers: its socket path or its tcp:// URL.
+  std::string where() const {
+    return where_.tcp.empty() ? socket_path_ : where_.tcp;
+  }
+
+  std::string address_of(const std::string&) const override {
+    return where_.publish_address;
+  }
+
+  /// The image as a tar stream (GET /images/{name}/get).
+  caf::expected<std::string> save_image(const std::string& image);
+
+  /// Loads an image tar (POST /images/load): how a host without a registry
+  /// gets the runtime image.
+  caf::error load_image(const std::string& tar);
+
   /// Builds the Engine API request body of `/containers/create` for `spec`
   /// (exposed so that tests can check it without an engine).
-  static std::string create_body(const container_spec& spec);
+  static std::string create_body(const container_spec& spec,
+                                 const std::string& publish_address = "127.0.0.1");
 
 private:
   long call_timeout_ms_ = 30000;
@@ -88,6 +124,7 @@ private:
 
   std::string socket_path_;
   std::string api_prefix_;
+  docker_endpoint where_;
 };
 
 } // namespace spawn

@@ -16,6 +16,13 @@ struct http_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string unix_socket;          ///< when set, connect through this socket
+  /// TLS with client certificates (a remote Docker engine): the CA that signs
+  /// the server, and this client's certificate and key (PEM files). Empty: the
+  /// system's CAs and no client certificate.
+  std::string ca_file, cert_file, key_file;
+  /// False: the server's certificate must chain to `ca_file` but need not
+  /// name the host (a droplet's, made before its address was known).
+  bool verify_host = true;
   long timeout_ms = 10000;
   long connect_timeout_ms = 2000;
 };

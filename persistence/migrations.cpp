@@ -184,6 +184,29 @@ CREATE TABLE session_turns (
 );
 )sql";
 
+/// Docker hosts (issue 17): the stub table of m0001 becomes the node's host
+/// set: what kind of engine, where apps are published, capacity and usage,
+/// DigitalOcean's region, size, droplet id and hourly price. `capacity` is
+/// the sessions it takes, `in_use` the containers on it, `endpoint` the
+/// engine's address, `heartbeat_at` its last answer.
+const char* const m0017_hosts = R"sql(
+ALTER TABLE hosts
+  ADD COLUMN kind            text             NOT NULL DEFAULT 'local',
+  ADD COLUMN private_address text             NOT NULL DEFAULT '127.0.0.1',
+  ADD COLUMN region          text             NOT NULL DEFAULT '',
+  ADD COLUMN size            text             NOT NULL DEFAULT '',
+  ADD COLUMN tier            text             NOT NULL DEFAULT '',
+  ADD COLUMN capacity_memory bigint           NOT NULL DEFAULT 0,
+  ADD COLUMN used_memory     bigint           NOT NULL DEFAULT 0,
+  ADD COLUMN hourly_cost     double precision NOT NULL DEFAULT 0,
+  ADD COLUMN droplet_id      text             NOT NULL DEFAULT '',
+  ADD COLUMN created_at      timestamptz      NOT NULL DEFAULT now(),
+  ADD CONSTRAINT hosts_state_check
+    CHECK (state IN ('provisioning', 'ready', 'draining', 'gone')),
+  ADD CONSTRAINT hosts_kind_check CHECK (kind IN ('local', 'tcp', 'digitalocean'));
+CREATE INDEX hosts_node ON hosts (node_id);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -193,6 +216,7 @@ const std::vector<migration>& migrations() {
     {3, "api_keys", m0003_api_keys},
     {4, "cluster", m0004_cluster},
     {15, "turns", m0015_turns},
+    {17, "hosts", m0017_hosts},
   };
   return all;
 }

@@ -99,6 +99,11 @@ public:
   caf::error log_cluster_event(const cluster_event& e) override;
   caf::expected<std::vector<cluster_event>> cluster_events(int64_t after_seq, int limit) override;
   caf::expected<std::vector<node_record>> list_nodes() override;
+
+  // Docker hosts (issue 17; persistence/pg_hosts.cpp).
+  caf::error save_host(const std::string& node_id, const host_record& h) override;
+  caf::expected<std::vector<host_record>> list_hosts(const std::string& node_id) override;
+  caf::error delete_host(const std::string& node_id, const std::string& id) override;
   // Accounts and costs (issue 6): rare calls, run unprepared.
   caf::error insert_api_key(const api_key_record& k) override;
   caf::expected<std::vector<api_key_record>> list_api_keys() override;

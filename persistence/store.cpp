@@ -108,4 +108,16 @@ caf::expected<generated_app> store::load_version(const std::string&, int) {
   return unsupported("load_version");
 }
 
+caf::error store::save_host(const std::string&, const host_record&) {
+  return unsupported("save_host");
+}
+
+caf::expected<std::vector<host_record>> store::list_hosts(const std::string&) {
+  return unsupported("list_hosts");
+}
+
+caf::error store::delete_host(const std::string&, const std::string&) {
+  return unsupported("delete_host");
+}
+
 } // namespace spawn

@@ -10,6 +10,7 @@
 #include "core/api_keys.hpp"
 #include "core/cost_model.hpp"
 #include "core/generated_app.hpp"
+#include "core/hosts.hpp"
 #include "core/records.hpp"
 #include "core/session.hpp"
 #include "core/turns.hpp"
@@ -179,6 +180,17 @@ public:
 
   /// Version `version` of a session's files; `errc::not_found` when not stored.
   virtual caf::expected<generated_app> load_version(const std::string& session_id, int version);
+
+  // --- Docker hosts (issue 17); defaults: not supported ---------------------------
+
+  /// Inserts or updates host `h` of node `node_id`.
+  virtual caf::error save_host(const std::string& node_id, const host_record& h);
+
+  /// The hosts of node `node_id`, oldest first.
+  virtual caf::expected<std::vector<host_record>> list_hosts(const std::string& node_id);
+
+  /// Deletes host `id` of node `node_id` (a missing one is not an error).
+  virtual caf::error delete_host(const std::string& node_id, const std::string& id);
 };
 
 } // namespace spawn

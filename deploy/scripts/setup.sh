@@ -21,6 +21,11 @@ bash deploy/runtime/build-images.sh >&2
 # Apps run on the engine's default bridge (no embedded DNS: no neighbour's
 # name resolves); the firewall keeps them from each other too.
 bash deploy/scripts/firewall.sh bridge
+# A second Docker engine over TLS on 127.0.0.27 (issue 17): the remote host of
+# the tests (docker_host_dockertest, hosts_functest). It leaves the main
+# engine's bridges and iptables chains alone (see the script's header).
+t1_line=$(bash deploy/scripts/docker-host.sh start t1 127.0.0.27 | tail -n 1)
+read -r t1_endpoint hosts_tls <<<"$t1_line"
 # gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
 bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
@@ -35,3 +40,5 @@ echo "export SPAWN_CADDY_ADMIN='$caddy_admin'"
 echo "export SPAWN_TEST_ACME_DIRECTORY='$acme_dir'"
 echo "export SPAWN_TEST_ACME_CA_ROOT='$acme_ca'"
 echo "export SPAWN_TEST_ACME_ROOTS='$acme_roots'"
+echo "export SPAWN_TEST_DOCKER_HOST='$t1_endpoint'"
+echo "export SPAWN_TEST_HOSTS_TLS='$hosts_tls'"

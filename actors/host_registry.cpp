@@ -1,0 +1,339 @@
+#include "actors/host_registry.hpp"
+
+#include <regex>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/blocking.hpp"
+#include "core/error.hpp"
+
+namespace spawn {
+
+namespace {
+
+using json = nlohmann::json;
+
+json iso_time(epoch_ms t) {
+  return t > 0 ? json(iso8601(t)) : json(nullptr);
+}
+using registry_self = host_registry_actor::stateful_pointer<host_registry_state>;
+
+constexpr auto io_timeout = std::chrono::minutes{6}; // an image copy included
+
+/// Blocking: saves `hosts` (their state and usage) for this node.
+void save_hosts(host_db& db, const std::string& node, const std::vector<host_record>& hosts) {
+  std::lock_guard<std::mutex> guard{db.mtx};
+  if (!db.db)
+    db.db = db.make();
+  for (auto& h : hosts)
+    if (auto err = db.db->save_host(node, h))
+      spdlog::warn("hosts: cannot save host {}: {}", h.id, message_of(err));
+}
+
+/// Blocking: makes sure `engine` holds `image`, loading it from the local
+/// engine's copy (read once into `tar`) when it does not.
+caf::error ensure_image(docker_engine& engine, const spawn_config& cfg, std::string& tar,
+                        std::mutex& mtx) {
+  auto has = engine.image_exists(cfg.runtime_image);
+  if (!has)
+    return has.error();
+  if (*has)
+    return {};
+  std::lock_guard<std::mutex> guard{mtx};
+  if (tar.empty()) {
+    docker_engine local{cfg.docker_socket};
+    auto saved = local.save_image(cfg.runtime_image);
+    if (!saved)
+      return make_error(errc::unavailable, "cannot read " + cfg.runtime_image
+                                             + " from the local engine: " + message_of(saved.error()));
+    tar = std::move(*saved);
+  }
+  auto t0 = now_ms();
+  if (auto err = engine.load_image(tar))
+    return err;
+  spdlog::info("hosts: loaded {} ({} MB) on {} in {} ms", cfg.runtime_image, tar.size() >> 20,
+               engine.where(), now_ms() - t0);
+  return {};
+}
+
+void arm(registry_self self) {
+  self->delayed_send(self, std::chrono::milliseconds{self->state.ctx.cfg->hosts_check_interval_ms},
+                     atoms::hostcheck::value);
+}
+
+/// Answers `h` as JSON, or the error.
+caf::result<std::string> answer(const std::optional<host_record>& h, const std::string& id) {
+  if (!h)
+    return make_error(errc::not_found, "no host '" + id + "'");
+  return host_json(*h);
+}
+
+} // namespace
+
+std::shared_ptr<docker_engine> remote_engine(const spawn_config& cfg, const host_record& h) {
+  docker_endpoint where;
+  where.tcp = h.address;
+  where.ca_file = cfg.hosts_tls_dir + "/ca.pem";
+  where.cert_file = cfg.hosts_tls_dir + "/cert.pem";
+  where.key_file = cfg.hosts_tls_dir + "/key.pem";
+  where.publish_address = h.private_address;
+  // A droplet's certificate was made before its address existed: it names
+  // the droplet; the chain to the installation's CA is what is checked.
+  where.verify_host = h.kind != "digitalocean";
+  auto engine = std::make_shared<docker_engine>(std::move(where));
+  engine->set_call_timeout(static_cast<long>(cfg.docker_timeout_ms));
+  return engine;
+}
+
+std::string host_json(const host_record& h) {
+  return json{{"id", h.id},
+              {"kind", h.kind},
+              {"address", h.address},
+              {"private_address", h.private_address},
+              {"region", h.region},
+              {"size", h.size},
+              {"tier", h.tier.empty() ? json(nullptr) : json(h.tier)},
+              {"capacity", {{"sessions", h.capacity_sessions}, {"memory_bytes", h.capacity_memory}}},
+              {"usage", {{"sessions", h.used_sessions}, {"memory_bytes", h.used_memory}}},
+              {"state", h.state},
+              {"hourly_cost", h.hourly_cost},
+              {"droplet_id", h.droplet_id.empty() ? json(nullptr) : json(h.droplet_id)},
+              {"created_at", iso_time(h.created_at)},
+              {"last_seen", iso_time(h.last_seen)}}
+    .dump();
+}
+
+caf::expected<host_record> parse_new_host(const spawn_config& cfg, const std::string& body) {
+  auto bad = [](const std::string& msg) { return make_error(errc::invalid_input, msg); };
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object())
+    return bad("expected a JSON object {\"id\", \"address\", \"private_address\", ...}");
+  static const std::regex id_re{"^[a-z0-9][a-z0-9-]{0,31}$"};
+  static const std::regex addr_re{"^tcp://[A-Za-z0-9.-]{1,253}:[0-9]{1,5}$"};
+  static const std::regex private_re{"^[A-Za-z0-9.-]{1,253}$"};
+  for (auto& [key, v] : j.items())
+    if (key != "id" && key != "address" && key != "private_address" && key != "tier"
+        && key != "capacity_sessions" && key != "capacity_memory_mb")
+      return bad("unknown field '" + key
+                 + "' (id, address, private_address, tier, capacity_sessions, capacity_memory_mb)");
+  host_record h;
+  h.kind = "tcp";
+  if (!j.contains("id") || !j["id"].is_string()
+      || !std::regex_match(h.id = j["id"].get<std::string>(), id_re) || h.id == "local")
+    return bad("id must be 1-32 characters of a-z 0-9 - (not 'local')");
+  if (!j.contains("address") || !j["address"].is_string()
+      || !std::regex_match(h.address = j["address"].get<std::string>(), addr_re))
+    return bad("address must be tcp://host:port (the engine's TLS endpoint, e.g. tcp://10.0.0.5:2376)");
+  auto port = std::stoi(h.address.substr(h.address.rfind(':') + 1));
+  if (port < 1 || port > 65535)
+    return bad("address: port must be 1-65535");
+  if (j.contains("private_address")) {
+    if (!j["private_address"].is_string()
+        || !std::regex_match(h.private_address = j["private_address"].get<std::string>(), private_re))
+      return bad("private_address must be a host name or IPv4 address");
+  } else {
+    h.private_address = h.address.substr(6, h.address.rfind(':') - 6);
+  }
+  if (j.contains("tier")) {
+    if (!j["tier"].is_string() || !cfg.tiers.count(j["tier"].get<std::string>()))
+      return bad("tier must be one of the configured tiers");
+    h.tier = j["tier"].get<std::string>();
+  }
+  if (j.contains("capacity_sessions")) {
+    auto& v = j["capacity_sessions"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 100000)
+      return bad("capacity_sessions must be an integer 1-100000");
+    h.capacity_sessions = v.get<int>();
+  }
+  if (j.contains("capacity_memory_mb")) {
+    auto& v = j["capacity_memory_mb"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > (int64_t{1} << 24))
+      return bad("capacity_memory_mb must be an integer 0-16777216 (0: no limit)");
+    h.capacity_memory = v.get<int64_t>() << 20;
+  }
+  h.state = "provisioning";
+  h.created_at = now_ms();
+  return h;
+}
+
+host_registry_actor::behavior_type
+host_registry(registry_self self, node_context ctx, std::shared_ptr<host_set> set,
+              store_factory make_store) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.set = std::move(set);
+  st.db = std::make_shared<host_db>();
+  st.db->make = std::move(make_store);
+  {
+    // The hosts this node had: remote ones come back as they were (the next
+    // check tells whether they still answer); the local one is this start's.
+    auto cfg = st.ctx.cfg;
+    auto hosts = st.set;
+    auto db = st.db;
+    blocking_call(self, st.ctx.io, std::chrono::seconds{60},
+                  [cfg, hosts, db]() -> caf::expected<int> {
+                    std::vector<host_record> known;
+                    {
+                      std::lock_guard<std::mutex> guard{db->mtx};
+                      if (!db->db)
+                        db->db = db->make();
+                      auto listed = db->db->list_hosts(cfg->node_id);
+                      if (!listed)
+                        return listed.error();
+                      known = std::move(*listed);
+                    }
+                    int n = 0;
+                    for (auto& h : known)
+                      if (h.kind == "tcp" && h.state != "gone") {
+                        hosts->add(h, remote_engine(*cfg, h));
+                        ++n;
+                      }
+                    save_hosts(*db, cfg->node_id, hosts->hosts());
+                    return n;
+                  })
+      .then([](int n) { if (n > 0) spdlog::info("hosts: {} remote Docker hosts restored", n); },
+            [](caf::error& err) {
+              spdlog::warn("hosts: cannot load the saved hosts: {}", message_of(err));
+            });
+  }
+  self->send(self, atoms::hostcheck::value);
+  return {
+    [=](atoms::hostcheck) {
+      auto& st = self->state;
+      arm(self);
+      if (st.checking)
+        return;
+      st.checking = true;
+      auto cfg = st.ctx.cfg;
+      auto hosts = st.set;
+      auto db = st.db;
+      auto tar = st.image_tar;
+      auto mtx = st.image_mtx;
+      blocking_call(self, st.ctx.io, io_timeout, [cfg, hosts, db, tar, mtx]() -> caf::expected<int> {
+        auto changed = hosts->check(static_cast<int>(cfg->hosts_fail_after), now_ms());
+        for (auto& h : changed)
+          if (h.state == "gone")
+            spdlog::warn("hosts: host {} ({}) stopped answering: gone; its apps move to other hosts",
+                         h.id, h.address);
+        // A remote engine that answers again comes back empty, once it has the image.
+        for (auto& h : hosts->hosts()) {
+          if (h.state != "provisioning" || h.kind != "tcp" || h.last_seen == 0)
+            continue;
+          auto engine = hosts->engine(h.id);
+          if (auto err = ensure_image(*engine, *cfg, *tar, *mtx)) {
+            spdlog::warn("hosts: host {} answers again but lacks the image: {}", h.id,
+                         message_of(err));
+            continue;
+          }
+          hosts->set_state(h.id, "ready");
+          spdlog::info("hosts: host {} answers again: ready", h.id);
+        }
+        save_hosts(*db, cfg->node_id, hosts->hosts());
+        return static_cast<int>(changed.size());
+      })
+        .then([=](int) { self->state.checking = false; },
+              [=](caf::error& err) {
+                self->state.checking = false;
+                spdlog::warn("hosts: check failed: {}", message_of(err));
+              });
+    },
+    [=](atoms::hosts) -> caf::result<std::string> {
+      json arr = json::array();
+      for (auto& h : self->state.set->hosts())
+        arr.push_back(json::parse(host_json(h)));
+      return json{{"hosts", arr}, {"policy", self->state.ctx.cfg->hosts_policy}}.dump();
+    },
+    [=](atoms::hostadd, const std::string& body) -> caf::result<std::string> {
+      auto& st = self->state;
+      auto parsed = parse_new_host(*st.ctx.cfg, body);
+      if (!parsed)
+        return parsed.error();
+      if (st.set->host(parsed->id))
+        return make_error(errc::conflict, "host '" + parsed->id + "' exists already");
+      for (auto& h : st.set->hosts())
+        if (h.address == parsed->address && h.state != "gone")
+          return make_error(errc::conflict, "host '" + h.id + "' has address " + h.address);
+      auto rp = self->make_response_promise<std::string>();
+      auto cfg = st.ctx.cfg;
+      auto hosts = st.set;
+      auto db = st.db;
+      auto tar = st.image_tar;
+      auto mtx = st.image_mtx;
+      auto h = *parsed;
+      blocking_call(self, st.ctx.io, io_timeout,
+                    [cfg, hosts, db, tar, mtx, h]() mutable -> caf::expected<std::string> {
+                      auto engine = remote_engine(*cfg, h);
+                      if (!engine->ping())
+                        return make_error(errc::invalid_input,
+                                          "the engine at " + h.address
+                                            + " does not answer over TLS with this installation's "
+                                              "client certificate (hosts.tls_dir)");
+                      if (auto err = ensure_image(*engine, *cfg, *tar, *mtx))
+                        return make_error(errc::unavailable, "host " + h.id + ": " + message_of(err));
+                      h.state = "ready";
+                      h.last_seen = now_ms();
+                      hosts->add(h, engine);
+                      save_hosts(*db, cfg->node_id, {*hosts->host(h.id)});
+                      spdlog::info("hosts: host {} ({}, apps on {}) is ready", h.id, h.address,
+                                   h.private_address);
+                      return host_json(*hosts->host(h.id));
+                    })
+        .then([=](std::string& j) mutable { rp.deliver(std::move(j)); },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::drain, const std::string& id) -> caf::result<std::string> {
+      auto& st = self->state;
+      auto h = st.set->host(id);
+      if (!h)
+        return make_error(errc::not_found, "no host '" + id + "'");
+      if (h->state == "gone")
+        return make_error(errc::conflict, "host '" + id + "' is gone");
+      st.set->set_state(id, "draining");
+      spdlog::info("hosts: host {} drains: no new apps go there", id);
+      auto now = st.set->host(id);
+      auto cfg = st.ctx.cfg;
+      auto db = st.db;
+      blocking_call(self, st.ctx.io, std::chrono::seconds{30}, [cfg, db, now]() -> caf::expected<bool> {
+        save_hosts(*db, cfg->node_id, {*now});
+        return true;
+      }).then([](bool) {}, [](caf::error&) {});
+      return answer(now, id);
+    },
+    [=](atoms::hostrm, const std::string& id) -> caf::result<std::string> {
+      auto& st = self->state;
+      auto h = st.set->host(id);
+      if (!h)
+        return make_error(errc::not_found, "no host '" + id + "'");
+      if (h->kind == "local")
+        return make_error(errc::conflict, "the local engine cannot be removed (hosts.local)");
+      if (h->kind == "digitalocean" && h->state != "gone")
+        return make_error(errc::conflict, "droplet hosts are destroyed by the droplet pool: "
+                                          "drain it and it goes once empty");
+      if (h->state != "gone" && h->used_sessions > 0)
+        return make_error(errc::conflict, "host '" + id + "' still runs "
+                                            + std::to_string(h->used_sessions)
+                                            + " containers: drain it and wait until they end");
+      st.set->erase(id);
+      h->state = "gone";
+      auto cfg = st.ctx.cfg;
+      auto db = st.db;
+      blocking_call(self, st.ctx.io, std::chrono::seconds{30}, [cfg, db, id]() -> caf::expected<bool> {
+        std::lock_guard<std::mutex> guard{db->mtx};
+        if (!db->db)
+          db->db = db->make();
+        if (auto err = db->db->delete_host(cfg->node_id, id))
+          return err;
+        return true;
+      }).then([](bool) {}, [id](caf::error& err) {
+        spdlog::warn("hosts: cannot delete host {}: {}", id, message_of(err));
+      });
+      spdlog::info("hosts: host {} removed", id);
+      return host_json(*h);
+    },
+  };
+}
+
+} // namespace spawn

@@ -1,0 +1,94 @@
+// Table `hosts` (issue 17): the Docker hosts of each node, as the host
+// registry last saw them.
+
+#include "persistence/pg_detail.hpp"
+
+namespace spawn {
+
+namespace {
+
+#define SPAWN_TS(n) SPAWN_PG_TS(n)
+#define SPAWN_MS(col) SPAWN_PG_MS(col)
+
+constexpr const char* sql_save_host =
+  "INSERT INTO hosts (id, node_id, kind, endpoint, private_address, region, size, tier, "
+  "capacity, capacity_memory, in_use, used_memory, state, hourly_cost, droplet_id, "
+  "created_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+  "$14, $15, COALESCE(" SPAWN_TS(16) ", now()), " SPAWN_TS(17) ") "
+  "ON CONFLICT (id) DO UPDATE SET node_id = EXCLUDED.node_id, kind = EXCLUDED.kind, "
+  "endpoint = EXCLUDED.endpoint, private_address = EXCLUDED.private_address, "
+  "region = EXCLUDED.region, size = EXCLUDED.size, tier = EXCLUDED.tier, "
+  "capacity = EXCLUDED.capacity, capacity_memory = EXCLUDED.capacity_memory, "
+  "in_use = EXCLUDED.in_use, used_memory = EXCLUDED.used_memory, state = EXCLUDED.state, "
+  "hourly_cost = EXCLUDED.hourly_cost, droplet_id = EXCLUDED.droplet_id, "
+  "heartbeat_at = COALESCE(EXCLUDED.heartbeat_at, hosts.heartbeat_at)";
+
+constexpr const char* sql_list_hosts =
+  "SELECT id, kind, endpoint, private_address, region, size, tier, capacity, capacity_memory, "
+  "in_use, used_memory, state, hourly_cost, droplet_id, " SPAWN_MS("created_at") ", "
+  SPAWN_MS("heartbeat_at") " FROM hosts WHERE node_id = $1 ORDER BY created_at, id";
+
+constexpr const char* sql_delete_host = "DELETE FROM hosts WHERE node_id = $1 AND id = $2";
+
+#undef SPAWN_MS
+#undef SPAWN_TS
+
+caf::error to_error(caf::expected<bool>&& x) {
+  return x ? caf::error{} : std::move(x.error());
+}
+
+host_record to_host(const pqxx::row& r) {
+  host_record h;
+  h.id = r[0].as<std::string>();
+  h.kind = r[1].as<std::string>();
+  h.address = r[2].as<std::string>();
+  h.private_address = r[3].as<std::string>();
+  h.region = r[4].as<std::string>();
+  h.size = r[5].as<std::string>();
+  h.tier = r[6].as<std::string>();
+  h.capacity_sessions = r[7].as<int>();
+  h.capacity_memory = r[8].as<int64_t>();
+  h.used_sessions = r[9].as<int>();
+  h.used_memory = r[10].as<int64_t>();
+  h.state = r[11].as<std::string>();
+  h.hourly_cost = r[12].as<double>();
+  h.droplet_id = r[13].as<std::string>();
+  h.created_at = r[14].as<epoch_ms>();
+  h.last_seen = r[15].as<epoch_ms>();
+  return h;
+}
+
+} // namespace
+
+caf::error pg_store::save_host(const std::string& node_id, const host_record& h) {
+  return to_error(guarded<bool>("save_host", [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params(sql_save_host, h.id, node_id, h.kind, h.address, h.private_address, h.region,
+                   h.size, h.tier, h.capacity_sessions, h.capacity_memory, h.used_sessions,
+                   h.used_memory, h.state, h.hourly_cost, h.droplet_id, h.created_at,
+                   h.last_seen);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<host_record>> pg_store::list_hosts(const std::string& node_id) {
+  return guarded<std::vector<host_record>>("list_hosts", [&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    std::vector<host_record> out;
+    for (const auto& r : tx.exec_params(sql_list_hosts, node_id))
+      out.push_back(to_host(r));
+    return out;
+  });
+}
+
+caf::error pg_store::delete_host(const std::string& node_id, const std::string& id) {
+  return to_error(guarded<bool>("delete_host", [&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    tx.exec_params(sql_delete_host, node_id, id);
+    tx.commit();
+    return true;
+  }));
+}
+
+} // namespace spawn

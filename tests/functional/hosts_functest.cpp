@@ -1,0 +1,208 @@
+// Apps on several Docker hosts (issue 17), end to end: a real spawnd with the
+// local engine and t1, the second engine on 127.0.0.27 that
+// deploy/scripts/docker-host.sh runs (TLS with client certificates; started
+// by setup.sh). The admin API admits t1; sessions spread over both; t1's
+// engine is stopped: it is marked gone and its apps serve again from the
+// local engine, nothing lost; t1 comes back and is readmitted. Skips when t1
+// is not running. Shares t1 with docker_host_dockertest (RESOURCE_LOCK).
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "build_paths.hpp"
+#include "tests/functional/spawnd_functest_fixture.hpp"
+
+namespace spawn::test::functest {
+namespace {
+
+constexpr const char* admin_token = "hosts-admin-token-0123456789abcdef";
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+int sh(const std::string& cmd) {
+  return std::system(cmd.c_str());
+}
+
+std::string host_script() {
+  return std::string{"bash "} + SPAWN_SOURCE_DIR + "/deploy/scripts/docker-host.sh";
+}
+
+class hosts_functest : public own_spawnd_functest {
+protected:
+  void SetUp() override {
+    own_spawnd_functest::SetUp();
+    if (IsSkipped())
+      return;
+    tls_ = env_or("SPAWN_TEST_HOSTS_TLS", "/var/lib/spawnai-hosts/tls");
+    endpoint_.tcp = env_or("SPAWN_TEST_DOCKER_HOST", "tcp://127.0.0.27:2376");
+    endpoint_.ca_file = tls_ + "/ca.pem";
+    endpoint_.cert_file = tls_ + "/cert.pem";
+    endpoint_.key_file = tls_ + "/key.pem";
+    endpoint_.publish_address = "127.0.0.27";
+    if (!docker_engine{endpoint_}.ping())
+      GTEST_SKIP() << "no Docker engine at " << endpoint_.tcp
+                   << " (bash deploy/scripts/docker-host.sh start t1 127.0.0.27)";
+  }
+
+  void TearDown() override {
+    // t1 must be up for the next test whatever happened here; then this
+    // node's containers on it go (spawnd_process cleans the local engine).
+    sh(host_script() + " start t1 127.0.0.27 >/dev/null 2>&1");
+    docker_engine t1{endpoint_};
+    if (daemon_)
+      if (auto mine = t1.list_labelled("spawnai.node=" + daemon_->node_id()))
+        for (auto& c : *mine)
+          (void) t1.remove(c.id);
+    own_spawnd_functest::TearDown();
+  }
+
+  caf::expected<http_response> admin(const std::string& method, const std::string& path,
+                                     const std::string& body = {}) {
+    return d().call(method, path, body, {{"Authorization", std::string{"Bearer "} + admin_token}}, 60000);
+  }
+
+  json host(const std::string& id) {
+    auto r = admin("GET", "/admin/v1/hosts");
+    if (!r || r->status != 200)
+      return nullptr;
+    auto doc = parse_or_null(r->body); // kept: the loop walks into it
+    for (auto& h : doc["hosts"])
+      if (h.value("id", "") == id)
+        return h;
+    return nullptr;
+  }
+
+  std::string tls_;
+  docker_endpoint endpoint_;
+};
+
+TEST_F(hosts_functest, BadHostRequestsAreRefusedWithJsonErrors) {
+  start("hostsbad", {{"SPAWN_ADMIN_TOKEN", admin_token}, {"SPAWN_HOSTS_TLS_DIR", tls_}});
+  expect_error(d().call("GET", "/admin/v1/hosts"), 401, "no admin token");
+  expect_error(d().call("POST", "/admin/v1/hosts", "{}", {{"Authorization", "Bearer wrong"}}), 403,
+               "wrong admin token");
+  for (auto bad : {std::string{"not json"}, std::string{"[]"}, std::string{"{}"},
+                   json{{"id", "UPPER"}, {"address", "tcp://127.0.0.27:2376"}}.dump(),
+                   json{{"id", "local"}, {"address", "tcp://127.0.0.27:2376"}}.dump(),
+                   json{{"id", "x"}, {"address", "http://127.0.0.27:2376"}}.dump(),
+                   json{{"id", "x"}, {"address", "tcp://127.0.0.27"}}.dump(),
+                   json{{"id", "x"}, {"address", "tcp://127.0.0.27:99999"}}.dump(),
+                   json{{"id", "x"}, {"address", "tcp://127.0.0.27:2376"}, {"capacity_sessions", 0}}.dump(),
+                   json{{"id", "x"}, {"address", "tcp://127.0.0.27:2376"}, {"tier", "huge"}}.dump(),
+                   json{{"id", "x"}, {"address", "tcp://127.0.0.27:2376"}, {"colour", "red"}}.dump(),
+                   json{{"id", std::string(40, 'a')}, {"address", "tcp://127.0.0.27:2376"}}.dump(),
+                   // a well-formed address where no engine answers
+                   json{{"id", "nobody"}, {"address", "tcp://127.0.0.29:2376"}}.dump()})
+    expect_error(admin("POST", "/admin/v1/hosts", bad), 400, "POST /admin/v1/hosts " + bad);
+  expect_error(admin("POST", "/admin/v1/hosts/nosuch/drain"), 404, "drain an unknown host");
+  expect_error(admin("DELETE", "/admin/v1/hosts/nosuch"), 404, "remove an unknown host");
+  expect_error(admin("DELETE", "/admin/v1/hosts/Bad%20Id"), 404, "remove a malformed id");
+  expect_error(admin("DELETE", "/admin/v1/hosts/local"), 409, "remove the local engine");
+  auto listed = admin("GET", "/admin/v1/hosts");
+  ASSERT_TRUE(listed && listed->status == 200);
+  auto hosts = parse_or_null(listed->body)["hosts"];
+  ASSERT_EQ(hosts.size(), 1u) << listed->body; // nothing bad was admitted
+  EXPECT_EQ(hosts[0].value("id", ""), "local");
+  EXPECT_EQ(hosts[0].value("state", ""), "ready");
+  // spawnctl admin hosts: the same API, its exit codes.
+  auto ctl = std::string{"SPAWN_SERVER="} + d().base_url() + " SPAWN_ADMIN_TOKEN=" + admin_token
+             + " " + SPAWNCTL_BINARY + " admin hosts";
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " >/dev/null")), 0);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " rm nosuch 2>/dev/null")), 4);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.27:2376 --capacity many 2>/dev/null")), 2);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.29:2376 >/dev/null 2>&1")), 1);
+  EXPECT_TRUE(d().running());
+}
+
+TEST_F(hosts_functest, SessionsRunOnTheRemoteHostAndComeBackWhenItDies) {
+  auto id = "t1-" + std::to_string(::getpid());
+  start("hosts", {{"SPAWN_ADMIN_TOKEN", admin_token},
+                  {"SPAWN_HOSTS_TLS_DIR", tls_},
+                  {"SPAWN_HOSTS_POLICY", "spread"},
+                  {"SPAWN_HOSTS_CHECK_INTERVAL_MS", "500"},
+                  {"SPAWN_RUNTIME_WARM_POOL_SIZE", "0"}});
+  auto added = admin("POST", "/admin/v1/hosts",
+                     json{{"id", id}, {"address", endpoint_.tcp}, {"private_address", "127.0.0.27"},
+                          {"capacity_sessions", 10}}
+                       .dump());
+  ASSERT_TRUE(added) << message_of(added.error());
+  ASSERT_EQ(added->status, 201) << added->body;
+  EXPECT_EQ(parse_or_null(added->body).value("state", ""), "ready") << added->body;
+  expect_error(admin("POST", "/admin/v1/hosts",
+                     json{{"id", id}, {"address", endpoint_.tcp}}.dump()),
+               409, "the same host twice");
+
+  // Spread: the first session on the local engine, the second on t1.
+  std::vector<std::string> ids{create("a pomodoro timer on host one"),
+                               create("a pomodoro timer on host two")};
+  std::string remote, remote_url, page;
+  for (auto& s : ids) {
+    ASSERT_FALSE(s.empty());
+    auto j = wait_state(s, "running", 60s);
+    ASSERT_EQ(j.value("state", ""), "running") << j;
+    auto url = j.value("app_url", "");
+    if (url.find("127.0.0.27") != std::string::npos) {
+      remote = s;
+      remote_url = url;
+    }
+  }
+  ASSERT_FALSE(remote.empty()) << "no session was placed on " << id;
+  auto before = get_url(remote_url);
+  ASSERT_TRUE(before && before->status == 200) << remote_url;
+  page = before->body;
+  auto h = host(id);
+  EXPECT_EQ(h["usage"].value("sessions", -1), 1) << h;
+  EXPECT_EQ(host("local")["usage"].value("sessions", -1), 1);
+  // drain and remove: refused while it runs an app.
+  auto drained = admin("POST", "/admin/v1/hosts/" + id + "/drain");
+  ASSERT_TRUE(drained && drained->status == 200);
+  EXPECT_EQ(parse_or_null(drained->body).value("state", ""), "draining");
+  expect_error(admin("DELETE", "/admin/v1/hosts/" + id), 409, "remove a host that runs an app");
+
+  // t1's engine stops: gone within a few checks, the app serves again locally.
+  auto t0 = clock_type::now();
+  ASSERT_EQ(sh(host_script() + " stop t1 127.0.0.27 >/dev/null 2>&1"), 0);
+  json gone = json::object();
+  for (int i = 0; i < 200 && gone.value("state", "") != "gone"; ++i) {
+    std::this_thread::sleep_for(50ms);
+    gone = host(id);
+  }
+  auto gone_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count();
+  ASSERT_EQ(gone.value("state", ""), "gone") << gone;
+  auto back = wait_for(remote, [](const json& s) {
+    auto url = s.value("app_url", "");
+    return s.value("state", "") == "running" && url.find("127.0.0.1:") != std::string::npos;
+  }, 60s);
+  ASSERT_EQ(back.value("state", ""), "running") << back;
+  auto again = get_url(back.value("app_url", ""));
+  auto back_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0).count();
+  ASSERT_TRUE(again && again->status == 200) << back;
+  EXPECT_EQ(again->body, page) << "the redeployed app is not the same app";
+  std::printf("engine stopped -> host gone: %lld ms; app serving again from the local engine: %lld ms\n",
+              static_cast<long long>(gone_ms), static_cast<long long>(back_ms));
+  // Nothing lost: both sessions run, the other one never moved.
+  for (auto& s : ids)
+    EXPECT_EQ(get(s).value("state", ""), "running") << s;
+  bool said = false;
+  for (auto& ev : events(remote))
+    said = said || ev.value("message", "").find("Redeployed") != std::string::npos;
+  EXPECT_TRUE(said) << "no redeploy event";
+
+  // t1 back: readmitted (empty) by the next checks; a gone host may be removed.
+  ASSERT_EQ(sh(host_script() + " start t1 127.0.0.27 >/dev/null 2>&1"), 0);
+  json readmitted = json::object();
+  for (int i = 0; i < 200 && readmitted.value("state", "") != "ready"; ++i) {
+    std::this_thread::sleep_for(50ms);
+    readmitted = host(id);
+  }
+  EXPECT_EQ(readmitted.value("state", ""), "ready") << readmitted;
+  EXPECT_EQ(readmitted["usage"].value("sessions", -1), 0) << readmitted;
+  auto removed = admin("DELETE", "/admin/v1/hosts/" + id);
+  ASSERT_TRUE(removed && removed->status == 200) << (removed ? removed->body : "");
+  EXPECT_TRUE(host(id).is_null());
+}
+
+} // namespace
+} // namespace spawn::test::functest
