@@ -36,6 +36,9 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
   auto& st = self->state;
   h.ensure_children();
   auto timeout = std::chrono::milliseconds{st.ctx.cfg->generation.timeout_ms};
+  bool upload = !req.source.empty();
+  if (upload) // the builder stops itself at source.timeout_ms
+    timeout = std::chrono::milliseconds{st.ctx.cfg->source.timeout_ms + 60000};
   call_child<generated_app>(
     self, gen, st.generator, timeout, [=](generated_app& app) { h.done(std::move(app)); },
     [=](const caf::error& err) {
@@ -52,6 +55,8 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
         return;
       if (code_of(err) == errc::budget_exceeded)
         h.fail("generation stopped: " + message_of(err));
+      else if (upload && code_of(err) == errc::invalid_input) // the same upload fails again
+        h.fail(message_of(err));
       else
         h.failed(err);
     },
@@ -104,7 +109,18 @@ generation_request generation_request_of(const session_record& rec) {
   auto meta = nlohmann::json::parse(rec.metadata, nullptr, false);
   if (meta.is_object() && meta.contains("site") && meta["site"].is_object())
     req.details = meta["site"].dump();
+  req.source = upload_source_of(rec);
   return req;
+}
+
+std::string upload_source_of(const session_record& rec) {
+  auto meta = nlohmann::json::parse(rec.metadata, nullptr, false);
+  if (!meta.is_object() || !meta.contains("source") || !meta["source"].is_object())
+    return {};
+  auto archive = meta["source"].value("archive", nlohmann::json());
+  if (!archive.is_string())
+    return {};
+  return nlohmann::json{{"archive", archive}, {"session", rec.id}}.dump();
 }
 
 void start_generation(self_ptr self, generation_hooks h) {

@@ -6,7 +6,9 @@
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
+#include "actors/session_generation.hpp"
 #include "infra/app_slot.hpp"
+#include "infra/source_builder.hpp"
 
 namespace spawn::session_steps {
 
@@ -95,6 +97,16 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
   }
   stop_children(self);
   accounting::generation_done(self, "");
+  // A build in flight stops now (its pool thread returns once it is killed).
+  if (auto builder = self->state.ctx.builder; builder && !upload_source_of(self->state.record).empty()) {
+    auto id = self->state.record.id;
+    blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
+                  [builder, id]() -> caf::expected<bool> {
+                    builder->cancel(id);
+                    return true;
+                  })
+      .then([](bool) {}, [](caf::error&) {});
+  }
   auto act = [self, then = std::move(then)] {
     unroute(self);
     clean_up(self);

@@ -423,6 +423,43 @@ caf::result<turn_record> say(session_self self, std::string prompt) {
   return rp;
 }
 
+caf::result<turn_record> deploy_upload(session_self self, std::string source) {
+  auto& st = self->state;
+  if (upload_source_of(st.record).empty())
+    return make_error(errc::conflict, "this session runs generated code; new code goes to a "
+                                      "session created from an upload");
+  auto src = json::parse(source, nullptr, false);
+  if (!src.is_object() || !src.value("archive", json()).is_string())
+    return make_error(errc::invalid_input, "no upload to deploy");
+  auto type = src.value("app_type", std::string{});
+  if (type != to_string(st.record.type))
+    return make_error(errc::conflict, "this session serves a " + std::string{to_string(st.record.type)}
+                                        + "; the upload is a " + type
+                                        + " (create a new session for it)");
+  if (auto why = busy_reason(self); !why.empty())
+    return make_error(errc::conflict, why);
+  turn_record t;
+  t.kind = "upload";
+  t.prompt = "Upload: " + src.value("framework", std::string{"code"}) + " ("
+             + std::to_string(src.value("files", 0)) + " files)";
+  auto job = json{{"archive", src["archive"]}, {"session", st.record.id}}.dump();
+  auto rp = self->make_response_promise<turn_record>();
+  accept(self, std::move(t), rp, [job](session_self s) {
+    if (!s->state.turns.current || winding_down(s))
+      return;
+    if (!accounting::may_generate(s, [s, job] {
+          auto req = generation_request_of(s->state.record);
+          req.source = job;
+          start_generation(s, turn_hooks(s), std::move(req));
+        }))
+      return; // waits in the node's generation queue
+    auto req = generation_request_of(s->state.record);
+    req.source = job;
+    start_generation(s, turn_hooks(s), std::move(req));
+  });
+  return rp;
+}
+
 caf::result<turn_record> roll_back(session_self self, int version) {
   auto& st = self->state;
   if (auto why = busy_reason(self); !why.empty())

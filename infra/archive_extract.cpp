@@ -26,6 +26,12 @@ caf::error refuse(const std::string& entry, const std::string& why) {
                                   : "bad archive entry '" + entry + "': " + why);
 }
 
+/// libarchive's last error, never null.
+std::string why(struct archive* a) {
+  const char* e = archive_error_string(a);
+  return e ? e : "unknown error";
+}
+
 /// Owns a libarchive reader or writer.
 struct archive_ptr {
   struct archive* a;
@@ -96,7 +102,7 @@ public:
       if (rc == ARCHIVE_EOF)
         break;
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-        return refuse("", std::string{"cannot read it ("} + archive_error_string(a) + ")");
+        return refuse("", std::string{"cannot read it ("} + why(a) + ")");
       if (++report.entries > lim_.max_entries)
         return refuse("", "more than " + std::to_string(lim_.max_entries) + " entries");
       const char* raw = archive_entry_pathname(e);
@@ -229,7 +235,7 @@ private:
       if (rc == ARCHIVE_EOF)
         break;
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-        err = refuse(shown, std::string{"cannot read its data ("} + archive_error_string(a)
+        err = refuse(shown, std::string{"cannot read its data ("} + why(a)
                               + ")");
         break;
       }
@@ -295,8 +301,7 @@ caf::expected<extract_report> extract_archive(std::string_view archive, const st
   archive_read_support_format_zip(a.a);
   if (archive_read_open_memory(a.a, archive.data(), archive.size()) != ARCHIVE_OK)
     return refuse("", std::string{"not a .tar.gz, .tar or .zip archive ("}
-                        + (archive_error_string(a.a) ? archive_error_string(a.a) : "unknown")
-                        + ")");
+                        + why(a.a) + ")");
   extractor x{dest, limits, archive.size()};
   if (auto err = x.run(a.a)) {
     empty_folder(dest);
@@ -366,6 +371,8 @@ caf::expected<std::string> pack_directory(const std::string& dir,
   archive_ptr a{archive_write_new(), false};
   archive_write_set_format_pax_restricted(a.a);
   archive_write_add_filter_gzip(a.a);
+  // No time in the gzip header: the same tree packs to the same bytes.
+  archive_write_set_filter_option(a.a, "gzip", "timestamp", nullptr);
   archive_write_set_bytes_in_last_block(a.a, 1);
   if (archive_write_open(a.a, &out, nullptr, append_out, nullptr) != ARCHIVE_OK)
     return make_error(errc::io_error, "cannot start an archive");

@@ -184,6 +184,13 @@ CREATE TABLE session_turns (
 );
 )sql";
 
+/// Uploaded code (issue 18): a version built from an upload is a .tar.gz of
+/// the tree it runs from (its files and installed dependencies), so restart
+/// recovery, a takeover and a rollback redeploy it without building again.
+const char* const m0018_source_bundles = R"sql(
+ALTER TABLE app_artifacts ADD COLUMN bundle bytea NOT NULL DEFAULT ''::bytea;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -193,6 +200,7 @@ const std::vector<migration>& migrations() {
     {3, "api_keys", m0003_api_keys},
     {4, "cluster", m0004_cluster},
     {15, "turns", m0015_turns},
+    {18, "source_bundles", m0018_source_bundles},
   };
   return all;
 }
