@@ -132,7 +132,7 @@ void start_generation(self_ptr self, generation_hooks h, generation_request req)
   auto& g = st.ctx.cfg->generation;
   st.from_cache = false;
   auto links = cacheable_links(*st.ctx.gen);
-  if (links.empty()) { // the offline templates: free, fast, deterministic
+  if (links.empty() || !req.source.empty()) { // uploads: no tokens, no prompt cache // the offline templates: free, fast, deterministic
     ask_worker(self, std::move(req), std::move(h));
     return;
   }
@@ -211,7 +211,7 @@ void on_generation_usage(self_ptr self, const token_usage& u, const generation_h
 
 std::string generation_cache_key(self_ptr self, const generated_app& app) {
   auto& st = self->state;
-  if (st.from_cache || app.backend.empty() || app.backend == "template"
+  if (st.from_cache || app.backend.empty() || app.backend == "template" || app.backend == "upload"
       || st.ctx.cfg->generation.cache_ttl_seconds <= 0)
     return {};
   return prompt_cache_key(generation_request_of(st.record), app.backend, app.model);

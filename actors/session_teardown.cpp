@@ -1,7 +1,9 @@
 // Destruction of a session: remove its container and slot, then persist
 // `destroyed` and stop the actor.
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <cstdio>
 
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
@@ -100,9 +102,12 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
   // A build in flight stops now (its pool thread returns once it is killed).
   if (auto builder = self->state.ctx.builder; builder && !upload_source_of(self->state.record).empty()) {
     auto id = self->state.record.id;
+    auto archive = nlohmann::json::parse(upload_source_of(self->state.record))
+                     .value("archive", std::string{});
     blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
-                  [builder, id]() -> caf::expected<bool> {
+                  [builder, id, archive]() -> caf::expected<bool> {
                     builder->cancel(id);
+                    std::remove(archive.c_str()); // the stored upload is not needed any more
                     return true;
                   })
       .then([](bool) {}, [](caf::error&) {});

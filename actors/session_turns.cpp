@@ -413,6 +413,9 @@ void accept(session_self self, turn_record t,
 using namespace turns;
 
 caf::result<turn_record> say(session_self self, std::string prompt) {
+  if (!upload_source_of(self->state.record).empty())
+    return make_error(errc::conflict, "this session runs uploaded code: new code goes to "
+                                      "POST /api/v1/sessions/{id}/source");
   turn_record t;
   t.kind = "prompt";
   t.prompt = std::move(prompt);
@@ -442,7 +445,9 @@ caf::result<turn_record> deploy_upload(session_self self, std::string source) {
   t.kind = "upload";
   t.prompt = "Upload: " + src.value("framework", std::string{"code"}) + " ("
              + std::to_string(src.value("files", 0)) + " files)";
-  auto job = json{{"archive", src["archive"]}, {"session", st.record.id}}.dump();
+  // "once": the builder removes the archive when it has read it (a turn
+  // interrupted by a restart is reported failed, never built again).
+  auto job = json{{"archive", src["archive"]}, {"session", st.record.id}, {"once", true}}.dump();
   auto rp = self->make_response_promise<turn_record>();
   accept(self, std::move(t), rp, [job](session_self s) {
     if (!s->state.turns.current || winding_down(s))

@@ -233,7 +233,11 @@ caf::expected<generated_app> source_builder::generate_observed(const generation_
   auto session = src.value("session", std::string{"unknown"});
   auto archive = read_file(src["archive"].get<std::string>());
   if (!archive)
-    return make_error(errc::not_found, "the upload of this session is gone from this node");
+    return make_error(errc::invalid_input, "the upload of this session is gone from this node");
+  if (src.value("once", false)) {
+    std::error_code ec;
+    fs::remove(src["archive"].get<std::string>(), ec);
+  }
   auto work = state_ + "/builds/" + session + "-" + std::to_string(now_ms_steady());
   struct cleanup {
     std::string dir;
@@ -337,27 +341,31 @@ caf::expected<generated_app> source_builder::build_in_sandbox(const std::string&
       + ", " + std::to_string(cfg_.disk_mb) + " MiB disk, "
       + std::to_string(cfg_.timeout_ms / 1000) + " s)");
   auto t0 = now_ms_steady();
-  int64_t last_line = 0;
-  int skipped = 0;
+  // Builder steps go out at once; npm's own lines are batched, at most ~4
+  // events a second (the session caps its progress events), none dropped.
+  int64_t last_flush = 0;
+  std::string batch;
+  auto flush = [&] {
+    if (batch.empty())
+      return;
+    if (batch.size() > 4000)
+      batch = batch.substr(0, 4000) + "\n(cut)";
+    say("build: " + batch);
+    batch.clear();
+    last_flush = now_ms_steady();
+  };
   auto ran = run_streaming(
     argv, cfg_.timeout_ms,
     [&](const std::string& l) {
-      // Builder steps always; npm's own lines at most ~4 a second.
-      auto now = now_ms_steady();
-      if (l.rfind("builder: ", 0) == 0 || now - last_line >= 250) {
-        if (skipped > 0)
-          say("build: (" + std::to_string(skipped) + " lines skipped)");
-        skipped = 0;
-        last_line = now;
-        say("build: " + l.substr(0, 400));
-      } else {
-        ++skipped;
-      }
+      batch += (batch.empty() ? "" : "\n") + l.substr(0, 400);
+      if (l.rfind("builder: ", 0) == 0 || now_ms_steady() - last_flush >= 250)
+        flush();
     },
     [&](int pgid) {
       std::lock_guard<std::mutex> guard{mx_};
       running_[session] = pgid;
     });
+  flush();
   {
     std::lock_guard<std::mutex> guard{mx_};
     running_.erase(session);
