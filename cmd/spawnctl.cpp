@@ -297,7 +297,7 @@ int turn(const options& o) {
 
 /// What `deploy` leaves out: node_modules, .git, and DIR/.spawnignore's lines.
 std::vector<std::string> ignore_patterns(const std::filesystem::path& dir) {
-  std::vector<std::string> p{"node_modules/", "/.git"};
+  std::vector<std::string> p{"node_modules/", "/.git", "/.spawnignore"};
   std::ifstream in{dir / ".spawnignore"};
   for (std::string line; std::getline(in, line);)
     p.push_back(line);
@@ -377,7 +377,9 @@ int deploy(const options& o) {
   } else {
     rc = redeploy(o, id, *packed);
   }
-  if (!watch || rc != 0)
+  // A first version that failed ends it; a redeploy that changed nothing or
+  // failed does not stop the watch.
+  if (!watch || (to.empty() && rc != 0))
     return rc;
   std::fprintf(stderr, "watching %s (Ctrl-C to stop)\n", dir.c_str());
   auto seen = fingerprint(dir, ignore);

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 #include <restinio/utils/base64.hpp>
 
+#include "build_paths.hpp"
 #include "infra/archive_extract.hpp"
 #include "infra/http_client.hpp"
 #include "tests/functional/caddy_process.hpp"
@@ -486,6 +487,50 @@ TEST_F(upload_caddytest, a_destroy_during_a_build_stops_the_builder_at_once) {
   EXPECT_LT(gone, 10.0);
   std::printf("\ndestroy during a build: the builder container was gone %.2f s after DELETE\n",
               gone);
+}
+
+TEST_F(upload_caddytest, spawnctl_deploy_packs_waits_and_watches) {
+  auto app = fs::path{dir_} / "cli";
+  auto home = fs::path{dir_} / "cli-home";
+  fs::create_directories(app / "node_modules/junk");
+  fs::create_directories(app / ".git");
+  fs::create_directories(home);
+  std::ofstream{app / "index.html"} << "<title>cli</title>deployed by spawnctl";
+  std::ofstream{app / "node_modules/junk/x.js"} << "never uploaded";
+  std::ofstream{app / ".git/HEAD"} << "ref";
+  std::ofstream{app / "secret.env"} << "TOKEN=1";
+  std::ofstream{app / ".spawnignore"} << "*.env\n";
+  auto env = "HOME=" + home.string() + " SPAWN_SERVER=" + daemon_->base_url() + " ";
+  auto out = sh(env + SPAWNCTL_BINARY " deploy " + app.string() + " --ttl 600");
+  auto at = out.find("app: http://");
+  ASSERT_NE(at, std::string::npos) << out;
+  auto host = out.substr(at + 12, out.find('.', at + 12) - at - 12); // the session id
+  auto r = via_edge(host);
+  ASSERT_TRUE(r && r->status == 200) << out;
+  EXPECT_NE(r->body.find("deployed by spawnctl"), std::string::npos);
+  for (auto* skipped : {"/node_modules/junk/x.js", "/secret.env", "/.spawnignore"}) {
+    auto g = via_edge(host, skipped);
+    EXPECT_TRUE(g && g->status == 404) << skipped << ": " << (g ? g->body : "");
+  }
+  // --watch: an edit becomes a new version of the same session.
+  auto log = fs::path{dir_} / "watch.log";
+  auto pid_file = fs::path{dir_} / "watch.pid";
+  sh(env + "sh -c '" SPAWNCTL_BINARY " deploy " + app.string() + " --to " + host + " --watch > "
+     + log.string() + " 2>&1 & echo $! > " + pid_file.string() + "'");
+  std::this_thread::sleep_for(6s); // the first deploy (--to) and the watch start
+  std::ofstream{app / "index.html"} << "<title>cli</title>edited while watched";
+  auto t0 = clock_type::now();
+  double took = until_served(host, "edited while watched", t0, 60s);
+  std::string pid;
+  std::ifstream{pid_file} >> pid;
+  if (!pid.empty())
+    sh("kill " + pid);
+  EXPECT_GT(took, 0) << sh("cat " + log.string());
+  std::printf("\nspawnctl deploy --watch: an edit served %.2f s after the save\n", took);
+  auto tokens = sh("cat " + (home / ".spawnctl/tokens.json").string());
+  auto token = parse_or_null(tokens).value(host, "");
+  ASSERT_FALSE(token.empty()) << tokens;
+  destroy(host, token);
 }
 
 } // namespace spawn::test::functest
