@@ -25,12 +25,12 @@ bash deploy/runtime/build-images.sh >&2
 # Apps may not open connections to the host (spawnd, PostgreSQL, Caddy's admin
 # API) and have no egress unless runtime.egress says so; rebuilt at every run.
 bash deploy/scripts/firewall.sh spawnai-apps
+# gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
+bash deploy/scripts/gvisor.sh
 # Uploaded code (issue 18): the builder sandbox's image and its network, which
 # reaches the npm registry only (never this host); rebuilt at every run.
 bash deploy/runtime/build-builder.sh >&2
 bash deploy/scripts/build-firewall.sh spawnai-build
-# gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
-bash deploy/scripts/gvisor.sh
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
 caddy_admin=$(bash deploy/scripts/caddy.sh start | tail -n 1)
 read -r acme_dir acme_ca acme_roots < <(bash deploy/scripts/pebble.sh start | tail -n 1)
