@@ -345,6 +345,26 @@ TEST_F(upload_caddytest, static_express_and_vite_deploy_serve_and_go) {
   std::printf("  (earlier: static 1.4 / 0.2, express 8.5-12.9 / 1.0-1.2, vite 8.5-10.3 / 1.6)\n");
 }
 
+TEST_F(upload_caddytest, a_next_static_export_is_built_and_served) {
+  auto pkg = json{{"name", "hello-next"},
+                  {"private", true},
+                  {"scripts", {{"build", "next build"}}},
+                  {"dependencies", {{"next", "14.2.15"}, {"react", "18.3.1"}, {"react-dom", "18.3.1"}}}}
+               .dump();
+  auto next = pack(fs::path{dir_} / "next",
+                   {{"package.json", pkg},
+                    {"next.config.js", "module.exports = { output: 'export' };\n"},
+                    {"pages/index.js",
+                     "export default function Home() { return <h1>hello from next</h1>; }\n"}});
+  auto s = deploy(next, "raw", "hello from next");
+  ASSERT_TRUE(s.is_object());
+  EXPECT_EQ(s["source"].value("framework", ""), "next") << s.dump();
+  auto took = s.value("took", -1.0);
+  EXPECT_GT(took, 0);
+  std::printf("\nnext.js static export: upload -> serving %.2f s\n", took);
+  destroy(s["id"].get<std::string>(), s["manage_token"].get<std::string>());
+}
+
 TEST_F(upload_caddytest, hot_deploy_switches_without_a_failed_request) {
   auto root = fs::path{dir_} / "hot";
   auto v1 = pack(root, {{"index.html", "<title>v1</title>version one"}});
