@@ -350,6 +350,18 @@ void generate_next(session_self self) {
   start_generation(self, turn_hooks(self), std::move(req));
 }
 
+/// An upload turn (issue 18): the builder makes the next version from the
+/// stored upload `job` names, through the node's generation queue.
+void build_next(session_self self, const std::string& job) {
+  if (!self->state.turns.current || winding_down(self))
+    return;
+  if (!accounting::may_generate(self, [self, job] { build_next(self, job); }))
+    return; // waits in the node's generation queue
+  auto req = generation_request_of(self->state.record);
+  req.source = job;
+  start_generation(self, turn_hooks(self), std::move(req));
+}
+
 /// Accepts a turn: stores it, loads the serving version, announces it,
 /// answers `rp`, then runs `next` (generation, or the rollback's deployment).
 /// The caller checked `busy_reason`.
@@ -449,19 +461,7 @@ caf::result<turn_record> deploy_upload(session_self self, std::string source) {
   // interrupted by a restart is reported failed, never built again).
   auto job = json{{"archive", src["archive"]}, {"session", st.record.id}, {"once", true}}.dump();
   auto rp = self->make_response_promise<turn_record>();
-  accept(self, std::move(t), rp, [job](session_self s) {
-    if (!s->state.turns.current || winding_down(s))
-      return;
-    if (!accounting::may_generate(s, [s, job] {
-          auto req = generation_request_of(s->state.record);
-          req.source = job;
-          start_generation(s, turn_hooks(s), std::move(req));
-        }))
-      return; // waits in the node's generation queue
-    auto req = generation_request_of(s->state.record);
-    req.source = job;
-    start_generation(s, turn_hooks(s), std::move(req));
-  });
+  accept(self, std::move(t), rp, [job](session_self s) { build_next(s, job); });
   return rp;
 }
 
