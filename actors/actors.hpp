@@ -160,6 +160,8 @@ using session_actor_type = caf::typed_actor<
   // turns and versions (issue 15, actors/session_turns.hpp)
   caf::replies_to<atoms::say, std::string>::with<turn_record>,
   caf::replies_to<atoms::rollback, int>::with<turn_record>,
+  // uploaded code (issue 18): the stored upload and its plan, JSON object text
+  caf::replies_to<atoms::upload, std::string>::with<turn_record>,
   caf::reacts_to<atoms::olddrain, container_lease>>
   ::extend_with<generation_listener_actor>
   ::extend_with<queue_listener_actor>
@@ -217,6 +219,7 @@ using session_manager_actor = caf::typed_actor<
   // turns and versions (issue 15, actors/session_manager_turns.hpp)
   caf::replies_to<atoms::say, std::string, std::string, std::string>::with<turn_record>,
   caf::replies_to<atoms::rollback, std::string, std::string, int>::with<turn_record>,
+  caf::replies_to<atoms::upload, std::string, std::string, std::string>::with<turn_record>,
   caf::replies_to<atoms::thread, std::string>::with<session_thread>,
   caf::replies_to<atoms::verload, std::string, int>::with<generated_app>,
   caf::replies_to<atoms::diff, std::string, int, int>::with<version_diff>,

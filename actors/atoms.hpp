@@ -102,6 +102,7 @@ using diff = caf::atom_constant<caf::atom("diff")>;           // manager: two ve
 using olddrain = caf::atom_constant<caf::atom("olddrain")>;   // session: remove a drained container
 using rollback = caf::atom_constant<caf::atom("rollback")>;   // -> a stored version, redeployed
 using say = caf::atom_constant<caf::atom("say")>;             // a follow-up prompt: a new turn
+using upload = caf::atom_constant<caf::atom("upload")>;       // new uploaded code: a new turn (issue 18)
 using thread = caf::atom_constant<caf::atom("thread")>;       // manager: turns and versions
 using turnadd = caf::atom_constant<caf::atom("turnadd")>;     // store: insert a turn
 using turns = caf::atom_constant<caf::atom("turns")>;         // store: a session's turns

@@ -16,6 +16,8 @@
 
 namespace spawn {
 
+class source_builder;
+
 /// What every actor of a node shares: configuration, the ports to the outside
 /// world and the long-lived service actors. Copied by value into each actor.
 struct node_context {
@@ -30,6 +32,9 @@ struct node_context {
   blocking_pool edge_io;
   std::shared_ptr<container_runtime> runtime;
   std::shared_ptr<generator> gen;
+  /// Turns uploaded code into apps (issue 18, infra/source_builder.hpp);
+  /// null: uploads fail.
+  std::shared_ptr<source_builder> builder;
   warm_pool_actor pool; ///< the warm pool (actors/warm_pool.hpp)
   std::shared_ptr<caddy_admin> edge; ///< Caddy in front of the apps; null: no edge
   /// Node-wide cap on concurrent generations (actors/generation_queue.hpp);

@@ -171,6 +171,7 @@ session_actor_type::behavior_type session_actor(session_self self, node_context 
     // turns and versions (issue 15, actors/session_turns.cpp)
     [=](atoms::say, std::string& prompt) { return say(self, std::move(prompt)); },
     [=](atoms::rollback, int version) { return roll_back(self, version); },
+    [=](atoms::upload, std::string& source) { return deploy_upload(self, std::move(source)); },
     [=](atoms::olddrain, container_lease& old) { drained(self, std::move(old)); },
   };
 }

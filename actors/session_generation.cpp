@@ -36,6 +36,9 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
   auto& st = self->state;
   h.ensure_children();
   auto timeout = std::chrono::milliseconds{st.ctx.cfg->generation.timeout_ms};
+  bool upload = !req.source.empty();
+  if (upload) // the builder stops itself at source.timeout_ms
+    timeout = std::chrono::milliseconds{st.ctx.cfg->source.timeout_ms + 60000};
   call_child<generated_app>(
     self, gen, st.generator, timeout, [=](generated_app& app) { h.done(std::move(app)); },
     [=](const caf::error& err) {
@@ -52,6 +55,8 @@ void ask_worker(self_ptr self, generation_request req, generation_hooks h) {
         return;
       if (code_of(err) == errc::budget_exceeded)
         h.fail("generation stopped: " + message_of(err));
+      else if (upload && code_of(err) == errc::invalid_input) // the same upload fails again
+        h.fail(message_of(err));
       else
         h.failed(err);
     },
@@ -104,7 +109,18 @@ generation_request generation_request_of(const session_record& rec) {
   auto meta = nlohmann::json::parse(rec.metadata, nullptr, false);
   if (meta.is_object() && meta.contains("site") && meta["site"].is_object())
     req.details = meta["site"].dump();
+  req.source = upload_source_of(rec);
   return req;
+}
+
+std::string upload_source_of(const session_record& rec) {
+  auto meta = nlohmann::json::parse(rec.metadata, nullptr, false);
+  if (!meta.is_object() || !meta.contains("source") || !meta["source"].is_object())
+    return {};
+  auto archive = meta["source"].value("archive", nlohmann::json());
+  if (!archive.is_string())
+    return {};
+  return nlohmann::json{{"archive", archive}, {"session", rec.id}}.dump();
 }
 
 void start_generation(self_ptr self, generation_hooks h) {
@@ -116,7 +132,7 @@ void start_generation(self_ptr self, generation_hooks h, generation_request req)
   auto& g = st.ctx.cfg->generation;
   st.from_cache = false;
   auto links = cacheable_links(*st.ctx.gen);
-  if (links.empty()) { // the offline templates: free, fast, deterministic
+  if (links.empty() || !req.source.empty()) { // uploads: no tokens, no prompt cache // the offline templates: free, fast, deterministic
     ask_worker(self, std::move(req), std::move(h));
     return;
   }
@@ -195,7 +211,7 @@ void on_generation_usage(self_ptr self, const token_usage& u, const generation_h
 
 std::string generation_cache_key(self_ptr self, const generated_app& app) {
   auto& st = self->state;
-  if (st.from_cache || app.backend.empty() || app.backend == "template"
+  if (st.from_cache || app.backend.empty() || app.backend == "template" || app.backend == "upload"
       || st.ctx.cfg->generation.cache_ttl_seconds <= 0)
     return {};
   return prompt_cache_key(generation_request_of(st.record), app.backend, app.model);

@@ -53,6 +53,10 @@ std::string generation_cache_key(session_pointer self,
 /// The request a session makes of its generator: prompt, type, site details.
 generation_request generation_request_of(const session_record& rec);
 
+/// Uploaded code (issue 18): what the builder needs of the session's stored
+/// upload (JSON object text: archive, session), or "" for a prompt session.
+std::string upload_source_of(const session_record& rec);
+
 namespace session_steps {
 
 /// The hooks of the session's own steps (defined in session_pipeline.cpp).

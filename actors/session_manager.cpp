@@ -453,6 +453,8 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
         meta["site"] = nlohmann::json::parse(req.details, nullptr, false);
       if (!req.egress.empty())
         meta["egress"] = req.egress; // applied to its container by the egress keeper
+      if (!req.source.empty()) // uploaded code (issue 18): the stored archive and its plan
+        meta["source"] = nlohmann::json::parse(req.source, nullptr, false);
       rec.metadata = meta.dump();
       auto token = new_manage_token();
       rec.manage_token_hash = sha256_hex(token);
@@ -513,6 +515,9 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
     // turns and versions (issue 15, actors/session_manager_turns.hpp)
     [=](atoms::say, const std::string& id, const std::string& token, std::string& prompt) {
       return manager_turns::say(self, id, token, std::move(prompt));
+    },
+    [=](atoms::upload, const std::string& id, const std::string& token, std::string& source) {
+      return manager_turns::upload(self, id, token, std::move(source));
     },
     [=](atoms::rollback, const std::string& id, const std::string& token, int version) {
       return manager_turns::rollback(self, id, token, version);

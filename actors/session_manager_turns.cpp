@@ -69,6 +69,11 @@ caf::result<turn_record> say(self_ptr self, const std::string& id, const std::st
   return to_owner(self, id, token, atoms::say::value, std::move(prompt));
 }
 
+caf::result<turn_record> upload(self_ptr self, const std::string& id, const std::string& token,
+                                std::string source) {
+  return to_owner(self, id, token, atoms::upload::value, std::move(source));
+}
+
 caf::result<turn_record> rollback(self_ptr self, const std::string& id,
                                   const std::string& token, int version) {
   return to_owner(self, id, token, atoms::rollback::value, version);

@@ -18,6 +18,10 @@ using self_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 caf::result<turn_record> say(self_ptr self, const std::string& id, const std::string& token,
                              std::string prompt);
 
+/// `(upload, id, token, source)`: the same for new uploaded code (issue 18).
+caf::result<turn_record> upload(self_ptr self, const std::string& id, const std::string& token,
+                                std::string source);
+
 /// `(rollback, id, token, version)`: the same for a rollback.
 caf::result<turn_record> rollback(self_ptr self, const std::string& id,
                                   const std::string& token, int version);

@@ -13,6 +13,7 @@
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
 #include "infra/app_slot.hpp"
+#include "infra/source_builder.hpp"
 
 namespace spawn::session_steps {
 
@@ -25,8 +26,13 @@ void ensure_children(session_self self) {
   auto& st = self->state;
   if (!st.provisioner)
     st.provisioner = self->spawn<caf::monitored>(provisioner, st.ctx, st.record.id);
-  if (!st.generator)
-    st.generator = self->spawn<caf::monitored>(generation_worker, st.ctx.gen, st.ctx.llm);
+  if (!st.generator) {
+    // Uploaded code is built, not generated (issue 18).
+    std::shared_ptr<generator> backend = st.ctx.gen;
+    if (st.ctx.builder && !upload_source_of(st.record).empty())
+      backend = st.ctx.builder;
+    st.generator = self->spawn<caf::monitored>(generation_worker, backend, st.ctx.llm);
+  }
 }
 
 /// Stops the children; a provisioner still acquiring a container is kept, so

@@ -169,6 +169,10 @@ void reroute(session_self self);
 /// generates the next version from the current one and switches to it
 /// (`errc::conflict` while another turn runs or the session is not running).
 caf::result<turn_record> say(session_self self, std::string prompt);
+/// New uploaded code (issue 18; `source`: the stored archive and its plan):
+/// a turn that builds it and switches to it like any version
+/// (`errc::conflict` for a session made from a prompt, or of another type).
+caf::result<turn_record> deploy_upload(session_self self, std::string source);
 /// Redeploys stored version `version` as a new version (no generation).
 caf::result<turn_record> roll_back(session_self self, int version);
 /// The fix loop on a first version (issue 15): a model-made page that runs is

@@ -1,12 +1,16 @@
 // Destruction of a session: remove its container and slot, then persist
 // `destroyed` and stop the actor.
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <cstdio>
 
 #include "actors/blocking.hpp"
 #include "actors/session_steps.hpp"
 #include "core/error.hpp"
+#include "actors/session_generation.hpp"
 #include "infra/app_slot.hpp"
+#include "infra/source_builder.hpp"
 
 namespace spawn::session_steps {
 
@@ -95,6 +99,19 @@ void begin_destroy(session_self self, std::string why, step_fn then) {
   }
   stop_children(self);
   accounting::generation_done(self, "");
+  // A build in flight stops now (its pool thread returns once it is killed).
+  if (auto builder = self->state.ctx.builder; builder && !upload_source_of(self->state.record).empty()) {
+    auto id = self->state.record.id;
+    auto archive = nlohmann::json::parse(upload_source_of(self->state.record))
+                     .value("archive", std::string{});
+    blocking_call(self, self->state.ctx.io, std::chrono::seconds{60},
+                  [builder, id, archive]() -> caf::expected<bool> {
+                    builder->cancel(id);
+                    std::remove(archive.c_str()); // the stored upload is not needed any more
+                    return true;
+                  })
+      .then([](bool) {}, [](caf::error&) {});
+  }
   auto act = [self, then = std::move(then)] {
     unroute(self);
     clean_up(self);

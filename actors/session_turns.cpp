@@ -351,6 +351,18 @@ void generate_next(session_self self) {
   start_generation(self, turn_hooks(self), std::move(req));
 }
 
+/// An upload turn (issue 18): the builder makes the next version from the
+/// stored upload `job` names, through the node's generation queue.
+void build_next(session_self self, const std::string& job) {
+  if (!self->state.turns.current || winding_down(self))
+    return;
+  if (!accounting::may_generate(self, [self, job] { build_next(self, job); }))
+    return; // waits in the node's generation queue
+  auto req = generation_request_of(self->state.record);
+  req.source = job;
+  start_generation(self, turn_hooks(self), std::move(req));
+}
+
 /// Accepts a turn: stores it, loads the serving version, announces it,
 /// answers `rp`, then runs `next` (generation, or the rollback's deployment).
 /// The caller checked `busy_reason`.
@@ -414,6 +426,9 @@ void accept(session_self self, turn_record t,
 using namespace turns;
 
 caf::result<turn_record> say(session_self self, std::string prompt) {
+  if (!upload_source_of(self->state.record).empty())
+    return make_error(errc::conflict, "this session runs uploaded code: new code goes to "
+                                      "POST /api/v1/sessions/{id}/source");
   turn_record t;
   t.kind = "prompt";
   t.prompt = std::move(prompt);
@@ -421,6 +436,33 @@ caf::result<turn_record> say(session_self self, std::string prompt) {
     return make_error(errc::conflict, why);
   auto rp = self->make_response_promise<turn_record>();
   accept(self, std::move(t), rp, [](session_self s) { generate_next(s); });
+  return rp;
+}
+
+caf::result<turn_record> deploy_upload(session_self self, std::string source) {
+  auto& st = self->state;
+  if (upload_source_of(st.record).empty())
+    return make_error(errc::conflict, "this session runs generated code; new code goes to a "
+                                      "session created from an upload");
+  auto src = json::parse(source, nullptr, false);
+  if (!src.is_object() || !src.value("archive", json()).is_string())
+    return make_error(errc::invalid_input, "no upload to deploy");
+  auto type = src.value("app_type", std::string{});
+  if (type != to_string(st.record.type))
+    return make_error(errc::conflict, "this session serves a " + std::string{to_string(st.record.type)}
+                                        + "; the upload is a " + type
+                                        + " (create a new session for it)");
+  if (auto why = busy_reason(self); !why.empty())
+    return make_error(errc::conflict, why);
+  turn_record t;
+  t.kind = "upload";
+  t.prompt = "Upload: " + src.value("framework", std::string{"code"}) + " ("
+             + std::to_string(src.value("files", 0)) + " files)";
+  // "once": the builder removes the archive when it has read it (a turn
+  // interrupted by a restart is reported failed, never built again).
+  auto job = json{{"archive", src["archive"]}, {"session", st.record.id}, {"once", true}}.dump();
+  auto rp = self->make_response_promise<turn_record>();
+  accept(self, std::move(t), rp, [job](session_self s) { build_next(s, job); });
   return rp;
 }
 

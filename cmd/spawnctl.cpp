@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "core/generated_app.hpp"
+#include "infra/archive_extract.hpp"
 #include "infra/http_client.hpp"
 
 namespace {
@@ -35,6 +36,11 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   versions ID
   diff ID A B                   unified diff of versions A and B
   rollback ID N [--no-wait]     serve stored version N again (as a new version)
+  deploy DIR [--ttl S] [--to ID] [--watch]
+                                uploads a folder (skipping node_modules, .git and
+                                what DIR/.spawnignore lists), waits until it serves;
+                                --to ID: a new version of that session; --watch:
+                                redeploys it to the same session on every change
 
   admin sessions [--state S] [--owner O] [--node N] [--live true|false] [--limit N]
   admin show ID        the live actor's own account of the session
@@ -78,14 +84,15 @@ int exit_for(long status) {
 
 /// One API call; exits 3 when the server cannot be reached.
 reply call(const options& o, const std::string& method, const std::string& path,
-           const std::string& body = {}, const std::string& token = {}) {
+           const std::string& body = {}, const std::string& token = {},
+           const std::string& content_type = "application/json") {
   spawn::http_request req;
   req.method = method;
   req.url = o.server + path;
   req.body = body;
-  req.timeout_ms = 30000;
+  req.timeout_ms = 120000;
   if (!body.empty())
-    req.headers.emplace_back("Content-Type", "application/json");
+    req.headers.emplace_back("Content-Type", content_type);
   if (!token.empty())
     req.headers.emplace_back("X-Manage-Token", token);
   if (!o.api_key.empty())
@@ -290,6 +297,120 @@ int turn(const options& o) {
   return wait_turn(o, id, r.body.value("turn", 0));
 }
 
+// --- uploaded code (issue 18) ------------------------------------------------------
+
+/// What `deploy` leaves out: node_modules, .git, and DIR/.spawnignore's lines.
+std::vector<std::string> ignore_patterns(const std::filesystem::path& dir) {
+  std::vector<std::string> p{"node_modules/", "/.git", "/.spawnignore"};
+  std::ifstream in{dir / ".spawnignore"};
+  for (std::string line; std::getline(in, line);)
+    p.push_back(line);
+  return p;
+}
+
+/// A fingerprint of the folder's files (names, sizes, mtimes), to notice edits.
+std::string fingerprint(const std::filesystem::path& dir, const std::vector<std::string>& ignore) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> items;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec)) {
+    auto rel = it->path().lexically_relative(dir).generic_string();
+    bool is_dir = it->is_directory(ec);
+    if (spawn::ignored(rel, is_dir, ignore)) {
+      if (is_dir)
+        it.disable_recursion_pending();
+      continue;
+    }
+    if (is_dir)
+      continue;
+    auto t = fs::last_write_time(it->path(), ec).time_since_epoch().count();
+    items.push_back(rel + ":" + std::to_string(it->file_size(ec)) + ":" + std::to_string(t));
+  }
+  std::sort(items.begin(), items.end());
+  std::string all;
+  for (auto& i : items)
+    all += i + "\n";
+  return all;
+}
+
+/// Sends the folder as a new version of `id`; waits for the turn. 0: live.
+int redeploy(const options& o, const std::string& id, const std::string& archive) {
+  auto r = call(o, "POST", "/api/v1/sessions/" + id + "/source", archive, token_for(o, id),
+                "application/gzip");
+  if (r.status != 202)
+    return fail_with(o, r);
+  return wait_turn(o, id, r.body.value("turn", 0));
+}
+
+int deploy(const options& o) {
+  if (o.args.size() < 2)
+    return std::cerr << usage, 2;
+  std::filesystem::path dir{o.args[1]};
+  std::string ttl, to;
+  bool watch = false;
+  for (size_t i = 2; i < o.args.size(); ++i) {
+    auto& a = o.args[i];
+    if (a == "--watch")
+      watch = true;
+    else if (a == "--ttl" && i + 1 < o.args.size())
+      ttl = o.args[++i];
+    else if (a == "--to" && i + 1 < o.args.size())
+      to = o.args[++i];
+    else
+      return std::cerr << "spawnctl: unknown option " << a << "\n" << usage, 2;
+  }
+  if (!std::filesystem::is_directory(dir))
+    return std::cerr << "spawnctl: " << dir << " is not a folder\n", 2;
+  auto ignore = ignore_patterns(dir);
+  auto packed = spawn::pack_directory(dir.string(), ignore);
+  if (!packed)
+    return std::cerr << "spawnctl: " << spawn::message_of(packed.error()) << "\n", 1;
+  std::fprintf(stderr, "packed %s: %zu KiB\n", dir.c_str(), packed->size() / 1024);
+  std::string id = to;
+  int rc = 0;
+  if (id.empty()) {
+    auto r = call(o, "POST", "/api/v1/sessions" + (ttl.empty() ? "" : "?ttl_seconds=" + ttl),
+                  *packed, {}, "application/gzip");
+    if (r.status != 201)
+      return fail_with(o, r);
+    id = r.body.value("id", "");
+    save_token(id, r.body.value("manage_token", ""));
+    if (r.body.contains("source"))
+      std::fprintf(stderr, "detected: %s\n", r.body["source"].dump().c_str());
+    rc = wait_running(o, id);
+  } else {
+    rc = redeploy(o, id, *packed);
+  }
+  // A first version that failed ends it; a redeploy that changed nothing or
+  // failed does not stop the watch.
+  if (!watch || (to.empty() && rc != 0))
+    return rc;
+  std::fprintf(stderr, "watching %s (Ctrl-C to stop)\n", dir.c_str());
+  auto seen = fingerprint(dir, ignore);
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+    auto now = fingerprint(dir, ignore);
+    if (now == seen)
+      continue;
+    // Debounce: an editor's save is often several writes; wait until still.
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{300});
+      auto again = fingerprint(dir, ignore);
+      if (again == now)
+        break;
+      now = again;
+    }
+    seen = now;
+    auto next = spawn::pack_directory(dir.string(), ignore);
+    if (!next) {
+      std::cerr << "spawnctl: " << spawn::message_of(next.error()) << "\n";
+      continue;
+    }
+    std::fprintf(stderr, "change seen: redeploying (%zu KiB)\n", next->size() / 1024);
+    redeploy(o, id, *next);
+  }
+}
+
 int versions(const options& o) {
   auto r = call(o, "GET", "/api/v1/sessions/" + o.args[1] + "/versions", {}, token_for(o, o.args[1]));
   if (r.status != 200)
@@ -484,6 +605,8 @@ int run(const options& o) {
   if (cmd == "admin")
     return admin(o);
   auto need_id = [&] { return o.args.size() >= 2; };
+  if (cmd == "deploy")
+    return deploy(o);
   if (cmd == "create")
     return create(o);
   if (cmd == "ls") {

@@ -31,6 +31,7 @@
 #include "infra/docker_engine.hpp"
 #include "infra/host_set.hpp"
 #include "infra/generator_factory.hpp"
+#include "infra/source_builder.hpp"
 #include "infra/json_log.hpp"
 #include "persistence/pg_store.hpp"
 
@@ -149,6 +150,8 @@ int main(int argc, char** argv) {
   }
   ctx.runtime = hosts;
   ctx.gen = *gen;
+  ctx.builder = std::make_shared<spawn::source_builder>(cfg->source, cfg->state_dir,
+                                                        cfg->docker_socket);
   auto edge = spawn::edge_settings_of(*cfg);
   if (!edge.admin_url.empty())
     ctx.edge = std::make_shared<spawn::caddy_admin>(edge);

@@ -10,6 +10,9 @@ caf::error validate_app(const generated_app& app) {
   constexpr size_t max_files = 200;
   constexpr size_t max_bytes = 2u << 20;
   auto fail = [](std::string why) { return make_error(errc::generation_failed, std::move(why)); };
+  if (app.files.empty() && !app.bundle.empty())
+    return app.entry.empty() || is_safe_relative_path(app.entry)
+             ? caf::error{} : fail("unsafe entry '" + app.entry + "'");
   if (app.files.empty())
     return fail("the app has no files");
   if (app.files.size() > max_files)

@@ -39,12 +39,16 @@ struct generated_app {
   /// What the generator says about this version, for a turn's reply ("" :
   /// nothing); not stored with the files.
   std::string summary{};
+  /// Uploaded code (issue 18): the .tar.gz of the built tree the app runs
+  /// from, dependencies included ("" : the app is `files`). Stored with the
+  /// version; extracted into the slot with infra/archive_extract's checks.
+  std::string bundle{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generated_app& x) {
   return f(x.title, x.template_name, x.entry, x.run, x.files, x.backend, x.model, x.edits,
-           x.summary);
+           x.summary, x.bundle);
 }
 
 /// What a generator is asked for: one person's sentence and the kind of app.
@@ -62,6 +66,10 @@ struct generation_request {
   /// serves now. Empty on a session's first generation.
   std::string instruction{};
   generated_app base{};
+  /// Uploaded code (issue 18): JSON object text naming the stored upload
+  /// ("archive": its path on this node, "session": the owner) that the
+  /// source builder turns into the app; "" for a prompt.
+  std::string source{};
 };
 
 } // namespace spawn
@@ -70,7 +78,7 @@ namespace spawn {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation_request& x) {
-  return f(x.prompt, x.type, x.details, x.token_budget, x.instruction, x.base);
+  return f(x.prompt, x.type, x.details, x.token_budget, x.instruction, x.base, x.source);
 }
 
 } // namespace spawn
@@ -83,7 +91,8 @@ namespace spawn {
 
 /// Checks an app before it is written anywhere: safe paths, no duplicates, at
 /// most 200 files and 2 MiB in all, the entry file present (unless the app is a
-/// static webapp without one). An `errc::generation_failed` error says why.
+/// static webapp without one). An app with a `bundle` may have no files: its
+/// tree is checked as it is extracted. An `errc::generation_failed` error says why.
 caf::error validate_app(const generated_app& app);
 
 } // namespace spawn

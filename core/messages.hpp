@@ -28,11 +28,14 @@ struct create_request {
   std::string details{}; ///< client details of a site, JSON object text ("" : none)
   bool placed = false;   ///< already admitted by the node the client asked (cluster)
   std::vector<std::string> egress{}; ///< "host:port" the app may reach (runtime.egress_permit)
+  /// Uploaded code (issue 18): JSON object text with the stored archive's
+  /// path and the detected plan; "" for a prompt.
+  std::string source{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
-  return f(x.prompt, x.type, x.ttl_seconds, x.owner, x.details, x.placed, x.egress);
+  return f(x.prompt, x.type, x.ttl_seconds, x.owner, x.details, x.placed, x.egress, x.source);
 }
 
 /// The answer to a creation: the session and, once only, its manage token.

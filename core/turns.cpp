@@ -180,7 +180,7 @@ version_diff diff_apps(const generated_app& a, int from, const generated_app& b,
 }
 
 bool same_files(const generated_app& a, const generated_app& b) {
-  if (a.files.size() != b.files.size() || a.run != b.run)
+  if (a.files.size() != b.files.size() || a.run != b.run || a.bundle != b.bundle)
     return false;
   std::map<std::string, const std::string*> by_path;
   for (auto& f : a.files)

@@ -44,6 +44,12 @@ json session_json(const session_record& s, const std::string& base_url) {
   if (meta.is_object() && meta.contains("site"))
     j["site"] = meta["site"];
   j["egress"] = meta.is_object() && meta.contains("egress") ? meta["egress"] : json::array();
+  // Uploaded code (issue 18): what was detected; the archive's path stays inside.
+  if (meta.is_object() && meta.contains("source") && meta["source"].is_object()) {
+    auto src = meta["source"];
+    src.erase("archive");
+    j["source"] = src;
+  }
   // Issue 6: the bill so far and the place in the generation queue, as the
   // session actor last recorded them in its metadata.
   auto items = meta.is_object() ? meta.value("cost_items", json::array()) : json::array();

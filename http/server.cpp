@@ -19,6 +19,7 @@
 #include "http/session_access.hpp"
 #include "http/static_files.hpp"
 #include "http/turn_routes.hpp"
+#include "http/upload.hpp"
 #include "http/traits.hpp"
 #include "http/validation.hpp"
 #include "http/ws_limits.hpp"
@@ -123,6 +124,38 @@ struct api_server::impl {
     auto parsed = parse_create_request(req->body(), *cfg, *owner);
     if (!parsed)
       return reply_error(req, parsed.error());
+    submit(req, std::move(*parsed));
+  }
+
+  /// Uploaded code (issue 18): the body is read here, the archive opened and
+  /// detected on a detached actor (disk work, never this thread), then the
+  /// session is created like any other.
+  void upload(const request_handle_t& req) {
+    auto owner = caller_owner(req, *cfg, keys.get());
+    if (!owner)
+      return reply_error(req, owner.error());
+    bool too_large = false;
+    auto body = parse_upload(req, *cfg, &too_large);
+    if (!body) {
+      if (too_large)
+        return reply_error(req, restinio::status_payload_too_large(), "payload_too_large",
+                           message_of(body.error()));
+      return reply_error(req, body.error());
+    }
+    auto c = cfg;
+    auto who = *owner;
+    auto up = std::make_shared<upload_body>(std::move(*body));
+    sys.spawn<caf::detached>([this, req, c, who, up](caf::event_based_actor* self) {
+      auto made = prepare_upload(*up, *c, who);
+      if (!made)
+        reply_error(req, made.error());
+      else
+        submit(req, std::move(*made));
+      self->quit();
+    });
+  }
+
+  void submit(const request_handle_t& req, create_request creation) {
     auto base = base_url;
     ask<created_session>(
       sys, manager, req,
@@ -137,7 +170,7 @@ struct api_server::impl {
           .set_body(j.dump())
           .done();
       },
-      atoms::create::value, std::move(*parsed));
+      atoms::create::value, std::move(creation));
   }
 
   void list(const request_handle_t& req) {
@@ -282,7 +315,9 @@ struct api_server::impl {
     add_ops_routes(*r, ops_env{&sys, manager, cfg, base_url, keys, hosts});
     auto accepted = [] { return restinio::request_accepted(); };
     r->http_post("/api/v1/sessions", [=](auto req, auto) {
-      if (!body_too_large(req))
+      if (is_upload(req))
+        upload(req); // issue 18
+      else if (!body_too_large(req))
         create(req);
       return accepted();
     });
@@ -392,7 +427,8 @@ caf::error api_server::start() {
   // One set of request limits, for RESTinio's parser and for the screen that
   // answers what it refuses (http/screened_socket.hpp).
   framing_limits limits;
-  limits.max_body = std::max<uint64_t>(8u << 20, static_cast<uint64_t>(c.max_body_bytes));
+  limits.max_body = std::max<uint64_t>({8u << 20, static_cast<uint64_t>(c.max_body_bytes),
+                                        max_upload_body(c)});
   screened_socket::limits = limits;
   // The socket gives RESTinio at most this many unanswered requests; RESTinio's
   // own queue is one longer, so it is never full (see screened_socket).

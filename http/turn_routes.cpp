@@ -1,5 +1,7 @@
 #include "http/turn_routes.hpp"
 
+#include "http/upload.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "actors/atoms.hpp"
@@ -165,6 +167,41 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
         ask<turn_record>(*sysp, manager, req, accepted_turn, atoms::say::value, *id,
                          token_of(req), *prompt);
     }
+    return restinio::request_accepted();
+  });
+  // Uploaded code (issue 18): new code for an upload session, built and
+  // switched to as a new version; the archive is opened on a detached actor.
+  r.http_post("/api/v1/sessions/:id/source", [=](auto req, auto params) {
+    auto id = session_id(req, params);
+    if (!id)
+      return restinio::request_accepted();
+    bool big = false;
+    auto body = parse_upload(req, *cfg, &big);
+    if (!body) {
+      if (big)
+        reply_error(req, restinio::status_payload_too_large(), "payload_too_large",
+                    message_of(body.error()));
+      else
+        reply_error(req, body.error());
+      return restinio::request_accepted();
+    }
+    if (body->ttl_seconds != 0) {
+      reply_error(req, make_error(errc::invalid_input,
+                                  "'ttl_seconds' is for a new session (use /extend)"));
+      return restinio::request_accepted();
+    }
+    auto up = std::make_shared<upload_body>(std::move(*body));
+    auto token = token_of(req);
+    auto sid = *id;
+    sysp->spawn<caf::detached>([=](caf::event_based_actor* self) {
+      auto made = prepare_upload(*up, *cfg, "");
+      if (!made)
+        reply_error(req, made.error());
+      else
+        ask<turn_record>(*sysp, manager, req, accepted_turn, atoms::upload::value, sid, token,
+                         made->source);
+      self->quit();
+    });
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/messages", [=](auto req, auto params) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "infra/archive_extract.hpp"
 #include "infra/http_client.hpp"
 
 namespace spawn {
@@ -57,6 +58,18 @@ caf::error write_slot(const std::string& slot_dir, const generated_app& app, app
   fs::path app_dir = root / "app";
   if (auto err = make_dirs(app_dir))
     return err;
+  if (!app.bundle.empty()) {
+    extract_limits lim; // what the builder made: bounded like an upload
+    lim.max_entries = 100000;
+    lim.max_total_bytes = 1024ull << 20;
+    lim.max_file_bytes = 256u << 20;
+    auto done = extract_archive(app.bundle, app_dir.string(), lim);
+    if (!done)
+      return make_error(errc::runtime_failed, "the app's bundle: " + message_of(done.error()));
+    std::error_code ec;
+    if (!app.entry.empty() && !fs::exists(app_dir / app.entry, ec))
+      return make_error(errc::runtime_failed, "the entry '" + app.entry + "' is not in the app");
+  }
   for (auto& f : app.files) {
     fs::path target = app_dir / f.path;
     if (auto err = make_dirs(target.parent_path()))

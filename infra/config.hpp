@@ -75,6 +75,23 @@ struct generation_config {
   command_backend_config command;
 };
 
+/// Uploaded code (issue 18): the caps of an upload and the builder sandbox.
+struct source_config {
+  int64_t max_upload_bytes = 32 << 20;    ///< an upload's archive (413 above)
+  int64_t max_entries = 20000;            ///< entries of an upload
+  int64_t max_unpacked_bytes = 256 << 20; ///< an upload's bytes once extracted
+  int64_t max_file_bytes = 64 << 20;      ///< one file of an upload
+  int64_t max_ratio = 200;                ///< uncompressed : compressed bytes
+  std::string image = "spawnai/builder-node:1"; ///< the builder sandbox image
+  std::string network = "spawnai-build";  ///< its network (firewalled: npm registry only)
+  double cpus = 2;
+  int64_t memory_mb = 2048;
+  int64_t pids = 512;
+  int64_t disk_mb = 1024;                 ///< the build's tmpfs workspace
+  int64_t timeout_ms = 600000;            ///< a whole build (install included)
+  bool allow_install_scripts = false;     ///< npm runs packages' install scripts
+};
+
 /// Everything spawnd can be told (DESIGN §9). Defaults live in `config_defaults()`.
 struct spawn_config {
   // http
@@ -153,6 +170,7 @@ struct spawn_config {
   // generation
   std::string generator = "template";
   generation_config generation;
+  source_config source;
   // edge (Caddy in front of the apps; actors/edge.hpp). Empty caddy_admin: no
   // edge, apps are reached on their direct loopback URL.
   std::string edge_caddy_admin;      ///< e.g. http://127.0.0.1:2019

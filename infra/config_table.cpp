@@ -457,6 +457,36 @@ const std::vector<key_spec>& config_table() {
                 SPAWN_FIELD(edge_idle_timeout_seconds)));
     add(integer("edge.expired_retention_seconds", 86400, 0, 31536000,
                 "how long the 410 page shows", SPAWN_FIELD(edge_expired_retention_seconds)));
+    // uploaded code (issue 18)
+    add(integer("source.max_upload_bytes", 32 << 20, 1024, 1 << 30,
+                "largest upload (archive) of POST /api/v1/sessions and /source (413 above)",
+                SPAWN_FIELD(source.max_upload_bytes)));
+    add(integer("source.max_entries", 20000, 1, 1000000, "entries of an uploaded archive",
+                SPAWN_FIELD(source.max_entries)));
+    add(integer("source.max_unpacked_bytes", 256 << 20, 1024, int64_t{16} << 30,
+                "an upload's bytes once extracted", SPAWN_FIELD(source.max_unpacked_bytes)));
+    add(integer("source.max_file_bytes", 64 << 20, 1024, int64_t{16} << 30,
+                "one file of an upload, extracted", SPAWN_FIELD(source.max_file_bytes)));
+    add(integer("source.max_ratio", 200, 2, 100000,
+                "an upload's uncompressed : compressed bytes (zip bombs)",
+                SPAWN_FIELD(source.max_ratio)));
+    add(text("source.image", "spawnai/builder-node:1",
+             "image of the builder sandbox (deploy/runtime/build-builder.sh)",
+             SPAWN_FIELD(source.image)));
+    add(text("source.network", "spawnai-build",
+             "network of builds (deploy/scripts/build-firewall.sh: the npm registry only)",
+             SPAWN_FIELD(source.network)));
+    add(number("source.cpus", 2.0, 0.1, 64.0, "CPUs of a build", SPAWN_FIELD(source.cpus)));
+    add(integer("source.memory_mb", 2048, 64, 65536, "memory of a build",
+                SPAWN_FIELD(source.memory_mb)));
+    add(integer("source.pids", 512, 16, 65536, "processes of a build", SPAWN_FIELD(source.pids)));
+    add(integer("source.disk_mb", 1024, 16, 65536, "disk (tmpfs workspace) of a build",
+                SPAWN_FIELD(source.disk_mb)));
+    add(integer("source.timeout_ms", 600000, 1000, 3600000,
+                "a whole build, install included: killed past it", SPAWN_FIELD(source.timeout_ms)));
+    add(flag("source.allow_install_scripts", false,
+             "npm runs packages' install scripts (off: --ignore-scripts)",
+             SPAWN_FIELD(source.allow_install_scripts)));
     add(integer("edge.check_interval_ms", 5000, 100, 3600000,
                 "Caddy restart check and orphan routes", SPAWN_FIELD(edge_check_interval_ms)));
     add(text("edge.advertise", "", "host:port where other nodes' edges reach this one (empty: "

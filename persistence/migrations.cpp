@@ -207,6 +207,13 @@ ALTER TABLE hosts
 CREATE INDEX hosts_node ON hosts (node_id);
 )sql";
 
+/// Uploaded code (issue 18): a version built from an upload is a .tar.gz of
+/// the tree it runs from (its files and installed dependencies), so restart
+/// recovery, a takeover and a rollback redeploy it without building again.
+const char* const m0018_source_bundles = R"sql(
+ALTER TABLE app_artifacts ADD COLUMN bundle bytea NOT NULL DEFAULT ''::bytea;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -217,6 +224,7 @@ const std::vector<migration>& migrations() {
     {4, "cluster", m0004_cluster},
     {15, "turns", m0015_turns},
     {17, "hosts", m0017_hosts},
+    {18, "source_bundles", m0018_source_bundles},
   };
   return all;
 }

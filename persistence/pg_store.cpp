@@ -72,11 +72,11 @@ const std::pair<const char*, const char*> statements[] = {
    "FROM session_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"},
   {"insert_artifact",
    "INSERT INTO app_artifacts (session_id, version, title, template_name, entry, "
-   "run, files, backend, model, cache_key) "
-   "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10)"},
+   "run, files, backend, model, cache_key, bundle) "
+   "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, decode($11, 'hex'))"},
   {"load_artifact",
-   "SELECT title, template_name, entry, run::text, files::text, backend, model "
-   "FROM app_artifacts WHERE session_id = $1 ORDER BY version DESC LIMIT 1"},
+   "SELECT title, template_name, entry, run::text, files::text, backend, model, "
+   "encode(bundle, 'hex') FROM app_artifacts WHERE session_id = $1 ORDER BY version DESC LIMIT 1"},
   {"find_cached_artifact",
    "SELECT title, template_name, entry, run::text, files::text, backend, model "
    "FROM app_artifacts WHERE cache_key = $1 AND created_at >= " SPAWN_TS(2)
@@ -371,6 +371,26 @@ caf::error pg_store::save_artifact(const std::string& session_id, int version,
 
 namespace {
 
+/// A bundle's bytes as the hex text PostgreSQL's decode(…, 'hex') reads.
+std::string to_hex(const std::string& bytes) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+std::string from_hex(const char* hex) {
+  auto val = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::string out;
+  for (; hex[0] && hex[1]; hex += 2)
+    out.push_back(static_cast<char>((val(hex[0]) << 4) | val(hex[1])));
+  return out;
+}
+
 /// The JSON columns of a stored app: its run command and its files.
 /// `errc::invalid_input` (named after `what`) when a file is not valid UTF-8.
 caf::error encode_app(const generated_app& app, const char* what, std::string& run,
@@ -399,7 +419,7 @@ caf::error pg_store::save_artifact_keyed(const std::string& session_id, int vers
     pqxx::work tx{c};
     tx.exec_prepared("insert_artifact", session_id, version, app.title,
                      app.template_name, app.entry, run, files, app.backend, app.model,
-                     cache_key);
+                     cache_key, to_hex(app.bundle));
     tx.commit();
     return true;
   }));
@@ -407,7 +427,8 @@ caf::error pg_store::save_artifact_keyed(const std::string& session_id, int vers
 
 namespace {
 
-generated_app to_artifact(const pqxx::row& row) {
+/// `bundle_col`: the column holding the bundle as hex text (-1: not selected).
+generated_app to_artifact(const pqxx::row& row, int bundle_col = -1) {
   generated_app app;
   app.title = row[0].as<std::string>();
   app.template_name = row[1].as<std::string>();
@@ -417,6 +438,8 @@ generated_app to_artifact(const pqxx::row& row) {
     app.files.push_back({f.at("path").get<std::string>(), f.at("content").get<std::string>()});
   app.backend = row[5].as<std::string>();
   app.model = row[6].as<std::string>();
+  if (bundle_col >= 0)
+    app.bundle = from_hex(row[bundle_col].c_str());
   return app;
 }
 
@@ -448,7 +471,7 @@ caf::expected<generated_app> pg_store::load_artifact(const std::string& session_
     auto rows = tx.exec_prepared("load_artifact", session_id);
     if (rows.empty())
       return make_error(errc::not_found, "no artifact for session " + session_id);
-    return to_artifact(rows[0]);
+    return to_artifact(rows[0], 7);
   });
 }
 
@@ -474,8 +497,9 @@ constexpr const char* sql_list_turns =
   " FROM session_turns WHERE session_id = $1 ORDER BY number";
 constexpr const char* sql_insert_version =
   "INSERT INTO app_artifacts (session_id, version, title, template_name, entry, run, files, "
-  "backend, model, turn, prompt, restored_from, edits) "
-  "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13)";
+  "backend, model, turn, prompt, restored_from, edits, bundle) "
+  "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13, "
+  "decode($14, 'hex'))";
 /// Keeps the newest `$2` versions and always `$3` (the one just stored).
 constexpr const char* sql_prune_versions =
   "DELETE FROM app_artifacts WHERE session_id = $1 AND version <> $3 AND version NOT IN "
@@ -483,12 +507,12 @@ constexpr const char* sql_prune_versions =
 constexpr const char* sql_list_versions =
   "SELECT a.version, " SPAWN_TURN_MS("a.created_at") ", CASE WHEN a.turn = 0 AND a.prompt = '' "
   "THEN s.prompt ELSE a.prompt END, a.turn, a.restored_from, jsonb_array_length(a.files), "
-  "(SELECT COALESCE(sum(octet_length(f->>'content')), 0) FROM jsonb_array_elements(a.files) f)::bigint, "
+  "((SELECT COALESCE(sum(octet_length(f->>'content')), 0) FROM jsonb_array_elements(a.files) f) + octet_length(a.bundle))::bigint, "
   "a.backend, a.model FROM app_artifacts a JOIN sessions s ON s.id = a.session_id "
   "WHERE a.session_id = $1 ORDER BY a.version";
 constexpr const char* sql_load_version =
-  "SELECT title, template_name, entry, run::text, files::text, backend, model, edits "
-  "FROM app_artifacts WHERE session_id = $1 AND version = $2";
+  "SELECT title, template_name, entry, run::text, files::text, backend, model, edits, "
+  "encode(bundle, 'hex') FROM app_artifacts WHERE session_id = $1 AND version = $2";
 
 #undef SPAWN_TURN_TS
 #undef SPAWN_TURN_MS
@@ -563,7 +587,7 @@ caf::error pg_store::save_version(const std::string& session_id, int version,
     pqxx::work tx{c};
     tx.exec_params(sql_insert_version, session_id, version, app.title, app.template_name,
                    app.entry, run, files, app.backend, app.model, origin.turn, origin.prompt,
-                   origin.restored_from, app.edits);
+                   origin.restored_from, app.edits, to_hex(app.bundle));
     tx.exec_params(sql_prune_versions, session_id, std::max(1, origin.keep), version);
     tx.commit();
     return true;
@@ -599,7 +623,7 @@ caf::expected<generated_app> pg_store::load_version(const std::string& session_i
     if (rows.empty())
       return make_error(errc::not_found, "session " + session_id + " has no version "
                                            + std::to_string(version));
-    auto app = to_artifact(rows[0]);
+    auto app = to_artifact(rows[0], 8);
     app.edits = rows[0][7].as<std::string>();
     return app;
   });

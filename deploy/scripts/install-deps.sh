@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ccache pkg-config git curl ca-certificates
   # libraries
   libcaf-dev librestinio-dev libasio-dev libfmt-dev libhttp-parser-dev
-  nlohmann-json3-dev libpqxx-dev libspdlog-dev libgtest-dev
+  nlohmann-json3-dev libpqxx-dev libarchive-dev libspdlog-dev libgtest-dev
   libcurl4-openssl-dev libssl-dev prometheus-cpp-dev
   # real components
   postgresql docker.io bubblewrap iproute2

@@ -28,6 +28,10 @@ t1_line=$(bash deploy/scripts/docker-host.sh start t1 127.0.0.27 | tail -n 1)
 read -r t1_endpoint hosts_tls <<<"$t1_line"
 # gVisor (runsc) as a runtime tiers may choose; a note when it is not installed.
 bash deploy/scripts/gvisor.sh
+# Uploaded code (issue 18): the builder sandbox's image and its network, which
+# reaches the npm registry only (never this host); rebuilt at every run.
+bash deploy/runtime/build-builder.sh >&2
+bash deploy/scripts/build-firewall.sh spawnai-build
 # The edge: Caddy (admin API on loopback) and Pebble, the ACME CA of the tests.
 caddy_admin=$(bash deploy/scripts/caddy.sh start | tail -n 1)
 read -r acme_dir acme_ca acme_roots < <(bash deploy/scripts/pebble.sh start | tail -n 1)

@@ -358,6 +358,36 @@ TEST_F(pg_store_pgtest, expired_sessions_skips_destroyed_and_future) {
     EXPECT_EQ(got.count(id), 0u) << id;
 }
 
+TEST_F(pg_store_pgtest, a_bundle_is_stored_with_its_version_byte_for_byte) {
+  // Uploaded code (issue 18): the built tree as .tar.gz bytes, every byte value.
+  auto s = make_session(unique("bun"));
+  ASSERT_FALSE(db_->insert_session(s));
+  generated_app app;
+  app.title = "upload";
+  app.entry = "server.js";
+  app.run = {"node", "server.js"};
+  app.backend = "upload";
+  for (int i = 0; i < 70000; ++i)
+    app.bundle.push_back(static_cast<char>((i * 131) & 0xff));
+  ASSERT_FALSE(db_->save_artifact(s.id, 1, app));
+  auto got = db_->load_artifact(s.id);
+  ASSERT_TRUE(got) << message_of(got.error());
+  EXPECT_EQ(got->bundle, app.bundle);
+  EXPECT_TRUE(got->files.empty());
+  app.bundle[5] = 'x';
+  ASSERT_FALSE(db_->save_version(s.id, 2, app, version_origin{}));
+  auto v2 = db_->load_version(s.id, 2);
+  ASSERT_TRUE(v2) << message_of(v2.error());
+  EXPECT_EQ(v2->bundle, app.bundle);
+  auto v1 = db_->load_version(s.id, 1);
+  ASSERT_TRUE(v1);
+  EXPECT_NE(v1->bundle, v2->bundle);
+  auto listed = db_->list_versions(s.id);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->back().size_bytes, 70000); // the bundle counts in a version's size
+}
+
 TEST_F(pg_store_pgtest, artifacts_keep_versions_and_exact_content) {
   auto s = make_session(unique("art"));
   ASSERT_FALSE(db_->insert_session(s));
