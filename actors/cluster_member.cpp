@@ -1,6 +1,7 @@
 #include "actors/cluster_member.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -99,9 +100,16 @@ void suspect(self_ptr self, node_record n) {
   auto host = n.cluster_host;
   auto port = n.cluster_port;
   auto t0 = steady_ms();
-  blocking_call(self, st.ctx.io, std::chrono::seconds{3},
+  blocking_call(self, st.ctx.io, std::chrono::seconds{5},
                 [host, port]() -> caf::expected<int> {
-                  return static_cast<int>(probe_port(host, port, 1000));
+                  // A process being killed closes its links and its listener
+                  // a moment apart: a port still listening is asked again.
+                  auto a = probe_port(host, port, 1000);
+                  for (int i = 0; i < 5 && a == port_answer::listening; ++i) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds{100 * (i + 1)});
+                    a = probe_port(host, port, 1000);
+                  }
+                  return static_cast<int>(a);
                 })
     .then(
       [=](int answer) {

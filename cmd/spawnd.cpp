@@ -144,7 +144,11 @@ int main(int argc, char** argv) {
     local.id = "local";
     local.kind = "local";
     local.address = "unix://" + cfg->docker_socket;
-    local.capacity_sessions = cfg->hosts_local_capacity;
+    // Unset: room for every session the node admits, plus its warm pool.
+    local.capacity_sessions =
+      cfg->hosts_local_capacity > 0
+        ? cfg->hosts_local_capacity
+        : cfg->max_sessions + cfg->warm_pool_size * static_cast<int>(std::max<size_t>(1, cfg->tiers.size()));
     local.created_at = spawn::now_ms();
     hosts->add(local, engine);
   }

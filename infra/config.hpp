@@ -143,7 +143,7 @@ struct spawn_config {
   // Docker hosts (issue 17): placement over the local engine and remote ones
   std::string hosts_policy = "local_first"; ///< spread, pack or local_first
   bool hosts_local = true;           ///< the local engine takes apps too
-  int hosts_local_capacity = 200;    ///< containers the local engine takes
+  int hosts_local_capacity = 0;      ///< containers the local engine takes (0: max sessions + warm)
   int64_t hosts_check_interval_ms = 5000; ///< how often every engine is pinged
   int hosts_fail_after = 2;          ///< failed pings in a row before a host is gone
   std::string hosts_tls_dir = "/var/lib/spawnai-hosts/tls"; ///< ca.pem, cert.pem, key.pem

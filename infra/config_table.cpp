@@ -323,7 +323,8 @@ const std::vector<key_spec>& config_table() {
              "where a new app goes: spread, pack or local_first", SPAWN_FIELD(hosts_policy)));
     add(flag("hosts.local", true, "the local Docker engine takes apps too",
              SPAWN_FIELD(hosts_local)));
-    add(integer("hosts.local_capacity", 200, 1, 100000, "containers the local engine takes",
+    add(integer("hosts.local_capacity", 0, 0, 100000,
+                "containers the local engine takes (0: limits.max_sessions plus the warm pool)",
                 SPAWN_FIELD(hosts_local_capacity)));
     add(integer("hosts.check_interval_ms", 5000, 100, 3600000, "how often every host is pinged",
                 SPAWN_FIELD(hosts_check_interval_ms)));

@@ -48,6 +48,9 @@ caf::expected<process_result> run_process(const process_spec& spec) {
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+  // Nothing else of spawnd's (its listening sockets, connections, files): a
+  // child that outlives spawnd must not keep its ports open.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   if (!spec.cwd.empty())
     posix_spawn_file_actions_addchdir_np(&fa, spec.cwd.c_str());
   posix_spawnattr_t attr;
