@@ -67,7 +67,15 @@ template <class F, class E>
 void with_record(self_ptr self, const std::string& id, F f, E on_error) {
   auto i = self->state.sessions.find(id);
   if (i != self->state.sessions.end())
-    self->request(i->second, store_timeout, atoms::get::value).then(f, on_error);
+    self->request(i->second, store_timeout, atoms::get::value)
+      .then(f, [=](caf::error& err) mutable {
+        if (err != caf::sec::request_receiver_down)
+          return on_error(err);
+        // It quit between the lookup and the answer (destroyed just now):
+        // the store holds its last word.
+        self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
+          .then(f, on_error);
+      });
   else
     self->request(self->state.ctx.stores.for_key(id), store_timeout, atoms::get::value, id)
       .then(f, on_error);

@@ -8,12 +8,16 @@
 // flushed. No real outside address is ever contacted. Needs root, the Docker
 // engine, the runtime image and `ip netns`.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <tuple>
 #include <random>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "build_paths.hpp"
 #include "infra/docker_engine.hpp"
@@ -236,13 +240,38 @@ TEST_F(egress_dockertest, apps_have_no_egress_unless_the_operator_allows_it) {
 // egress keeper holds the rules in chain SPAWNAI-EGRESS, puts them back after a
 // flush and takes them away with the session. Entries the operator does not
 // permit, and malformed ones, are a JSON 400.
+/// The per-session egress check with spawnd's apps under OCI runtime `runtime`
+/// (every tier set to it in the config file).
+void permitted_egress_under(const std::string& runtime, const char* db);
+
 TEST_F(egress_dockertest, a_session_reaches_only_the_destinations_it_was_permitted) {
   const char* db = std::getenv("SPAWN_TEST_DATABASE_URL");
   if (!db)
     GTEST_SKIP() << "SPAWN_TEST_DATABASE_URL is not set (deploy/scripts/setup.sh)";
+  size_t n = 0;
+  for (auto* rt : {"runc", "runsc"}) {
+    if (std::string{rt} == "runsc" && egress_dockertest_runtimes() < 2)
+      continue;
+    SCOPED_TRACE(std::string{"apps under "} + rt);
+    permitted_egress_under(rt, db);
+    ++n;
+  }
+  EXPECT_EQ(n, egress_dockertest_runtimes());
+}
+
+void permitted_egress_under(const std::string& runtime, const char* db) {
   using nlohmann::json;
   spawn::test::spawnd_options opts;
   opts.name = "egress";
+  // Every tier under `runtime`; the rest is the table's defaults.
+  json tiers = json::object();
+  for (auto [name, cpus, mem, pids] : {std::tuple{"small", 1, 1024, 128},
+                                        std::tuple{"medium", 2, 2048, 256},
+                                        std::tuple{"large", 2, 4096, 256}})
+    tiers[name] = {{"cpus", cpus}, {"memory_mb", mem}, {"pids", pids}, {"hourly_usd", 0.01},
+                   {"runtime", runtime}};
+  opts.config_file = "/tmp/spawnai-egress-" + runtime + "-" + std::to_string(::getpid()) + ".json";
+  std::ofstream{opts.config_file} << json{{"tiers", tiers}}.dump();
   opts.env = {{"SPAWN_DATABASE_URL", db},
               {"SPAWN_RUNTIME_WARM_POOL_SIZE", "1"},
               {"SPAWN_RUNTIME_EGRESS_PERMIT", at(outside, 9090) + ",permitted.invalid:443"}};
@@ -315,7 +344,7 @@ for (const t of targets) {
     if (!has(out, "OPEN " + at(outside, 9090)))
       std::this_thread::sleep_for(250ms);
   }
-  std::cout << "[ egress   ] a permitted destination reachable "
+  std::cout << "[ egress   ] " << runtime << ": a permitted destination reachable "
             << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
             << " s after the app ran\n";
   EXPECT_TRUE(has(out, "OPEN " + at(outside, 9090))) << out << "\n" << rules();
@@ -350,6 +379,7 @@ for (const t of targets) {
   auto health = d.call("GET", "/healthz");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
+  std::remove(opts.config_file.c_str());
 }
 
 } // namespace
