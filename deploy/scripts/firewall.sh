@@ -55,8 +55,11 @@ esac
 # between apps to apply (Docker sets this too for networks without ICC).
 if [ "$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null)" != 1 ]; then
   modprobe br_netfilter 2>/dev/null || true
-  sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
-  sysctl -qw net.bridge.bridge-nf-call-ip6tables=1 2>/dev/null || true
+  for f in iptables ip6tables; do
+    sysctl -qw net.bridge.bridge-nf-call-$f=1 2>/dev/null \
+      || { [ -w /proc/sys/net/bridge/bridge-nf-call-$f ] && echo 1 >/proc/sys/net/bridge/bridge-nf-call-$f; } \
+      || true
+  done
   [ "$(sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null)" = 1 ] \
     || say "WARNING: net.bridge.bridge-nf-call-iptables is not 1 (br_netfilter): apps on one bridge can reach each other"
 fi
