@@ -7,6 +7,7 @@
 // core/ and are registered by `register_message_types` (core/messages.hpp).
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -107,7 +108,8 @@ using warm_pool_actor = caf::typed_actor<
   caf::replies_to<atoms::release>::with<int>,
   caf::replies_to<atoms::stats>::with<std::string>,
   caf::reacts_to<atoms::start>,
-  caf::reacts_to<atoms::refill>>;
+  caf::reacts_to<atoms::refill>,
+  caf::reacts_to<atoms::reserve, std::map<std::string, int>>>;
 
 /// actors/generation_queue.hpp: the node-wide cap on concurrent generations.
 using generation_queue_actor = caf::typed_actor<

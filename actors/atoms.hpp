@@ -35,6 +35,7 @@ using provision = caf::atom_constant<caf::atom("provision")>;
 using ready = caf::atom_constant<caf::atom("ready")>;
 using refill = caf::atom_constant<caf::atom("refill")>;
 using release = caf::atom_constant<caf::atom("release")>;
+using reserve = caf::atom_constant<caf::atom("reserve")>;   // manager -> warm pool: failover reserve
 using retry = caf::atom_constant<caf::atom("retry")>;
 using run = caf::atom_constant<caf::atom("run")>;
 using save = caf::atom_constant<caf::atom("save")>;

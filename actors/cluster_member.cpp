@@ -62,28 +62,41 @@ void claim(self_ptr self) {
   if (st.claiming || st.leaving || st.epoch == 0)
     return;
   auto room = std::max(0, cfg.max_sessions - st.live);
-  auto share = std::max(1, (st.orphans + st.alive_nodes - 1) / std::max(1, st.alive_nodes));
-  auto limit = std::min({cfg.cluster_claim_batch, room, share});
-  if (limit == 0)
+  // A round's share is fixed when it begins: the orphans over the live
+  // nodes. Computed again after each batch it would shrink with the orphans
+  // this node just took, and the fastest survivor would take them all.
+  if (st.round_left < 0)
+    st.round_left = std::max(1, (st.orphans + st.alive_nodes - 1) / std::max(1, st.alive_nodes));
+  auto limit = std::min({cfg.cluster_claim_batch, room, st.round_left});
+  if (limit == 0) {
+    st.round_left = -1;
     return;
+  }
   st.claiming = true;
   self->request(st.ctx.stores.any(), store_timeout, atoms::claim::value, me(self), limit,
                 std::string{}, cfg.cluster_name)
     .then(
       [=](std::vector<session_record>& got) {
-        self->state.claiming = false;
-        if (got.empty())
+        auto& s = self->state;
+        s.claiming = false;
+        auto n = static_cast<int>(got.size());
+        s.round_left = n == limit ? std::max(0, s.round_left - n) : 0;
+        if (got.empty()) {
+          s.round_left = -1;
           return;
-        spdlog::warn("cluster: claimed {} sessions left by other incarnations", got.size());
-        auto full = static_cast<int>(got.size()) == limit;
-        self->state.live += static_cast<int>(got.size());
-        self->state.orphans = std::max(0, self->state.orphans - static_cast<int>(got.size()));
-        self->send(self->state.listener, atoms::claimed::value, std::move(got));
-        if (full && self->state.orphans > 0)
-          claim(self); // more may be left: the next batch now, not at the next beat
+        }
+        spdlog::warn("cluster: claimed {} sessions left by other incarnations", n);
+        s.live += n;
+        s.orphans = std::max(0, s.orphans - n);
+        self->send(s.listener, atoms::claimed::value, std::move(got));
+        if (s.round_left > 0 && s.orphans > 0)
+          claim(self); // more of this round's share: the next batch now, not at the next beat
+        else
+          s.round_left = -1;
       },
       [=](caf::error& err) {
         self->state.claiming = false;
+        self->state.round_left = -1;
         spdlog::warn("cluster: claim failed: {}", message_of(err));
       });
 }

@@ -26,6 +26,9 @@ struct cluster_member_state {
   int orphans = 0;
   /// A claim is in flight.
   bool claiming = false;
+  /// Sessions still to claim in the current round (this node's share of the
+  /// orphans when the round began); -1: no round.
+  int round_left = -1;
   /// Stopping: no more joins or claims.
   bool leaving = false;
   static inline const char* name = "cluster_member";
@@ -41,8 +44,9 @@ struct cluster_member_state {
 /// that has held its lease for a full lease declares lapsed nodes dead and
 /// claims the sessions their incarnations left: its share (the orphans over
 /// the live nodes), at most `cluster.claim_batch` at a time, within its
-/// capacity (`(claimed, sessions)`), so survivors redeploy in parallel; what
-/// is left is claimed at the next beat. `(claim)` claims now.
+/// capacity (`(claimed, sessions)`), so survivors redeploy in parallel: a
+/// round claims batch after batch until that share is taken, and what the
+/// others left is claimed in the round of the next beat. `(claim)` claims now.
 /// `(leave) -> bool` marks the incarnation left (a graceful stop).
 cluster_member_actor::behavior_type
 cluster_member(cluster_member_actor::stateful_pointer<cluster_member_state> self,

@@ -85,6 +85,13 @@ void on_report(session_self self, const health_report& r) {
     redeploy(self, "its container vanished");
     return;
   }
+  // Being removed, or left dead by a removal that failed: it cannot be
+  // restarted, so it is as good as gone (a lost node's containers on a shared
+  // Docker host, removed as it was taken over).
+  if (r.state == "removing" || r.state == "dead") {
+    redeploy(self, "its container is " + r.state);
+    return;
+  }
   if (r.probe_rx > 0 && st.edge)
     self->send(st.edge, atoms::probed::value, r.probe_rx);
   if (r.host_port > 0 && r.host_port != st.record.host_port)

@@ -212,20 +212,38 @@ caf::result<std::string> stats(self_ptr self) {
   for (auto& [id, owner] : st.owners)
     owners[owner] = owners.value(owner, 0) + 1;
   j["live_sessions_by_owner"] = owners;
-  if (!st.ctx.gen_queue)
-    return j.dump();
+  // The generation queue's and the warm pool's own figures, asked in turn.
   auto rp = self->make_response_promise<std::string>();
+  auto out = std::make_shared<json>(std::move(j));
+  auto with_pool = [=]() mutable {
+    if (!self->state.ctx.pool) {
+      rp.deliver(out->dump());
+      return;
+    }
+    self->request(self->state.ctx.pool, ask_timeout, atoms::stats::value)
+      .then(
+        [=](std::string& p) mutable {
+          (*out)["warm_pool"] = json::parse(p, nullptr, false);
+          rp.deliver(out->dump());
+        },
+        [=](caf::error& err) mutable {
+          (*out)["warm_pool"] = {{"error", message_of(err)}};
+          rp.deliver(out->dump());
+        });
+  };
+  if (!st.ctx.gen_queue) {
+    with_pool();
+    return rp;
+  }
   self->request(st.ctx.gen_queue, ask_timeout, atoms::stats::value)
     .then(
       [=](std::string& q) mutable {
-        auto jj = j;
-        jj["generation_queue"] = json::parse(q, nullptr, false);
-        rp.deliver(jj.dump());
+        (*out)["generation_queue"] = json::parse(q, nullptr, false);
+        with_pool();
       },
       [=](caf::error& err) mutable {
-        auto jj = j;
-        jj["generation_queue"] = {{"error", message_of(err)}};
-        rp.deliver(jj.dump());
+        (*out)["generation_queue"] = {{"error", message_of(err)}};
+        with_pool();
       });
   return rp;
 }

@@ -9,6 +9,7 @@
 
 #include "actors/blocking.hpp"
 #include "core/error.hpp"
+#include "core/failover_reserve.hpp"
 
 namespace spawn::manager_cluster {
 
@@ -62,6 +63,10 @@ void on_members(self_ptr self, std::vector<node_record> nodes) {
   auto& st = self->state;
   auto& me = st.ctx.cfg->node_id;
   st.members = nodes;
+  if (st.ctx.pool)
+    self->send(st.ctx.pool, atoms::reserve::value,
+               failover_reserve(st.members, st.ctx.cfg->cluster_name, me,
+                                st.ctx.cfg->cluster_failover_reserve));
   std::map<std::string, const node_record*> alive;
   for (auto& n : st.members)
     if (n.alive && n.id != me && n.cluster_port > 0 && !n.cluster.empty()

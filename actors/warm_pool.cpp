@@ -17,6 +17,13 @@ using self_ptr = warm_pool_actor::stateful_pointer<warm_pool_state>;
 
 constexpr auto start_timeout = std::chrono::seconds{60};
 constexpr auto retry_delay = std::chrono::seconds{2};
+constexpr int64_t reserve_shrink_delay_ms = 30000;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
 
 void refill(self_ptr self);
 
@@ -118,6 +125,12 @@ void start_one(self_ptr self, const std::string& tier) {
       });
 }
 
+/// Ready containers wanted for `tier`: the pool's size and the failover reserve.
+int target_of(self_ptr self, const std::string& tier) {
+  auto r = self->state.reserve.find(tier);
+  return self->state.ctx.cfg->warm_pool_size + (r == self->state.reserve.end() ? 0 : r->second);
+}
+
 void refill(self_ptr self) {
   auto& st = self->state;
   if (st.draining)
@@ -125,11 +138,37 @@ void refill(self_ptr self) {
   // Sessions waiting for a cold start come first.
   if (!st.waiting.empty())
     return;
-  auto target = st.ctx.cfg->warm_pool_size;
   for (auto& tier : st.tiers)
-    while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target
+    while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target_of(self, tier)
            && st.starts_in_flight < max_starts(self))
       start_one(self, tier);
+}
+
+/// Removes, in the background, the ready containers beyond each tier's target
+/// (the newest go: the oldest are handed out first).
+void trim(self_ptr self) {
+  auto& st = self->state;
+  std::vector<container_lease> extra;
+  for (auto& tier : st.tiers) {
+    auto& queue = st.ready[tier];
+    while (static_cast<int>(queue.size()) > std::max(0, target_of(self, tier))) {
+      extra.push_back(std::move(queue.back()));
+      queue.pop_back();
+    }
+  }
+  if (extra.empty())
+    return;
+  spdlog::info("warm pool: removing {} warm containers beyond the target", extra.size());
+  auto runtime = st.ctx.runtime;
+  blocking_call(self, st.ctx.io, start_timeout, [runtime, extra]() -> caf::expected<bool> {
+    for (auto& lease : extra) {
+      runtime->remove(lease.container.id);
+      remove_slot(lease.slot_dir);
+    }
+    return true;
+  }).then([](bool) {}, [](caf::error& err) {
+    spdlog::warn("warm pool: cannot remove extra warm containers: {}", message_of(err));
+  });
 }
 
 /// Blocking: removes unclaimed warm containers of this node left by a previous run.
@@ -236,6 +275,39 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
           });
     },
     [=](atoms::refill) { refill(self); },
+    [=](atoms::reserve, std::map<std::string, int>& wanted) {
+      // Rises apply at once; a fall once it has stood for the shrink delay.
+      auto& st = self->state;
+      auto now = steady_ms();
+      auto next = st.reserve;
+      for (auto& [tier, n] : wanted)
+        next[tier]; // every tier named by either side
+      for (auto& [tier, have] : next) {
+        auto w = wanted.count(tier) ? wanted.at(tier) : 0;
+        if (w >= have) {
+          have = w;
+          st.reserve_lower.erase(tier);
+          continue;
+        }
+        auto& lower = st.reserve_lower[tier];
+        if (lower.second == 0 || lower.first < w)
+          lower = {w, now}; // the figure it would fall to, since now (a rise restarts the wait)
+        else
+          lower.first = w;
+        if (now - lower.second >= reserve_shrink_delay_ms) {
+          have = w;
+          st.reserve_lower.erase(tier);
+        }
+      }
+      for (auto i = next.begin(); i != next.end();)
+        i = i->second == 0 && !st.reserve_lower.count(i->first) ? next.erase(i) : std::next(i);
+      if (next == st.reserve)
+        return;
+      spdlog::info("warm pool: failover reserve {}", nlohmann::json(next).dump());
+      st.reserve = std::move(next);
+      trim(self);
+      refill(self);
+    },
     [=](atoms::acquire, const std::string& tier,
         const std::string& session_id) -> caf::result<container_lease> {
       auto& queue = self->state.ready[tier];
@@ -280,6 +352,7 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
       j["waiting_cold_starts"] = self->state.waiting.size();
       j["starts_in_flight"] = self->state.starts_in_flight;
       j["target_per_tier"] = self->state.ctx.cfg->warm_pool_size;
+      j["failover_reserve"] = self->state.reserve;
       return j.dump();
     },
   };

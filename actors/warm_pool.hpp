@@ -39,6 +39,15 @@ struct warm_pool_state {
   };
   std::deque<waiting_start> waiting;
   int starts_in_flight = 0;
+  /// Warm containers kept per tier beyond `runtime.warm_pool_size` to take
+  /// this node's share of a lost peer's sessions (the manager sets it from
+  /// the members' live sessions; `cluster.failover_reserve` bounds it).
+  std::map<std::string, int> reserve;
+  /// A tier's reserve goes down only once the lower figure has stood for
+  /// `reserve_shrink_delay`: a takeover's sessions acquire their containers a
+  /// moment after the members read shows them claimed. Tier -> (lower figure,
+  /// since when, steady ms).
+  std::map<std::string, std::pair<int, int64_t>> reserve_lower;
   /// Leases handed out since start, warm and cold.
   uint64_t warm_hits = 0, cold_starts = 0;
   static inline const char* name = "warm_pool";
@@ -57,6 +66,8 @@ struct warm_pool_state {
 /// `(atoms::release) -> int` removes the idle containers and stops refilling
 /// (graceful stop); answers how many went.
 /// `(atoms::stats) -> std::string` (JSON) counts ready, starting, hits, misses.
+/// `(atoms::reserve, tier -> count)` sets the failover reserve: the pool
+/// starts the extra containers, and removes ready ones beyond its new target.
 warm_pool_actor::behavior_type
 warm_pool(warm_pool_actor::stateful_pointer<warm_pool_state> self, node_context ctx);
 

@@ -43,13 +43,15 @@ struct node_record {
   bool alive = false;         ///< state up and lease not run out (database clock)
   int live_sessions = 0;      ///< sessions it owns that are not destroyed
   int queued = 0;             ///< generations waiting on it (from its heartbeat)
+  /// Its live sessions per tier: what its peers keep warm for its loss.
+  std::map<std::string, int> live_by_tier;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_record& x) {
   return f(x.id, x.address, x.port, x.state, x.capacity, x.started_at, x.heartbeat_at,
            x.metadata, x.cluster, x.epoch, x.cluster_host, x.cluster_port, x.edge_address, x.lease_until,
-           x.alive, x.live_sessions, x.queued);
+           x.alive, x.live_sessions, x.queued, x.live_by_tier);
 }
 
 /// Who may write a session: the node and the incarnation that own it (the

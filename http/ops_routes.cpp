@@ -43,6 +43,7 @@ json node_json(const node_record& n, epoch_ms now) {
                               : json(nullptr)},
               {"edge", n.edge_address.empty() ? json(nullptr) : json(n.edge_address)},
               {"live_sessions", n.live_sessions},
+              {"live_by_tier", n.live_by_tier},
               {"load", n.capacity > 0 ? double(n.live_sessions) / n.capacity : 0.0}};
 }
 

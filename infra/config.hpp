@@ -194,6 +194,7 @@ struct spawn_config {
   std::string cluster_placement = "most_free"; ///< most_free or local
   bool cluster_drain = false;        ///< a graceful stop hands the sessions to the others first
   int cluster_claim_batch = 16;      ///< sessions claimed at once from a dead node
+  int cluster_failover_reserve = 32; ///< most warm containers per tier kept for a peer's loss; 0: none
   std::string edge_advertise;        ///< how other nodes' Caddy reach this edge; "" : edge.listen
   // auth, limits and costs (issue 6)
   bool api_keys_required = false;    ///< anonymous callers (keyed by address) refused

@@ -509,6 +509,9 @@ const std::vector<key_spec>& config_table() {
              "first", SPAWN_FIELD(cluster_drain)));
     add(integer("cluster.claim_batch", 16, 1, 10000, "sessions of a dead node claimed at once",
                 SPAWN_FIELD(cluster_claim_batch)));
+    add(integer("cluster.failover_reserve", 32, 0, 10000, "most warm containers per tier a node "
+                "keeps, beyond runtime.warm_pool_size, to take its share of a lost peer's sessions "
+                "(0: none)", SPAWN_FIELD(cluster_failover_reserve)));
     // auth, limits, costs, log
     add(flag("auth.api_keys_required", false, "refuse anonymous callers",
              SPAWN_FIELD(api_keys_required)));

@@ -97,7 +97,10 @@ constexpr const char* sql_list_nodes =
   "(n.state = 'up' AND n.lease_until >= now()), "
   "(SELECT count(*) FROM sessions s WHERE s.node_id = n.id AND s.owner_epoch = n.epoch "
   " AND s.state <> 'destroyed')::integer, "
-  "COALESCE((n.metadata->>'queued')::integer, 0), n.cluster "
+  "COALESCE((n.metadata->>'queued')::integer, 0), n.cluster, "
+  "COALESCE((SELECT json_object_agg(t.tier, t.c) FROM (SELECT s.tier, count(*) AS c "
+  " FROM sessions s WHERE s.node_id = n.id AND s.owner_epoch = n.epoch "
+  " AND s.state <> 'destroyed' GROUP BY s.tier) t)::text, '{}') "
   "FROM nodes n ORDER BY n.id";
 
 #undef SPAWN_MS
@@ -311,6 +314,11 @@ caf::expected<std::vector<node_record>> pg_store::list_nodes() {
       n.live_sessions = r[14].as<int>();
       n.queued = r[15].as<int>();
       n.cluster = r[16].as<std::string>();
+      auto tiers = nlohmann::json::parse(r[17].as<std::string>(), nullptr, false);
+      if (tiers.is_object())
+        for (auto& [tier, count] : tiers.items())
+          if (count.is_number_integer())
+            n.live_by_tier[tier] = count.get<int>();
       out.push_back(std::move(n));
     }
     return out;
