@@ -107,7 +107,8 @@ using warm_pool_actor = caf::typed_actor<
   caf::replies_to<atoms::release>::with<int>,
   caf::replies_to<atoms::stats>::with<std::string>,
   caf::reacts_to<atoms::start>,
-  caf::reacts_to<atoms::refill>>;
+  caf::reacts_to<atoms::refill>,
+  caf::reacts_to<atoms::warmsweep>>;
 
 /// actors/generation_queue.hpp: the node-wide cap on concurrent generations.
 using generation_queue_actor = caf::typed_actor<
