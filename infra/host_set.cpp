@@ -138,6 +138,7 @@ caf::expected<bool> host_set::image_exists(const std::string& image) {
 
 caf::expected<container_info> host_set::run(const container_spec& spec) {
   std::vector<std::pair<std::string, std::shared_ptr<docker_engine>>> order;
+  bool warm = is_warm_name(spec.name); // counted apart from sessions (host_record::warm)
   {
     std::lock_guard<std::mutex> guard{mtx_};
     std::vector<host_record> recs;
@@ -151,6 +152,7 @@ caf::expected<container_info> host_set::run(const container_spec& spec) {
       auto* e = find(order.front().first);
       ++e->rec.used_sessions;
       e->rec.used_memory += spec.memory_bytes;
+      e->rec.warm += warm ? 1 : 0;
     }
   }
   if (order.empty())
@@ -163,6 +165,7 @@ caf::expected<container_info> host_set::run(const container_spec& spec) {
     if (auto* e = find(id)) {
       --e->rec.used_sessions;
       e->rec.used_memory -= spec.memory_bytes;
+      e->rec.warm -= warm && e->rec.warm > 0 ? 1 : 0;
     }
   };
   caf::error last;
@@ -173,16 +176,14 @@ caf::expected<container_info> host_set::run(const container_spec& spec) {
       if (auto* e = find(id)) {
         ++e->rec.used_sessions;
         e->rec.used_memory += spec.memory_bytes;
+        e->rec.warm += warm ? 1 : 0;
       }
     }
     auto info = engine->run(spec);
     if (info) {
       info->host = id;
       std::lock_guard<std::mutex> guard{mtx_};
-      bool warm = is_warm_name(spec.name);
       placed_[info->id] = placed{id, spec.memory_bytes, true, warm};
-      if (auto* e = find(id); e && warm)
-        ++e->rec.warm;
       if (!info->name.empty())
         placed_["spawnai-name:" + info->name] = placed{id, 0, false};
       return info;

@@ -147,8 +147,10 @@ protected:
 // second engine off the main engine's bridge and iptables chains.
 TEST_F(docker_host_dockertest, app_on_the_remote_engine_answers_on_its_address) {
   auto t0 = std::chrono::steady_clock::now();
-  auto c = t1_->run(spec(slot_with("hello from t1 " + tag_)));
+  auto slot = slot_with("hello from t1 " + tag_);
+  auto c = t1_->run(spec(slot));
   ASSERT_TRUE(c) << spawn::message_of(c.error());
+  ASSERT_FALSE(t1_->ship_slot(c->id, slot)); // t1 does not share this disk
   auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(c->address, "127.0.0.27");
@@ -216,10 +218,14 @@ TEST_F(docker_host_dockertest, host_set_spreads_over_both_engines_and_gives_up_a
   EXPECT_EQ(set.host("dead")->state, "gone");
   EXPECT_EQ(set.host("t1")->last_seen, 2);
 
-  auto a = set.run(spec(slot_with("first " + tag_)));
+  auto slot_a = slot_with("first " + tag_), slot_b = slot_with("second " + tag_);
+  auto a = set.run(spec(slot_a));
   ASSERT_TRUE(a) << spawn::message_of(a.error());
-  auto b = set.run(spec(slot_with("second " + tag_)));
+  auto b = set.run(spec(slot_b));
   ASSERT_TRUE(b) << spawn::message_of(b.error());
+  // The set ships the slot where the container runs (nothing to do locally).
+  ASSERT_FALSE(set.ship_slot(a->id, slot_a));
+  ASSERT_FALSE(set.ship_slot(b->id, slot_b));
   EXPECT_NE(a->host, b->host) << "spread put both containers on " << a->host;
   for (auto* c : {&*a, &*b}) {
     auto addr = c->host == "t1" ? "127.0.0.27" : "127.0.0.1";
