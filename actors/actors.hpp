@@ -109,6 +109,7 @@ using warm_pool_actor = caf::typed_actor<
   caf::replies_to<atoms::stats>::with<std::string>,
   caf::reacts_to<atoms::start>,
   caf::reacts_to<atoms::refill>,
+  caf::reacts_to<atoms::warmsweep>,
   caf::reacts_to<atoms::reserve, std::map<std::string, int>>>;
 
 /// actors/generation_queue.hpp: the node-wide cap on concurrent generations.

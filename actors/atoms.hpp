@@ -34,6 +34,7 @@ using ping = caf::atom_constant<caf::atom("ping")>;
 using provision = caf::atom_constant<caf::atom("provision")>;
 using ready = caf::atom_constant<caf::atom("ready")>;
 using refill = caf::atom_constant<caf::atom("refill")>;
+using warmsweep = caf::atom_constant<caf::atom("warmsweep")>; // warm pool: follow the hosts
 using release = caf::atom_constant<caf::atom("release")>;
 using reserve = caf::atom_constant<caf::atom("reserve")>;   // manager -> warm pool: failover reserve
 using retry = caf::atom_constant<caf::atom("retry")>;

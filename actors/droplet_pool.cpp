@@ -38,6 +38,63 @@ void forget(host_db& db, const std::string& node, const std::string& id) {
   (void) db.db->delete_host(node, id);
 }
 
+/// Saves ledger lines (blocking); a failure is retried with the next save.
+void save_costs(host_db& db, const std::string& node, const std::vector<host_cost>& lines) {
+  std::lock_guard<std::mutex> guard{db.mtx};
+  if (!db.db)
+    db.db = db.make();
+  for (auto& c : lines)
+    if (auto err = db.db->save_host_cost(node, c))
+      spdlog::warn("droplets: cannot save the cost of {}: {}", c.host_id, message_of(err));
+}
+
+/// Accrues every droplet's line to now; saves them each cost interval, and
+/// at once those that `force` names (a droplet just destroyed).
+void account(pool_self self, const std::vector<std::string>& force = {}) {
+  auto& st = self->state;
+  auto now = now_ms();
+  for (auto& h : st.set->hosts()) {
+    if (h.kind != "digitalocean")
+      continue;
+    auto it = st.costs.emplace(h.id, cost_line(h)).first;
+    auto& c = it->second;
+    if (c.droplet_id.empty())
+      c.droplet_id = h.droplet_id;
+    accrue(c, now, session_count(h), h.capacity_sessions);
+    if (h.state == "gone" && h.droplet_id.empty())
+      c.ended = true; // never made (or destroyed as it failed): billed no more
+  }
+  bool due = now - st.costs_saved >= st.ctx.cfg->cost_interval_ms;
+  std::vector<host_cost> lines;
+  for (auto& [id, c] : st.costs) {
+    if (st.costs_closed.count(id))
+      continue;
+    if (due || c.ended || std::find(force.begin(), force.end(), id) != force.end())
+      lines.push_back(c);
+    if (c.ended)
+      st.costs_closed.insert(id);
+  }
+  if (due)
+    st.costs_saved = now;
+  if (lines.empty())
+    return;
+  auto db = st.db;
+  auto node = st.ctx.cfg->node_id;
+  blocking_call(self, st.ctx.io, std::chrono::seconds{30}, [db, node, lines]() -> caf::expected<bool> {
+    save_costs(*db, node, lines);
+    return true;
+  }).then([](bool) {}, [](caf::error&) {});
+}
+
+/// A destroyed droplet's line: accrued to now, ended, saved.
+void close_cost(pool_self self, const host_record& h) {
+  auto& st = self->state;
+  auto it = st.costs.emplace(h.id, cost_line(h)).first;
+  accrue(it->second, now_ms(), 0, h.capacity_sessions);
+  it->second.ended = true;
+  account(self, {h.id});
+}
+
 /// Blocking: the PEM text of the installation's CA and a server certificate
 /// and key for droplet `name`.
 caf::expected<std::pair<std::string, std::string>> tls_for(const spawn_config& cfg,
@@ -194,7 +251,7 @@ void shrink(pool_self self, const host_record& h, bool drain) {
                   auto now = set->host(h.id);
                   if (!now)
                     return false;
-                  if (now->state != "gone" && now->used_sessions > 0) { // one arrived: keep it
+                  if (now->state != "gone" && session_count(*now) > 0) { // one arrived: keep it
                     set->set_state(h.id, "ready");
                     return false;
                   }
@@ -209,6 +266,8 @@ void shrink(pool_self self, const host_record& h, bool drain) {
         self->state.destroying.erase(h.id);
         self->state.empty_since.erase(h.id);
         if (destroyed)
+          close_cost(self, h);
+        if (destroyed)
           spdlog::info("droplets: destroyed {} (droplet {}), empty for {} min", h.id,
                        h.droplet_id, self->state.ctx.cfg->hosts_idle_destroy_minutes);
       },
@@ -221,6 +280,7 @@ void shrink(pool_self self, const host_record& h, bool drain) {
 }
 
 void tick(pool_self self) {
+  account(self);
   auto& st = self->state;
   auto& cfg = *st.ctx.cfg;
   int alive = 0, free = 0;
@@ -228,7 +288,7 @@ void tick(pool_self self) {
   std::vector<host_record> idle, gone, drained;
   for (auto& h : st.set->hosts()) {
     if (h.state == "ready")
-      free += std::max(0, h.capacity_sessions - h.used_sessions);
+      free += std::max(0, h.capacity_sessions - session_count(h)); // warm ones are room
     if (h.kind == "digitalocean" && h.state == "provisioning")
       free += h.capacity_sessions; // coming
     if (h.kind == "digitalocean" && h.state == "gone" && !h.droplet_id.empty()
@@ -240,11 +300,11 @@ void tick(pool_self self) {
       continue;
     if (h.state != "provisioning")
       ++alive;
-    if (h.state == "draining" && h.used_sessions == 0 && !st.destroying.count(h.id)) {
+    if (h.state == "draining" && session_count(h) == 0 && !st.destroying.count(h.id)) {
       drained.push_back(h); // an admin drained it: it goes once empty, whatever .min says
       continue;
     }
-    if (h.state == "ready" && h.used_sessions == 0 && !st.destroying.count(h.id)) {
+    if (h.state == "ready" && session_count(h) == 0 && !st.destroying.count(h.id)) {
       auto [it, fresh] = st.empty_since.emplace(h.id, now);
       if (now - it->second >= static_cast<epoch_ms>(cfg.hosts_idle_destroy_minutes * 60000))
         idle.push_back(h);
@@ -331,7 +391,32 @@ droplet_pool(pool_self self, node_context ctx, std::shared_ptr<host_set> set,
         [=](int n) {
           if (n > 0)
             spdlog::info("droplets: {} droplets of an earlier start restored", n);
-          self->send(self, atoms::hostcheck::value);
+          // The ledger goes on where the earlier start left it.
+          auto db = self->state.db;
+          auto node = self->state.ctx.cfg->node_id;
+          blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
+                        [db, node]() -> caf::expected<std::vector<host_cost>> {
+                          std::lock_guard<std::mutex> guard{db->mtx};
+                          if (!db->db)
+                            db->db = db->make();
+                          return db->db->list_host_costs(node);
+                        })
+            .then(
+              [=](std::vector<host_cost>& lines) {
+                for (auto& c : lines) {
+                  bool alive = static_cast<bool>(self->state.set->host(c.host_id));
+                  if (c.ended || !alive) {
+                    c.ended = true;
+                    self->state.costs_closed.insert(c.host_id);
+                  }
+                  self->state.costs[c.host_id] = c;
+                }
+                self->send(self, atoms::hostcheck::value);
+              },
+              [=](caf::error& err) {
+                spdlog::warn("droplets: cannot read the droplets' costs: {}", message_of(err));
+                self->send(self, atoms::hostcheck::value);
+              });
         },
         [=](caf::error& err) {
           spdlog::error("droplets: cannot read the earlier droplets: {}", message_of(err));

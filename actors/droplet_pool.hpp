@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include <caf/typed_event_based_actor.hpp>
@@ -35,6 +36,13 @@ struct droplet_pool_state {
   epoch_ms next_try = 0;
   /// Destroys in flight.
   std::map<std::string, bool> destroying;
+  /// The ledger line of every droplet of this node (table `host_costs`),
+  /// accrued each tick, saved each `costs.accrual_interval_ms` and when it ends.
+  std::map<std::string, host_cost> costs;
+  /// Lines ended and saved: never written again.
+  std::set<std::string> costs_closed;
+  /// When the ledger was last saved.
+  epoch_ms costs_saved = 0;
   static inline const char* name = "droplet_pool";
 };
 
@@ -49,6 +57,11 @@ struct droplet_pool_state {
 /// destroyed, while more than `.min` remain: never one with a container. A
 /// droplet that cannot be made is destroyed (provision_droplet) and its
 /// host is gone. Checks every `hosts.check_interval_ms`.
+///
+/// Droplet hours: every droplet has a line in `host_costs` from its request
+/// to its destruction at its tier's hourly price (`tiers.<tier>.hourly_usd`,
+/// DigitalOcean's price of the size), with the share its sessions used
+/// (sessions over capacity, tick by tick) and so what it cost idle.
 droplet_pool_actor::behavior_type
 droplet_pool(droplet_pool_actor::stateful_pointer<droplet_pool_state> self, node_context ctx,
              std::shared_ptr<host_set> set, store_factory make_store,

@@ -1,5 +1,7 @@
 #include "actors/host_registry.hpp"
 
+#include <algorithm>
+#include <map>
 #include <regex>
 
 #include <caf/all.hpp>
@@ -87,6 +89,53 @@ std::shared_ptr<docker_engine> remote_engine(const spawn_config& cfg, const host
   return engine;
 }
 
+namespace {
+
+json cost_json(const host_cost& c) {
+  return {{"hours", hours_of(c)},
+          {"usd", c.amount},
+          {"sessions_usd", c.sessions_usd},
+          {"idle_usd", idle_usd(c)},
+          {"hourly_usd", c.hourly_usd},
+          {"until", iso_time(c.until)}};
+}
+
+} // namespace
+
+std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<host_cost>& lines,
+                       const std::string& policy) {
+  std::map<std::string, const host_cost*> by_host;
+  json ledger = json::array();
+  double usd = 0, sessions = 0;
+  for (auto& c : lines) {
+    by_host[c.host_id] = &c;
+    auto j = cost_json(c);
+    j["host_id"] = c.host_id;
+    j["droplet_id"] = c.droplet_id;
+    j["region"] = c.region;
+    j["size"] = c.size;
+    j["started_at"] = iso_time(c.started_at);
+    j["ended"] = c.ended;
+    ledger.push_back(std::move(j));
+    usd += c.amount;
+    sessions += c.sessions_usd;
+  }
+  json arr = json::array();
+  for (auto& h : hosts) {
+    auto j = json::parse(host_json(h));
+    auto c = by_host.find(h.id);
+    j["cost"] = c != by_host.end() ? cost_json(*c->second) : json(nullptr);
+    arr.push_back(std::move(j));
+  }
+  return json{{"hosts", arr},
+              {"policy", policy},
+              {"droplet_costs", {{"usd", usd},
+                                 {"sessions_usd", sessions},
+                                 {"idle_usd", std::max(0.0, usd - sessions)},
+                                 {"droplets", ledger}}}}
+    .dump();
+}
+
 std::string host_json(const host_record& h) {
   return json{{"id", h.id},
               {"kind", h.kind},
@@ -96,7 +145,8 @@ std::string host_json(const host_record& h) {
               {"size", h.size},
               {"tier", h.tier.empty() ? json(nullptr) : json(h.tier)},
               {"capacity", {{"sessions", h.capacity_sessions}, {"memory_bytes", h.capacity_memory}}},
-              {"usage", {{"sessions", h.used_sessions}, {"memory_bytes", h.used_memory}}},
+              {"usage", {{"sessions", session_count(h)}, {"warm", h.warm},
+                         {"memory_bytes", h.used_memory}}},
               {"state", h.state},
               {"hourly_cost", h.hourly_cost},
               {"droplet_id", h.droplet_id.empty() ? json(nullptr) : json(h.droplet_id)},
@@ -240,10 +290,29 @@ host_registry(registry_self self, node_context ctx, std::shared_ptr<host_set> se
               });
     },
     [=](atoms::hosts) -> caf::result<std::string> {
-      json arr = json::array();
-      for (auto& h : self->state.set->hosts())
-        arr.push_back(json::parse(host_json(h)));
-      return json{{"hosts", arr}, {"policy", self->state.ctx.cfg->hosts_policy}}.dump();
+      // With the droplets' ledger (table host_costs): what each costs so far.
+      auto rp = self->make_response_promise<std::string>();
+      auto db = self->state.db;
+      auto cfg = self->state.ctx.cfg;
+      auto set = self->state.set;
+      blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
+                    [db, cfg, set]() -> caf::expected<std::string> {
+                      std::vector<host_cost> lines;
+                      {
+                        std::lock_guard<std::mutex> guard{db->mtx};
+                        if (!db->db)
+                          db->db = db->make();
+                        if (auto listed = db->db->list_host_costs(cfg->node_id))
+                          lines = std::move(*listed);
+                        else // the list still answers, without costs
+                          spdlog::debug("hosts: cannot read the droplets' costs: {}",
+                                        message_of(listed.error()));
+                      }
+                      return hosts_json(set->hosts(), lines, cfg->hosts_policy);
+                    })
+        .then([=](std::string& j) mutable { rp.deliver(std::move(j)); },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [=](atoms::hostadd, const std::string& body) -> caf::result<std::string> {
       auto& st = self->state;
@@ -312,15 +381,22 @@ host_registry(registry_self self, node_context ctx, std::shared_ptr<host_set> se
       if (h->kind == "digitalocean" && h->state != "gone")
         return make_error(errc::conflict, "droplet hosts are destroyed by the droplet pool: "
                                           "drain it and it goes once empty");
-      if (h->state != "gone" && h->used_sessions > 0)
+      if (h->state != "gone" && session_count(*h) > 0)
         return make_error(errc::conflict, "host '" + id + "' still runs "
-                                            + std::to_string(h->used_sessions)
-                                            + " containers: drain it and wait until they end");
+                                            + std::to_string(session_count(*h))
+                                            + " apps: drain it and wait until they end");
+      auto engine = h->state != "gone" ? st.set->engine(id) : nullptr;
       st.set->erase(id);
       h->state = "gone";
       auto cfg = st.ctx.cfg;
       auto db = st.db;
-      blocking_call(self, st.ctx.io, std::chrono::seconds{30}, [cfg, db, id]() -> caf::expected<bool> {
+      blocking_call(self, st.ctx.io, std::chrono::seconds{30}, [cfg, db, id, engine]() -> caf::expected<bool> {
+        // Its unclaimed warm containers go with it (the warm pool forgets them).
+        if (engine)
+          if (auto mine = engine->list_labelled("spawnai.node=" + cfg->node_id))
+            for (auto& c : *mine)
+              if (is_warm_name(c.name))
+                (void) engine->remove(c.id);
         std::lock_guard<std::mutex> guard{db->mtx};
         if (!db->db)
           db->db = db->make();

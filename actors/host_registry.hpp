@@ -42,7 +42,7 @@ struct host_registry_state {
 /// `hosts.fail_after` pings in a row is gone (its sessions redeploy on other
 /// hosts: their health check finds their container gone); one that answers
 /// again is readmitted empty. Admin messages answer JSON text:
-/// `(hosts)` every host; `(hostadd, body)` admits a remote engine
+/// `(hosts)` every host with the droplets' costs (`hosts_json`); `(hostadd, body)` admits a remote engine
 /// `{"id","address":"tcp://h:2376","private_address",...}` after it answered
 /// over TLS and holds the runtime image (copied from the local engine when
 /// missing); `(drain, id)` takes no new apps; `(hostrm, id)` forgets a host
@@ -56,6 +56,11 @@ std::shared_ptr<docker_engine> remote_engine(const spawn_config& cfg, const host
 
 /// A host as the admin API shows it.
 std::string host_json(const host_record& h);
+
+/// The admin API's host list: every host (a droplet with `cost`, its line of
+/// the ledger, else null) and `droplet_costs`, the ledger with its totals.
+std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<host_cost>& lines,
+                       const std::string& policy);
 
 /// Parses an admin's new host; `errc::invalid_input` naming the bad field.
 caf::expected<host_record> parse_new_host(const spawn_config& cfg, const std::string& body);

@@ -62,6 +62,9 @@ provisioner(provisioner_actor::stateful_pointer<provisioner_state> self, node_co
                     [runtime, app, type, lease, timeout_ms]() -> caf::expected<std::string> {
                       if (auto err = write_slot(lease.slot_dir, app, type))
                         return err;
+                      // A host without the node's disk gets the files over its API.
+                      if (auto err = runtime->ship_slot(lease.container.id, lease.slot_dir))
+                        return err;
                       auto url = loopback_url(lease.container.host_port, lease.container.address);
                       auto waited = runtime->wait_ready(url, static_cast<long>(timeout_ms));
                       if (!waited)

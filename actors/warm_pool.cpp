@@ -1,5 +1,7 @@
 #include "actors/warm_pool.hpp"
 
+#include <limits>
+
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -32,6 +34,71 @@ int max_starts(self_ptr self) {
   return std::max(1, self->state.ctx.cfg->io_threads / 2);
 }
 
+/// The memory limit of a container of `tier`.
+int64_t tier_memory(const spawn_config& cfg, const std::string& tier) {
+  auto t = cfg.tiers.find(tier);
+  return t != cfg.tiers.end() ? t->second.memory_mb << 20 : container_spec{}.memory_bytes;
+}
+
+/// The hosts the pool keeps containers on: the host set's, or one host ""
+/// standing for the runtime when there is no host set.
+std::vector<host_record> pool_hosts(self_ptr self) {
+  if (self->state.hosts)
+    return self->state.hosts->hosts();
+  host_record any;
+  any.id.clear();
+  any.capacity_sessions = std::numeric_limits<int>::max();
+  return {any};
+}
+
+bool is_local(const host_record& h) {
+  return h.kind == "local" || h.id.empty();
+}
+
+/// Warm containers of `tier` host `h` keeps: the pool's size, and on the
+/// local engine the failover reserve.
+int target_of(self_ptr self, const host_record& h, const std::string& tier) {
+  auto& cfg = *self->state.ctx.cfg;
+  if (!is_local(h) && cfg.hosts_warm_per_host >= 0)
+    return cfg.hosts_warm_per_host;
+  auto base = cfg.warm_pool_size;
+  if (!is_local(h))
+    return base;
+  auto r = self->state.reserve.find(tier);
+  return base + (r == self->state.reserve.end() ? 0 : r->second);
+}
+
+/// Removes, in the background, the local engine's ready containers beyond
+/// each tier's target (the newest go: the oldest are handed out first).
+void trim(self_ptr self) {
+  auto& st = self->state;
+  std::vector<container_lease> extra;
+  for (auto& h : pool_hosts(self)) {
+    if (!is_local(h))
+      continue;
+    for (auto& tier : st.tiers) {
+      auto& queue = st.ready[h.id][tier];
+      while (static_cast<int>(queue.size()) > std::max(0, target_of(self, h, tier))) {
+        extra.push_back(std::move(queue.back()));
+        queue.pop_back();
+      }
+    }
+  }
+  if (extra.empty())
+    return;
+  spdlog::info("warm pool: removing {} warm containers beyond the target", extra.size());
+  auto runtime = st.ctx.runtime;
+  blocking_call(self, st.ctx.io, start_timeout, [runtime, extra]() -> caf::expected<bool> {
+    for (auto& lease : extra) {
+      runtime->remove(lease.container.id);
+      remove_slot(lease.slot_dir);
+    }
+    return true;
+  }).then([](bool) {}, [](caf::error& err) {
+    spdlog::warn("warm pool: cannot remove extra warm containers: {}", message_of(err));
+  });
+}
+
 /// Starts the cold starts that wait, oldest first, as threads allow; then
 /// refills the warm containers.
 void pump(self_ptr self) {
@@ -43,8 +110,8 @@ void pump(self_ptr self) {
     auto name = "spawnai-" + w.session_id;
     auto rp = w.rp;
     blocking_call(self, st.ctx.io, start_timeout,
-                  [ctx = st.ctx, tier = w.tier, name, sid = w.session_id] {
-                    return start_container(ctx, tier, name, false, sid);
+                  [ctx = st.ctx, tier = w.tier, name, sid = w.session_id, host = w.host] {
+                    return start_container(ctx, tier, name, false, sid, host);
                   })
       .then(
         [=](container_lease& lease) mutable {
@@ -66,8 +133,9 @@ void pump(self_ptr self) {
 void maybe_drained(self_ptr self) {
   auto& st = self->state;
   int starting = 0;
-  for (auto& [tier, n] : st.starting)
-    starting += n;
+  for (auto& [host, tiers] : st.starting)
+    for (auto& [tier, n] : tiers)
+      starting += n;
   if (starting > 0 || st.removing > 0)
     return;
   for (auto& rp : st.drain_waiters)
@@ -75,11 +143,13 @@ void maybe_drained(self_ptr self) {
   st.drain_waiters.clear();
 }
 
-/// Removes containers in the background during a drain.
-void remove_during_drain(self_ptr self, std::vector<container_lease> leases) {
+/// Removes containers (and their slots) in the background; `engine` null:
+/// through the runtime. Counted as a drain's removals.
+void remove_leases(self_ptr self, std::vector<container_lease> leases,
+                   std::shared_ptr<container_runtime> engine = nullptr) {
   auto& st = self->state;
   ++st.removing;
-  auto runtime = st.ctx.runtime;
+  auto runtime = engine ? engine : st.ctx.runtime;
   auto n = static_cast<int>(leases.size());
   auto done = [=] {
     --self->state.removing;
@@ -95,40 +165,37 @@ void remove_during_drain(self_ptr self, std::vector<container_lease> leases) {
   }).then([=](bool) { done(); }, [=](caf::error&) { done(); });
 }
 
-void start_one(self_ptr self, const std::string& tier) {
+void start_one(self_ptr self, const std::string& host, const std::string& tier) {
   auto& st = self->state;
-  ++st.starting[tier];
+  ++st.starting[host][tier];
   ++st.starts_in_flight;
   auto name = std::string{warm_name_prefix} + new_manage_token().substr(0, 10);
   blocking_call(self, self->state.ctx.io, start_timeout,
-                [ctx = st.ctx, tier, name] { return start_container(ctx, tier, name, true, ""); })
+                [ctx = st.ctx, tier, name, host] {
+                  return start_container(ctx, tier, name, true, "", host);
+                })
     .then(
       [=](container_lease& lease) {
-        --self->state.starting[tier];
+        --self->state.starting[host][tier];
         --self->state.starts_in_flight;
         if (!self->state.draining) {
-          self->state.ready[tier].push_back(std::move(lease));
+          self->state.ready[host][tier].push_back(std::move(lease));
           pump(self);
           return;
         }
-        remove_during_drain(self, {std::move(lease)});
+        remove_leases(self, {std::move(lease)});
       },
       [=](caf::error& err) {
-        --self->state.starting[tier];
+        --self->state.starting[host][tier];
         --self->state.starts_in_flight;
         if (self->state.draining) {
           maybe_drained(self);
           return;
         }
-        spdlog::warn("warm pool: cannot start a {} container: {}", tier, message_of(err));
+        spdlog::warn("warm pool: cannot start a {} container on host {}: {}", tier,
+                     host.empty() ? "-" : host, message_of(err));
         self->delayed_send(self, retry_delay, atoms::refill::value);
       });
-}
-
-/// Ready containers wanted for `tier`: the pool's size and the failover reserve.
-int target_of(self_ptr self, const std::string& tier) {
-  auto r = self->state.reserve.find(tier);
-  return self->state.ctx.cfg->warm_pool_size + (r == self->state.reserve.end() ? 0 : r->second);
 }
 
 void refill(self_ptr self) {
@@ -138,37 +205,98 @@ void refill(self_ptr self) {
   // Sessions waiting for a cold start come first.
   if (!st.waiting.empty())
     return;
-  for (auto& tier : st.tiers)
-    while (static_cast<int>(st.ready[tier].size()) + st.starting[tier] < target_of(self, tier)
-           && st.starts_in_flight < max_starts(self))
-      start_one(self, tier);
-}
-
-/// Removes, in the background, the ready containers beyond each tier's target
-/// (the newest go: the oldest are handed out first).
-void trim(self_ptr self) {
-  auto& st = self->state;
-  std::vector<container_lease> extra;
-  for (auto& tier : st.tiers) {
-    auto& queue = st.ready[tier];
-    while (static_cast<int>(queue.size()) > std::max(0, target_of(self, tier))) {
-      extra.push_back(std::move(queue.back()));
-      queue.pop_back();
+  auto& cfg = *st.ctx.cfg;
+  for (auto& h : pool_hosts(self)) {
+    if (h.state != "ready" || (st.hosts && !st.clean.count(h.id)))
+      continue;
+    for (auto& tier : st.tiers) {
+      auto target = target_of(self, h, tier);
+      auto memory = tier_memory(cfg, tier);
+      while (static_cast<int>(st.ready[h.id][tier].size()) + st.starting[h.id][tier] < target
+             && st.starts_in_flight < max_starts(self) && has_room(h, tier, memory)) {
+        start_one(self, h.id, tier);
+        ++h.used_sessions; // counted by the host set once it runs
+        h.used_memory += memory;
+      }
     }
   }
-  if (extra.empty())
+}
+
+/// Drops the warm containers of hosts that are no longer ready: removed
+/// where the engine still answers (draining), given up where it does not
+/// (gone: the host set counts nothing there any more). A host that is (again)
+/// ready is cleaned first: this node's warm containers found there are
+/// leftovers (of a gone spell, of an earlier run), removed before the pool
+/// starts new ones there.
+void sweep(self_ptr self) {
+  auto& st = self->state;
+  if (!st.hosts)
     return;
-  spdlog::info("warm pool: removing {} warm containers beyond the target", extra.size());
-  auto runtime = st.ctx.runtime;
-  blocking_call(self, st.ctx.io, start_timeout, [runtime, extra]() -> caf::expected<bool> {
-    for (auto& lease : extra) {
-      runtime->remove(lease.container.id);
-      remove_slot(lease.slot_dir);
+  std::map<std::string, host_record> now;
+  for (auto& h : st.hosts->hosts())
+    now.emplace(h.id, h);
+  for (auto i = st.ready.begin(); i != st.ready.end();) {
+    auto h = now.find(i->first);
+    if (h != now.end() && h->second.state == "ready") {
+      ++i;
+      continue;
     }
-    return true;
-  }).then([](bool) {}, [](caf::error& err) {
-    spdlog::warn("warm pool: cannot remove extra warm containers: {}", message_of(err));
-  });
+    std::vector<container_lease> leases;
+    for (auto& [tier, queue] : i->second)
+      for (auto& lease : queue)
+        leases.push_back(std::move(lease));
+    if (!leases.empty()) {
+      auto state = h == now.end() ? std::string{"removed"} : h->second.state;
+      spdlog::info("warm pool: host {} is {}: dropping its {} warm containers", i->first, state,
+                   leases.size());
+      if (state == "draining") {
+        remove_leases(self, std::move(leases));
+      } else {
+        for (auto& lease : leases)
+          remove_slot(lease.slot_dir); // the node's copy; the container is out of reach
+      }
+    }
+    i = st.ready.erase(i);
+  }
+  for (auto i = st.clean.begin(); i != st.clean.end();) {
+    auto h = now.find(*i);
+    i = h == now.end() || h->second.state != "ready" ? st.clean.erase(i) : std::next(i);
+  }
+  for (auto& [id, h] : now) {
+    if (h.state != "ready" || st.clean.count(id) || st.cleaning.count(id))
+      continue;
+    auto engine = st.hosts->engine(id);
+    if (!engine)
+      continue;
+    st.cleaning.insert(id);
+    auto node = st.ctx.cfg->node_id;
+    blocking_call(self, st.ctx.io, start_timeout, [engine, node]() -> caf::expected<int> {
+      auto mine = engine->list_labelled("spawnai.node=" + node);
+      if (!mine)
+        return mine.error();
+      int removed = 0;
+      for (auto& c : *mine)
+        if (is_warm_name(c.name) && !engine->remove(c.id)) {
+          auto slot = c.labels.find("spawnai.slot");
+          if (slot != c.labels.end())
+            remove_slot(slot->second);
+          ++removed;
+        }
+      return removed;
+    })
+      .then(
+        [=](int removed) {
+          self->state.cleaning.erase(id);
+          self->state.clean.insert(id);
+          if (removed > 0)
+            spdlog::info("warm pool: removed {} leftover warm containers on host {}", removed, id);
+          refill(self);
+        },
+        [=](caf::error& err) {
+          self->state.cleaning.erase(id); // the next sweep tries again
+          spdlog::warn("warm pool: cannot look at host {}: {}", id, message_of(err));
+        });
+  }
 }
 
 /// Blocking: removes unclaimed warm containers of this node left by a previous run.
@@ -213,12 +341,14 @@ caf::expected<container_info> own_container(container_runtime& runtime, const st
 
 caf::expected<container_lease> start_container(const node_context& ctx, const std::string& tier,
                                                const std::string& name, bool warm,
-                                               const std::string& session_id) {
+                                               const std::string& session_id,
+                                               const std::string& host) {
   auto slot = slots_root(*ctx.cfg) + "/" + name;
   if (auto err = make_slot(slot))
     return err;
   auto spec = app_container_spec(*ctx.cfg, tier, slot);
   spec.name = name;
+  spec.host = host;
   spec.labels["spawnai.slot"] = slot;
   if (!session_id.empty())
     spec.labels["spawnai.session"] = session_id;
@@ -251,8 +381,22 @@ caf::expected<container_lease> start_container(const node_context& ctx, const st
   return container_lease{*info, slot, warm};
 }
 
+std::string place_session(std::vector<host_record> hosts,
+                          const std::map<std::string, int>& warm, const std::string& tier,
+                          int64_t memory, placement_policy policy) {
+  for (auto& h : hosts)
+    if (auto w = warm.find(h.id); w != warm.end() && w->second > 0) {
+      auto n = std::min(w->second, h.warm);
+      h.used_sessions -= n;
+      h.used_memory -= n * memory;
+    }
+  auto order = placement_order(hosts, tier, memory, policy);
+  return order.empty() ? std::string{} : hosts[order.front()].id;
+}
+
 warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
   self->state.ctx = std::move(ctx);
+  self->state.hosts = std::dynamic_pointer_cast<host_set>(self->state.ctx.runtime);
   for (auto& [type, conf] : self->state.ctx.cfg->app_types) {
     auto& tiers = self->state.tiers;
     if (std::find(tiers.begin(), tiers.end(), conf.tier) == tiers.end() && type != "site")
@@ -267,6 +411,8 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
             if (removed > 0)
               spdlog::info("warm pool: removed {} stale warm containers", removed);
             refill(self);
+            if (self->state.hosts)
+              self->send(self, atoms::warmsweep::value);
           },
           [=](caf::error& err) {
             spdlog::warn("warm pool: container engine not ready ({}); retrying",
@@ -308,28 +454,50 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
       trim(self);
       refill(self);
     },
+    [=](atoms::warmsweep) {
+      // Hosts come, drain and go: each check interval the pool follows them.
+      if (self->state.draining)
+        return;
+      sweep(self);
+      refill(self);
+      self->delayed_send(self, std::chrono::milliseconds{self->state.ctx.cfg->hosts_check_interval_ms},
+                         atoms::warmsweep::value);
+    },
     [=](atoms::acquire, const std::string& tier,
         const std::string& session_id) -> caf::result<container_lease> {
-      auto& queue = self->state.ready[tier];
+      auto& st = self->state;
+      // Where the session goes; then a warm container of that host, if any.
+      std::string host;
+      if (st.hosts) {
+        std::map<std::string, int> warm;
+        for (auto& [h, tiers] : st.ready)
+          if (auto q = tiers.find(tier); q != tiers.end())
+            warm[h] = static_cast<int>(q->second.size());
+        host = place_session(st.hosts->hosts(), warm, tier, tier_memory(*st.ctx.cfg, tier),
+                             st.hosts->policy());
+      }
+      auto& queue = st.ready[host][tier];
       if (!queue.empty()) {
         auto lease = std::move(queue.front());
         queue.pop_front();
-        ++self->state.warm_hits;
+        ++st.warm_hits;
         refill(self);
         return lease;
       }
-      ++self->state.cold_starts;
+      ++st.cold_starts;
       auto rp = self->make_response_promise<container_lease>();
-      self->state.waiting.push_back({tier, session_id, rp});
+      // No host with room: the runtime says so (and when to retry).
+      st.waiting.push_back({tier, session_id, host, rp});
       pump(self);
       return rp;
     },
     [=](atoms::release) -> caf::result<int> {
       // Graceful stop: the idle containers go; sessions' containers stay.
       std::vector<container_lease> idle;
-      for (auto& [tier, queue] : self->state.ready)
-        for (auto& lease : queue)
-          idle.push_back(std::move(lease));
+      for (auto& [host, tiers] : self->state.ready)
+        for (auto& [tier, queue] : tiers)
+          for (auto& lease : queue)
+            idle.push_back(std::move(lease));
       self->state.ready.clear();
       self->state.draining = true;
       for (auto& w : self->state.waiting)
@@ -338,21 +506,38 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
       auto rp = self->make_response_promise<int>();
       self->state.drain_waiters.push_back(rp);
       if (!idle.empty())
-        remove_during_drain(self, std::move(idle));
+        remove_leases(self, std::move(idle));
       maybe_drained(self);
       return rp;
     },
     [=](atoms::stats) -> caf::result<std::string> {
+      auto& st = self->state;
       nlohmann::json j;
-      for (auto& tier : self->state.tiers)
-        j["tiers"][tier] = {{"ready", self->state.ready[tier].size()},
-                            {"starting", self->state.starting[tier]}};
-      j["warm_hits"] = self->state.warm_hits;
-      j["cold_starts"] = self->state.cold_starts;
-      j["waiting_cold_starts"] = self->state.waiting.size();
-      j["starts_in_flight"] = self->state.starts_in_flight;
-      j["target_per_tier"] = self->state.ctx.cfg->warm_pool_size;
-      j["failover_reserve"] = self->state.reserve;
+      for (auto& tier : st.tiers) {
+        size_t ready = 0;
+        int starting = 0;
+        for (auto& [host, tiers] : st.ready)
+          ready += tiers.count(tier) ? tiers.at(tier).size() : 0;
+        for (auto& [host, tiers] : st.starting)
+          starting += tiers.count(tier) ? tiers.at(tier) : 0;
+        j["tiers"][tier] = {{"ready", ready}, {"starting", starting}};
+      }
+      j["hosts"] = nlohmann::json::object();
+      for (auto& [host, tiers] : st.ready)
+        for (auto& [tier, queue] : tiers)
+          j["hosts"][host.empty() ? "-" : host][tier]["ready"] = queue.size();
+      for (auto& [host, tiers] : st.starting)
+        for (auto& [tier, n] : tiers)
+          j["hosts"][host.empty() ? "-" : host][tier]["starting"] = n;
+      j["warm_hits"] = st.warm_hits;
+      j["cold_starts"] = st.cold_starts;
+      j["waiting_cold_starts"] = st.waiting.size();
+      j["starts_in_flight"] = st.starts_in_flight;
+      j["target_per_tier"] = st.ctx.cfg->warm_pool_size;
+      j["failover_reserve"] = st.reserve;
+      j["target_per_remote_host"] = st.ctx.cfg->hosts_warm_per_host < 0
+                                      ? st.ctx.cfg->warm_pool_size
+                                      : st.ctx.cfg->hosts_warm_per_host;
       return j.dump();
     },
   };

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 
 #include <caf/typed_event_based_actor.hpp>
@@ -11,16 +12,23 @@
 
 #include "core/messages.hpp"
 #include "actors/node_context.hpp"
+#include "infra/host_set.hpp"
 
 namespace spawn {
 
 struct warm_pool_state {
   /// Ports and configuration.
   node_context ctx;
-  /// Started, empty containers per tier, oldest first.
-  std::map<std::string, std::deque<container_lease>> ready;
-  /// Containers being started per tier.
-  std::map<std::string, int> starting;
+  /// The node's Docker hosts when `ctx.runtime` is a host set; null: one
+  /// pool, kept under host "", wherever the runtime puts containers.
+  std::shared_ptr<host_set> hosts;
+  /// Started, empty containers per host and tier, oldest first.
+  std::map<std::string, std::map<std::string, std::deque<container_lease>>> ready;
+  /// Containers being started per host and tier.
+  std::map<std::string, std::map<std::string, int>> starting;
+  /// Ready hosts cleaned of this node's leftover warm containers (the pool
+  /// starts containers only there), and those being cleaned.
+  std::set<std::string> clean, cleaning;
   /// Tiers kept warm (those of the configured app types).
   std::vector<std::string> tiers;
   /// Set by a graceful stop: no refills; late arrivals are removed.
@@ -34,14 +42,15 @@ struct warm_pool_state {
   /// starts containers at once, so a burst leaves threads for deployments,
   /// health checks and removals.
   struct waiting_start {
-    std::string tier, session_id;
+    std::string tier, session_id, host;
     caf::typed_response_promise<container_lease> rp;
   };
   std::deque<waiting_start> waiting;
   int starts_in_flight = 0;
-  /// Warm containers kept per tier beyond `runtime.warm_pool_size` to take
-  /// this node's share of a lost peer's sessions (the manager sets it from
-  /// the members' live sessions; `cluster.failover_reserve` bounds it).
+  /// Warm containers kept per tier on the local engine beyond
+  /// `runtime.warm_pool_size` to take this node's share of a lost peer's
+  /// sessions (the manager sets it from the members' live sessions;
+  /// `cluster.failover_reserve` bounds it).
   std::map<std::string, int> reserve;
   /// A tier's reserve goes down only once the lower figure has stood for
   /// `reserve_shrink_delay`: a takeover's sessions acquire their containers a
@@ -53,11 +62,20 @@ struct warm_pool_state {
   static inline const char* name = "warm_pool";
 };
 
-/// Keeps `runtime.warm_pool_size` started, empty runtime containers per tier
-/// (seed 000: a warm pool) and hands one to each session (`warm_pool_actor`).
+/// Keeps started, empty runtime containers per Docker host and tier (seed
+/// 000: a warm pool; issue 17: per host) and hands one to each session
+/// (`warm_pool_actor`): `runtime.warm_pool_size` per tier on the local
+/// engine, `hosts.warm_per_host` on every other ready host with room. A host
+/// that is no longer ready drops its warm containers: removed when it is
+/// draining (its engine answers), given up when it is gone (they count
+/// nowhere); a host that is ready again (or for the first time) is cleaned of
+/// this node's leftover warm containers before new ones start there. Hosts
+/// are looked at again each `hosts.check_interval_ms`.
 ///
-/// `(atoms::acquire, tier, session_id) -> container_lease`: a warm container
-/// when one is ready (instant), else a cold start labelled with the session.
+/// `(atoms::acquire, tier, session_id) -> container_lease`: the session is
+/// placed first (the host set's policy, a host's warm containers counting as
+/// room for it), then takes a warm container of that host when one is ready
+/// (instant), else a cold start on that host labelled with the session.
 /// A cold start is idempotent: when the engine made the session's container
 /// although the call failed (a create that answered after the client gave
 /// up), the container holding the session's name and label is adopted.
@@ -65,21 +83,29 @@ struct warm_pool_state {
 /// removes the unclaimed warm containers an earlier run left behind.
 /// `(atoms::release) -> int` removes the idle containers and stops refilling
 /// (graceful stop); answers how many went.
-/// `(atoms::stats) -> std::string` (JSON) counts ready, starting, hits, misses.
-/// `(atoms::reserve, tier -> count)` sets the failover reserve: the pool
-/// starts the extra containers, and removes ready ones beyond its new target.
+/// `(atoms::stats) -> std::string` (JSON) counts ready, starting, hits, misses,
+/// per tier and per host.
+/// `(atoms::reserve, tier -> count)` sets the failover reserve (issue 14) of
+/// the local engine: the pool starts the extra containers at once, and when
+/// the reserve has stood lower for 30 s removes ready ones beyond the target.
 warm_pool_actor::behavior_type
 warm_pool(warm_pool_actor::stateful_pointer<warm_pool_state> self, node_context ctx);
 
 /// Blocking: starts a runtime container of `tier` named `name` on a fresh
-/// slot, labelled with `session_id` (when not empty); adopts the session's own
-/// container when the engine already made it.
+/// slot, labelled with `session_id` (when not empty), on Docker host `host`
+/// (empty: where placement puts it); adopts the session's own container when
+/// the engine already made it.
 caf::expected<container_lease> start_container(const node_context& ctx, const std::string& tier,
                                                const std::string& name, bool warm,
-                                               const std::string& session_id);
+                                               const std::string& session_id,
+                                               const std::string& host = {});
 
-/// Name prefix of unclaimed warm containers; claimed ones are renamed to
-/// `spawnai-<session id>`.
-inline constexpr const char* warm_name_prefix = "spawnai-warm-";
+/// Pure: the host a session of `tier` needing `memory` goes to, `hosts` as
+/// the host set has them (warm containers counted in their usage) and
+/// `warm` the warm containers of that tier ready on each host, which are
+/// room for the session. Empty when no host has room.
+std::string place_session(std::vector<host_record> hosts,
+                          const std::map<std::string, int>& warm, const std::string& tier,
+                          int64_t memory, placement_policy policy);
 
 } // namespace spawn

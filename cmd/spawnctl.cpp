@@ -47,7 +47,7 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   admin restart ID     restart a wedged session actor from the store
   admin rm ID          destroy without the manage token
   admin nodes | admin stats
-  admin hosts                          the Docker hosts: state, capacity, usage
+  admin hosts                          the Docker hosts: state, capacity, usage, droplet costs
   admin hosts add ID tcp://H:2376 [--private ADDR] [--capacity N] [--memory-mb N] [--tier T]
   admin hosts drain ID                 no new apps on host ID
   admin hosts rm ID                    forget host ID (it must run nothing, or be gone)
@@ -512,12 +512,20 @@ int admin_hosts(const options& o, Print print) {
     if (r.status != 200 || o.as_json)
       return print(r, 200);
     std::cout << "policy " << r.body.value("policy", "") << "\n";
-    for (auto& h : r.body["hosts"])
+    for (auto& h : r.body["hosts"]) {
       std::cout << h.value("id", "") << "  " << h.value("state", "") << "  "
                 << h.value("kind", "") << "  " << h.value("address", "") << "  apps on "
                 << h.value("private_address", "") << "  "
                 << h["usage"].value("sessions", 0) << "/" << h["capacity"].value("sessions", 0)
-                << "\n";
+                << " (+" << h["usage"].value("warm", 0) << " warm)";
+      if (h["cost"].is_object())
+        std::cout << "  $" << h["cost"].value("usd", 0.0) << " so far";
+      std::cout << "\n";
+    }
+    if (auto& c = r.body["droplet_costs"]; c.is_object() && !c["droplets"].empty())
+      std::cout << "droplets: $" << c.value("usd", 0.0) << " (sessions $" << c.value("sessions_usd", 0.0)
+                << ", idle $" << c.value("idle_usd", 0.0) << ") over " << c["droplets"].size()
+                << " droplets\n";
     return 0;
   }
   auto& verb = o.args[2];

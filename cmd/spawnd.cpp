@@ -144,11 +144,13 @@ int main(int argc, char** argv) {
     local.id = "local";
     local.kind = "local";
     local.address = "unix://" + cfg->docker_socket;
-    // Unset: room for every session the node admits, plus its warm pool.
-    local.capacity_sessions =
-      cfg->hosts_local_capacity > 0
-        ? cfg->hosts_local_capacity
-        : cfg->max_sessions + cfg->warm_pool_size * static_cast<int>(std::max<size_t>(1, cfg->tiers.size()));
+    // Unset: room for every session the node admits, plus its warm pool
+    // and, in a cluster, its failover reserve.
+    auto tiers = static_cast<int>(std::max<size_t>(1, cfg->tiers.size()));
+    auto reserve = cfg->cluster_name.empty() ? 0 : cfg->cluster_failover_reserve;
+    local.capacity_sessions = cfg->hosts_local_capacity > 0
+                                ? cfg->hosts_local_capacity
+                                : cfg->max_sessions + (cfg->warm_pool_size + reserve) * tiers;
     local.created_at = spawn::now_ms();
     hosts->add(local, engine);
   }

@@ -59,4 +59,33 @@ std::vector<size_t> placement_order(const std::vector<host_record>& hosts, const
   return out;
 }
 
+host_cost cost_line(const host_record& h) {
+  host_cost c;
+  c.host_id = h.id;
+  c.droplet_id = h.droplet_id;
+  c.region = h.region;
+  c.size = h.size;
+  c.hourly_usd = h.hourly_cost;
+  c.started_at = h.created_at;
+  c.until = h.created_at;
+  return c;
+}
+
+double hours_of(const host_cost& c) {
+  return c.until > c.started_at ? double(c.until - c.started_at) / 3.6e6 : 0.0;
+}
+
+double idle_usd(const host_cost& c) {
+  return std::max(0.0, c.amount - c.sessions_usd);
+}
+
+void accrue(host_cost& c, epoch_ms now, int sessions, int capacity) {
+  if (c.ended || now <= c.until)
+    return;
+  double share = capacity > 0 ? std::clamp(double(sessions) / capacity, 0.0, 1.0) : 0.0;
+  c.sessions_usd += c.hourly_usd * double(now - c.until) / 3.6e6 * share;
+  c.until = now;
+  c.amount = c.hourly_usd * hours_of(c);
+}
+
 } // namespace spawn

@@ -24,12 +24,46 @@ struct host_record {
   int64_t capacity_memory = 0;    ///< bytes of app memory it may run; 0: no limit
   int used_sessions = 0;          ///< containers placed on it (warm ones too)
   int64_t used_memory = 0;        ///< their memory limits, summed
+  int warm = 0;                   ///< of used_sessions: warm containers, no session yet
   std::string state = "ready";    ///< provisioning, ready, draining, gone
   double hourly_cost = 0;         ///< USD per hour (droplets)
   std::string droplet_id;         ///< DigitalOcean's id, empty elsewhere
   epoch_ms created_at = 0;
   epoch_ms last_seen = 0;         ///< its engine's last answer
 };
+
+/// What a droplet has cost so far (table `host_costs`, issue 17): its hours
+/// since it was requested at its hourly price, split into the share its
+/// sessions used (sessions / capacity of its hours) and what it cost idle.
+/// DigitalOcean bills a droplet from creation to destruction, empty or not.
+struct host_cost {
+  std::string host_id, droplet_id, region, size;
+  double hourly_usd = 0;
+  epoch_ms started_at = 0;  ///< requested
+  epoch_ms until = 0;       ///< accrued up to here
+  double amount = 0;        ///< USD: hours × hourly_usd
+  double sessions_usd = 0;  ///< of amount: the seats its sessions used
+  bool ended = false;       ///< destroyed: it costs nothing more
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, host_cost& x) {
+  return f(x.host_id, x.droplet_id, x.region, x.size, x.hourly_usd, x.started_at, x.until,
+           x.amount, x.sessions_usd, x.ended);
+}
+
+/// The ledger line of droplet host `h`, nothing accrued yet.
+host_cost cost_line(const host_record& h);
+
+/// Hours of `c` so far.
+double hours_of(const host_cost& c);
+
+/// What `c` costs idle (amount minus its sessions' share).
+double idle_usd(const host_cost& c);
+
+/// Accrues `c` up to `now` (nothing when `now <= c.until` or it ended), the
+/// time since its last accrual used by `sessions` of `capacity` seats.
+void accrue(host_cost& c, epoch_ms now, int sessions, int capacity);
 
 /// How a new container picks among the hosts with room for it.
 enum class placement_policy {
@@ -44,6 +78,12 @@ std::optional<placement_policy> parse_placement(const std::string& name);
 /// True for the host states and kinds the table accepts.
 bool is_host_state(const std::string& s);
 bool is_host_kind(const std::string& s);
+
+/// Containers of sessions on `h` (its warm ones left out): what keeps it from
+/// being removed or destroyed.
+inline int session_count(const host_record& h) {
+  return h.used_sessions - h.warm;
+}
 
 /// True when `h` takes a container of `tier` with `memory` bytes now: ready,
 /// of that tier (or any), under both capacities.

@@ -145,6 +145,8 @@ struct spawn_config {
   bool hosts_local = true;           ///< the local engine takes apps too
   int hosts_local_capacity = 0;      ///< containers the local engine takes (0: max sessions + warm)
   int64_t hosts_check_interval_ms = 5000; ///< how often every engine is pinged
+  /// Warm containers per tier kept on each remote host (-1: runtime.warm_pool_size).
+  int hosts_warm_per_host = -1;
   int hosts_fail_after = 2;          ///< failed pings in a row before a host is gone
   std::string hosts_tls_dir = "/var/lib/spawnai-hosts/tls"; ///< ca.pem, cert.pem, key.pem
   /// An empty droplet is destroyed after this long (never one with a container).

@@ -328,6 +328,9 @@ const std::vector<key_spec>& config_table() {
                 SPAWN_FIELD(hosts_local_capacity)));
     add(integer("hosts.check_interval_ms", 5000, 100, 3600000, "how often every host is pinged",
                 SPAWN_FIELD(hosts_check_interval_ms)));
+    add(integer("hosts.warm_per_host", -1, -1, 1000,
+                "warm containers per tier on each remote host (-1: runtime.warm_pool_size)",
+                SPAWN_FIELD(hosts_warm_per_host)));
     add(integer("hosts.fail_after", 2, 1, 100, "failed pings in a row before a host is gone",
                 SPAWN_FIELD(hosts_fail_after)));
     add(text("hosts.tls_dir", "/var/lib/spawnai-hosts/tls",

@@ -13,18 +13,30 @@
 
 namespace spawn {
 
+/// Name prefix of unclaimed warm containers (actors/warm_pool.hpp); claimed
+/// ones are renamed to `spawnai-<session id>`.
+inline constexpr const char* warm_name_prefix = "spawnai-warm-";
+
+/// True for the name of an unclaimed warm container.
+inline bool is_warm_name(const std::string& name) {
+  return name.rfind(warm_name_prefix, 0) == 0;
+}
+
 /// What to start: one isolated app container (DESIGN §6).
 struct container_spec {
   std::string image;
   std::string name;                          ///< empty: the engine picks one
   std::map<std::string, std::string> labels;
-  std::string slot_dir;                      ///< host dir mounted read-only at /srv/slot
+  /// The app's slot on the node: mounted read-only at /srv/slot by an engine
+  /// that shares the node's disk; copied in by `ship_slot` for one that does not.
+  std::string slot_dir;
   int container_port = 8080;                 ///< published on <engine's address>:<ephemeral>
   int64_t memory_bytes = 256ll << 20;
   double cpus = 0.5;
   int64_t pids_limit = 64;
   std::string user = "65534:65534";
   std::string network;                       ///< empty: the engine's default bridge
+  std::string host;                          ///< the Docker host to run on (infra/host_set); empty: placement picks
   std::string runtime;                       ///< OCI runtime ("runsc": gVisor); empty: the engine's default
   std::vector<std::string> env;              ///< "KEY=value"
 };
@@ -68,6 +80,16 @@ public:
   virtual std::string address_of(const std::string& id) const {
     (void) id;
     return "127.0.0.1";
+  }
+
+  /// Makes what was written under `slot_dir` (infra/app_slot.hpp) visible at
+  /// /srv/slot in container `id`. Nothing to do for an engine that bind-mounts
+  /// the slot from the node's disk (the default); an engine on another
+  /// machine copies the files in. Blocking.
+  virtual caf::error ship_slot(const std::string& id, const std::string& slot_dir) {
+    (void) id;
+    (void) slot_dir;
+    return {};
   }
 
   /// Bytes the container has received on all its networks (idle detection).

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "infra/slot_archive.hpp"
 
 namespace spawn {
 
@@ -168,7 +169,7 @@ docker_engine::docker_engine(docker_endpoint where, std::string api_prefix)
 }
 
 std::string docker_engine::create_body(const container_spec& spec,
-                                       const std::string& publish_address) {
+                                       const std::string& publish_address, bool ships_files) {
   auto port_key = std::to_string(spec.container_port) + "/tcp";
   json host{
     {"PortBindings", {{port_key, json::array({{{"HostIp", publish_address}, {"HostPort", ""}}})}}},
@@ -184,7 +185,9 @@ std::string docker_engine::create_body(const container_spec& spec,
     {"Init", true},
     {"RestartPolicy", {{"Name", "no"}}},
   };
-  if (!spec.slot_dir.empty())
+  if (!spec.slot_dir.empty() && ships_files) // writable by the engine only: files are root's 0644
+    host["Mounts"] = json::array({{{"Type", "volume"}, {"Target", "/srv/slot"}}});
+  else if (!spec.slot_dir.empty())
     host["Binds"] = json::array({spec.slot_dir + ":/srv/slot:ro"});
   if (!spec.network.empty())
     host["NetworkMode"] = spec.network;
@@ -221,6 +224,7 @@ caf::expected<http_response> docker_engine::call(const std::string& method,
   req.timeout_ms = timeout_ms < 0 ? call_timeout_ms_ : timeout_ms;
   if (!body.empty() || method == "POST")
     req.headers.emplace_back("Content-Type", path.rfind("/images/load", 0) == 0
+                                                 || path.find("/archive?") != std::string::npos
                                                ? "application/x-tar"
                                                : "application/json");
   req.body = std::move(body);
@@ -259,7 +263,7 @@ caf::expected<container_info> docker_engine::run(const container_spec& spec) {
   std::string path = "/containers/create";
   if (!spec.name.empty())
     path += "?name=" + url_encode(spec.name);
-  auto created = call_ok("POST", path, create_body(spec, where_.publish_address));
+  auto created = call_ok("POST", path, create_body(spec, where_.publish_address, ships_files()));
   if (!created)
     return std::move(created.error());
   auto id = guarded("create", [&]() -> caf::expected<std::string> {
@@ -357,6 +361,17 @@ caf::expected<int64_t> docker_engine::net_rx_bytes(const std::string& id) {
     if (net.is_object() && net.contains("rx_bytes") && net["rx_bytes"].is_number_integer())
       total += net["rx_bytes"].get<int64_t>();
   return total;
+}
+
+caf::error docker_engine::ship_slot(const std::string& id, const std::string& slot_dir) {
+  if (!ships_files())
+    return {};
+  auto tar = slot_tar(slot_dir);
+  if (!tar)
+    return tar.error();
+  auto resp = call_ok("PUT", "/containers/" + url_encode(id) + "/archive?path=%2Fsrv%2Fslot",
+                      std::move(*tar), 120000);
+  return resp ? caf::error{} : std::move(resp.error());
 }
 
 caf::expected<std::string> docker_engine::save_image(const std::string& image) {

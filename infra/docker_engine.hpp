@@ -32,6 +32,10 @@ struct docker_endpoint {
 /// process, no restart, the slot directory bound read-only at /srv/slot, and the
 /// app port published on 127.0.0.1 only (ephemeral host port).
 ///
+/// A remote engine (TCP) does not share the node's disk: nothing of the node
+/// is bind-mounted; /srv/slot is the container's own anonymous volume (removed
+/// with it) and `ship_slot` copies the slot in with `PUT /containers/{id}/archive`.
+///
 /// Error mapping: engine 404 → `errc::not_found`, 409 → `errc::conflict`, no
 /// engine on the socket → `errc::unavailable`, a slow engine → `errc::timeout`,
 /// anything else → `errc::runtime_failed` with the engine's message. No
@@ -84,6 +88,16 @@ public:
   caf::error restart(const std::string& id) override;
   caf::expected<int64_t> net_rx_bytes(const std::string& id) override;
 
+  /// A remote engine: the tar of `slot_dir` (infra/slot_archive.hpp) extracted
+  /// at /srv/slot of container `id`, running or not. A local engine: nothing.
+  caf::error ship_slot(const std::string& id, const std::string& slot_dir) override;
+
+  /// True when this engine is on another machine (TCP): app files are shipped
+  /// to it, never bind-mounted from the node.
+  bool ships_files() const noexcept {
+    return !where_.tcp.empty();
+  }
+
   /// The socket this engine talks through (empty for a TCP engine).
   const std::string& socket_path() const noexcept {
     return socket_path_;
@@ -106,9 +120,11 @@ public:
   caf::error load_image(const std::string& tar);
 
   /// Builds the Engine API request body of `/containers/create` for `spec`
-  /// (exposed so that tests can check it without an engine).
+  /// (exposed so that tests can check it without an engine); `ships_files`:
+  /// the slot is a volume of the container instead of a bind of `slot_dir`.
   static std::string create_body(const container_spec& spec,
-                                 const std::string& publish_address = "127.0.0.1");
+                                 const std::string& publish_address = "127.0.0.1",
+                                 bool ships_files = false);
 
 private:
   long call_timeout_ms_ = 30000;

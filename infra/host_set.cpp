@@ -11,6 +11,7 @@ void host_set::add(host_record rec, std::shared_ptr<docker_engine> engine) {
   if (auto* e = find(rec.id)) {
     rec.used_sessions = e->rec.used_sessions;
     rec.used_memory = e->rec.used_memory;
+    rec.warm = e->rec.warm;
     e->rec = std::move(rec);
     e->engine = std::move(engine);
     e->failures = 0;
@@ -18,10 +19,12 @@ void host_set::add(host_record rec, std::shared_ptr<docker_engine> engine) {
   }
   rec.used_sessions = 0;
   rec.used_memory = 0;
+  rec.warm = 0;
   for (auto& [key, p] : placed_) // containers found there before it was (re)added
     if (p.host == rec.id && p.counted) {
       ++rec.used_sessions;
       rec.used_memory += p.memory;
+      rec.warm += p.warm ? 1 : 0;
     }
   hosts_.push_back(entry{std::move(rec), std::move(engine), 0});
 }
@@ -101,6 +104,7 @@ std::vector<host_record> host_set::check(int fail_after, epoch_ms now) {
         p = p->second.host == id ? placed_.erase(p) : std::next(p);
       e->rec.used_sessions = 0;
       e->rec.used_memory = 0;
+      e->rec.warm = 0;
       changed.push_back(e->rec);
     }
   }
@@ -134,6 +138,7 @@ caf::expected<bool> host_set::image_exists(const std::string& image) {
 
 caf::expected<container_info> host_set::run(const container_spec& spec) {
   std::vector<std::pair<std::string, std::shared_ptr<docker_engine>>> order;
+  bool warm = is_warm_name(spec.name); // counted apart from sessions (host_record::warm)
   {
     std::lock_guard<std::mutex> guard{mtx_};
     std::vector<host_record> recs;
@@ -141,20 +146,26 @@ caf::expected<container_info> host_set::run(const container_spec& spec) {
       recs.push_back(e.rec);
     auto tier = spec.labels.count("spawnai.tier") ? spec.labels.at("spawnai.tier") : "";
     for (auto i : placement_order(recs, tier, spec.memory_bytes, policy_))
-      order.emplace_back(hosts_[i].rec.id, hosts_[i].engine);
+      if (spec.host.empty() || hosts_[i].rec.id == spec.host)
+        order.emplace_back(hosts_[i].rec.id, hosts_[i].engine);
     if (!order.empty()) { // counted at once, so that parallel starts spread too
       auto* e = find(order.front().first);
       ++e->rec.used_sessions;
       e->rec.used_memory += spec.memory_bytes;
+      e->rec.warm += warm ? 1 : 0;
     }
   }
   if (order.empty())
-    return make_error(errc::unavailable, "no Docker host has room for another app", 5);
+    return make_error(errc::unavailable, spec.host.empty()
+                                           ? "no Docker host has room for another app"
+                                           : "Docker host " + spec.host + " has no room for another app",
+                      5);
   auto release = [&](const std::string& id) {
     std::lock_guard<std::mutex> guard{mtx_};
     if (auto* e = find(id)) {
       --e->rec.used_sessions;
       e->rec.used_memory -= spec.memory_bytes;
+      e->rec.warm -= warm && e->rec.warm > 0 ? 1 : 0;
     }
   };
   caf::error last;
@@ -165,13 +176,14 @@ caf::expected<container_info> host_set::run(const container_spec& spec) {
       if (auto* e = find(id)) {
         ++e->rec.used_sessions;
         e->rec.used_memory += spec.memory_bytes;
+        e->rec.warm += warm ? 1 : 0;
       }
     }
     auto info = engine->run(spec);
     if (info) {
       info->host = id;
       std::lock_guard<std::mutex> guard{mtx_};
-      placed_[info->id] = placed{id, spec.memory_bytes, true};
+      placed_[info->id] = placed{id, spec.memory_bytes, true, warm};
       if (!info->name.empty())
         placed_["spawnai-name:" + info->name] = placed{id, 0, false};
       return info;
@@ -207,8 +219,11 @@ void host_set::remember(const container_info& info, const std::string& host, boo
   p.host = host;
   if (count && !p.counted) {
     p.counted = true;
-    if (auto* e = find(host))
+    p.warm = is_warm_name(info.name);
+    if (auto* e = find(host)) {
       ++e->rec.used_sessions;
+      e->rec.warm += p.warm ? 1 : 0;
+    }
   }
   if (!info.name.empty())
     placed_["spawnai-name:" + info.name] = placed{host, 0, false};
@@ -226,6 +241,8 @@ void host_set::forget(const std::string& id) {
   if (auto* e = find(p.host); e && p.counted && e->rec.used_sessions > 0) {
     --e->rec.used_sessions;
     e->rec.used_memory -= p.memory;
+    if (p.warm && e->rec.warm > 0)
+      --e->rec.warm;
   }
 }
 
@@ -321,6 +338,12 @@ caf::error host_set::rename(const std::string& id, const std::string& name) {
   if (!err) {
     std::lock_guard<std::mutex> guard{mtx_};
     placed_["spawnai-name:" + name] = placed{where->second, 0};
+    // A warm container renamed for a session is that session's now.
+    if (auto it = placed_.find(id); it != placed_.end() && it->second.warm && !is_warm_name(name)) {
+      it->second.warm = false;
+      if (auto* e = find(it->second.host); e && e->rec.warm > 0)
+        --e->rec.warm;
+    }
   }
   return err;
 }
@@ -345,6 +368,11 @@ caf::expected<int64_t> host_set::net_rx_bytes(const std::string& id) {
   if (!where)
     return where.error();
   return where->first->net_rx_bytes(id);
+}
+
+caf::error host_set::ship_slot(const std::string& id, const std::string& slot_dir) {
+  auto where = locate(id);
+  return where ? where->first->ship_slot(id, slot_dir) : where.error();
 }
 
 std::string host_set::address_of(const std::string& id) const {

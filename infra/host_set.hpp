@@ -13,7 +13,8 @@
 namespace spawn {
 
 /// `container_runtime` over several Docker hosts (issue 17): a new container
-/// goes to a ready host with room, by the configured placement policy, and is
+/// goes to a ready host with room, by the configured placement policy (or to
+/// the spec's `host` only, when it names one: the warm pool's), and is
 /// published on that host's private address; every other call goes to the
 /// engine that holds the container (found by asking the hosts when this set
 /// has not seen it, after a restart say).
@@ -29,6 +30,11 @@ class host_set : public container_runtime {
 public:
   explicit host_set(placement_policy policy) : policy_(policy) {
     // nop
+  }
+
+  /// The placement policy new containers follow.
+  placement_policy policy() const noexcept {
+    return policy_;
   }
 
   /// Adds host `rec` (or replaces the one with its id) served by `engine`.
@@ -66,6 +72,7 @@ public:
   caf::error unpause(const std::string& id) override;
   caf::error restart(const std::string& id) override;
   caf::expected<int64_t> net_rx_bytes(const std::string& id) override;
+  caf::error ship_slot(const std::string& id, const std::string& slot_dir) override;
   std::string address_of(const std::string& id) const override;
 
 private:
@@ -78,6 +85,7 @@ private:
     std::string host;
     int64_t memory = 0;
     bool counted = false; ///< in its host's usage (this node's app or warm container)
+    bool warm = false;    ///< counted as an unclaimed warm container (`host_record::warm`)
   };
 
   /// The engine and host id holding container `id` (or name); searches the

@@ -214,6 +214,27 @@ const char* const m0018_source_bundles = R"sql(
 ALTER TABLE app_artifacts ADD COLUMN bundle bytea NOT NULL DEFAULT ''::bytea;
 )sql";
 
+/// Droplet hours (issue 17): one line per droplet a node requested, kept
+/// after the droplet (and its `hosts` row) is gone: what DigitalOcean bills,
+/// and the share of it its sessions used.
+const char* const m0019_host_costs = R"sql(
+CREATE TABLE host_costs (
+  node_id      text             NOT NULL,
+  host_id      text             NOT NULL,
+  droplet_id   text             NOT NULL DEFAULT '',
+  region       text             NOT NULL DEFAULT '',
+  size         text             NOT NULL DEFAULT '',
+  hourly_usd   double precision NOT NULL DEFAULT 0,
+  started_at   timestamptz      NOT NULL,
+  until        timestamptz      NOT NULL,
+  amount       double precision NOT NULL DEFAULT 0,
+  sessions_usd double precision NOT NULL DEFAULT 0,
+  ended        boolean          NOT NULL DEFAULT false,
+  PRIMARY KEY (node_id, host_id),
+  CHECK (amount >= 0 AND sessions_usd >= 0 AND hourly_usd >= 0)
+);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -225,6 +246,7 @@ const std::vector<migration>& migrations() {
     {15, "turns", m0015_turns},
     {17, "hosts", m0017_hosts},
     {18, "source_bundles", m0018_source_bundles},
+    {19, "host_costs", m0019_host_costs},
   };
   return all;
 }

@@ -30,6 +30,19 @@ constexpr const char* sql_list_hosts =
 
 constexpr const char* sql_delete_host = "DELETE FROM hosts WHERE node_id = $1 AND id = $2";
 
+constexpr const char* sql_save_host_cost =
+  "INSERT INTO host_costs (node_id, host_id, droplet_id, region, size, hourly_usd, started_at, "
+  "until, amount, sessions_usd, ended) VALUES ($1, $2, $3, $4, $5, $6, " SPAWN_TS(7) ", "
+  SPAWN_TS(8) ", $9, $10, $11) "
+  "ON CONFLICT (node_id, host_id) DO UPDATE SET droplet_id = EXCLUDED.droplet_id, "
+  "until = EXCLUDED.until, amount = EXCLUDED.amount, sessions_usd = EXCLUDED.sessions_usd, "
+  "ended = EXCLUDED.ended";
+
+constexpr const char* sql_list_host_costs =
+  "SELECT host_id, droplet_id, region, size, hourly_usd, " SPAWN_MS("started_at") ", "
+  SPAWN_MS("until") ", amount, sessions_usd, ended FROM host_costs WHERE node_id = $1 "
+  "ORDER BY started_at, host_id";
+
 #undef SPAWN_MS
 #undef SPAWN_TS
 
@@ -78,6 +91,38 @@ caf::expected<std::vector<host_record>> pg_store::list_hosts(const std::string& 
     std::vector<host_record> out;
     for (const auto& r : tx.exec_params(sql_list_hosts, node_id))
       out.push_back(to_host(r));
+    return out;
+  });
+}
+
+caf::error pg_store::save_host_cost(const std::string& node_id, const host_cost& c) {
+  return to_error(guarded<bool>("save_host_cost", [&](pqxx::connection& conn) {
+    pqxx::work tx{conn};
+    tx.exec_params(sql_save_host_cost, node_id, c.host_id, c.droplet_id, c.region, c.size,
+                   c.hourly_usd, c.started_at, c.until, c.amount, c.sessions_usd, c.ended);
+    tx.commit();
+    return true;
+  }));
+}
+
+caf::expected<std::vector<host_cost>> pg_store::list_host_costs(const std::string& node_id) {
+  return guarded<std::vector<host_cost>>("list_host_costs", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx{conn};
+    std::vector<host_cost> out;
+    for (const auto& r : tx.exec_params(sql_list_host_costs, node_id)) {
+      host_cost c;
+      c.host_id = r[0].as<std::string>();
+      c.droplet_id = r[1].as<std::string>();
+      c.region = r[2].as<std::string>();
+      c.size = r[3].as<std::string>();
+      c.hourly_usd = r[4].as<double>();
+      c.started_at = r[5].as<epoch_ms>();
+      c.until = r[6].as<epoch_ms>();
+      c.amount = r[7].as<double>();
+      c.sessions_usd = r[8].as<double>();
+      c.ended = r[9].as<bool>();
+      out.push_back(std::move(c));
+    }
     return out;
   });
 }

@@ -120,4 +120,12 @@ caf::error store::delete_host(const std::string&, const std::string&) {
   return unsupported("delete_host");
 }
 
+caf::error store::save_host_cost(const std::string&, const host_cost&) {
+  return unsupported("save_host_cost");
+}
+
+caf::expected<std::vector<host_cost>> store::list_host_costs(const std::string&) {
+  return unsupported("list_host_costs");
+}
+
 } // namespace spawn

@@ -191,6 +191,12 @@ public:
 
   /// Deletes host `id` of node `node_id` (a missing one is not an error).
   virtual caf::error delete_host(const std::string& node_id, const std::string& id);
+
+  /// Inserts or updates the ledger line of a droplet of node `node_id`.
+  virtual caf::error save_host_cost(const std::string& node_id, const host_cost& c);
+
+  /// The ledger lines of node `node_id`, oldest first (destroyed droplets too).
+  virtual caf::expected<std::vector<host_cost>> list_host_costs(const std::string& node_id);
 };
 
 } // namespace spawn

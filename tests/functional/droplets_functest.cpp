@@ -62,6 +62,7 @@ protected:
       {"SPAWN_HOSTS_DIGITALOCEAN_POLL_MS", "100"},
       {"SPAWN_HOSTS_DIGITALOCEAN_ENGINE_TIMEOUT_MS", "60000"},
       {"SPAWN_RUNTIME_WARM_POOL_SIZE", "0"},
+      {"SPAWN_COSTS_ACCRUAL_INTERVAL_MS", "500"},
     };
     auto opts = spawnd_functest::options(name);
     opts.env["SPAWN_HEALTH_INTERVAL_MS"] = "500";
@@ -131,6 +132,44 @@ TEST_F(droplets_functest, DropletsComeAppsRunThereAndEmptyOnesGo) {
   EXPECT_EQ(droplet_states()["ready"], 1) << json(droplet_states()).dump();
   EXPECT_GE(api_->requests("DELETE /v2/droplets/" + std::to_string(300001))
               + api_->requests("DELETE /v2/droplets/" + std::to_string(300002)), 1);
+
+  // Droplet hours (table host_costs): both droplets have a line at the tier's
+  // hourly price; the destroyed one is closed; the one that ran the app has
+  // its sessions' share (capacity 1: all of its hours while the app ran).
+  // (The double counts a droplet gone before its engine has stopped; the
+  // pool closes the line once the destroy call has answered.)
+  json doc;
+  auto closed = [&] {
+    auto r = d().call("GET", "/admin/v1/hosts", {}, {{"Authorization", std::string{"Bearer "} + admin_token}});
+    doc = r && r->status == 200 ? parse_or_null(r->body) : json::object();
+    if (doc.contains("droplet_costs"))
+      for (auto& c : doc["droplet_costs"]["droplets"])
+        if (c.value("ended", false))
+          return true;
+    return false;
+  };
+  EXPECT_TRUE(wait_until(closed, 30s)) << doc;
+  auto& costs = doc["droplet_costs"];
+  ASSERT_TRUE(costs.is_object()) << doc;
+  ASSERT_EQ(costs["droplets"].size(), 2u) << costs;
+  int ended = 0;
+  double shared = 0;
+  for (auto& c : costs["droplets"]) {
+    EXPECT_DOUBLE_EQ(c.value("hourly_usd", 0.0), 0.00893) << c; // seed 002's small tier
+    EXPECT_GT(c.value("usd", 0.0), 0.0) << c;
+    EXPECT_NEAR(c.value("usd", 0.0), c.value("hours", 0.0) * 0.00893, 1e-9) << c;
+    EXPECT_FALSE(c.value("droplet_id", "").empty()) << c;
+    ended += c.value("ended", false) ? 1 : 0;
+    shared += c.value("sessions_usd", 0.0);
+  }
+  EXPECT_EQ(ended, 1) << costs;
+  EXPECT_GT(shared, 0.0) << "no droplet hours were charged to the session: " << costs;
+  EXPECT_GT(costs.value("idle_usd", 0.0), 0.0) << costs;
+  for (auto& h : doc["hosts"]) {
+    if (h.value("kind", "") == "digitalocean") {
+      EXPECT_TRUE(h["cost"].is_object()) << "a live droplet without its cost so far: " << h;
+    }
+  }
 }
 
 TEST_F(droplets_functest, ErroredCreatesLeaveNoDropletAndAGoneHost) {

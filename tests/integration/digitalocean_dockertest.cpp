@@ -123,6 +123,8 @@ TEST_F(digitalocean_dockertest, a_droplet_boots_runs_an_app_and_is_destroyed) {
   spec.labels["spawnai.dotest"] = "1";
   auto c = engine->run(spec);
   ASSERT_TRUE(c) << spawn::message_of(c.error());
+  // A droplet does not share this disk: the files go over the Engine API.
+  ASSERT_FALSE(engine->ship_slot(c->id, slot));
   std::string body;
   for (int i = 0; i < 100 && body.find("on a droplet") == std::string::npos; ++i) {
     spawn::http_request req;

@@ -436,3 +436,23 @@ TEST(docker_engine_offline_dockertest, create_body_carries_the_spec) {
   EXPECT_EQ(j["HostConfig"]["PortBindings"]["8080/tcp"][0]["HostIp"], "127.0.0.1");
   EXPECT_EQ(j["HostConfig"]["Memory"].get<int64_t>(), 256ll << 20);
 }
+
+TEST(docker_engine_offline_dockertest, create_body_of_a_remote_engine_binds_nothing_of_the_node) {
+  spawn::container_spec spec;
+  spec.image = "img";
+  spec.slot_dir = "/var/lib/spawnai/slots/abc";
+  auto local = json::parse(spawn::docker_engine::create_body(spec))["HostConfig"];
+  EXPECT_EQ(local["Binds"], json::array({"/var/lib/spawnai/slots/abc:/srv/slot:ro"}));
+  EXPECT_FALSE(local.contains("Mounts"));
+  auto remote = json::parse(spawn::docker_engine::create_body(spec, "10.0.0.5", true))["HostConfig"];
+  EXPECT_FALSE(remote.contains("Binds")) << remote;
+  ASSERT_EQ(remote["Mounts"].size(), 1u);
+  EXPECT_EQ(remote["Mounts"][0]["Type"], "volume");
+  EXPECT_EQ(remote["Mounts"][0]["Target"], "/srv/slot");
+  EXPECT_FALSE(remote["Mounts"][0].contains("Source"));
+  EXPECT_EQ(remote["ReadonlyRootfs"], true);
+  EXPECT_EQ(remote["PortBindings"]["8080/tcp"][0]["HostIp"], "10.0.0.5");
+  spec.slot_dir.clear(); // no slot: no volume either
+  EXPECT_FALSE(json::parse(spawn::docker_engine::create_body(spec, "10.0.0.5", true))["HostConfig"]
+                 .contains("Mounts"));
+}

@@ -46,6 +46,19 @@ spawn::docker_endpoint t1_endpoint() {
   return e;
 }
 
+/// GET /containers/{id}/json on t1, as the Engine API answers it.
+json inspect_raw(const std::string& id) {
+  auto e = t1_endpoint();
+  spawn::http_request req;
+  req.url = "https://" + e.tcp.substr(6) + "/v1.41/containers/" + id + "/json";
+  req.ca_file = e.ca_file;
+  req.cert_file = e.cert_file;
+  req.key_file = e.key_file;
+  req.timeout_ms = 5000;
+  auto r = spawn::perform(req);
+  return r && r->status == 200 ? json::parse(r->body, nullptr, false) : json{};
+}
+
 caf::expected<spawn::http_response> get(const std::string& url) {
   spawn::http_request req;
   req.url = url;
@@ -134,8 +147,10 @@ protected:
 // second engine off the main engine's bridge and iptables chains.
 TEST_F(docker_host_dockertest, app_on_the_remote_engine_answers_on_its_address) {
   auto t0 = std::chrono::steady_clock::now();
-  auto c = t1_->run(spec(slot_with("hello from t1 " + tag_)));
+  auto slot = slot_with("hello from t1 " + tag_);
+  auto c = t1_->run(spec(slot));
   ASSERT_TRUE(c) << spawn::message_of(c.error());
+  ASSERT_FALSE(t1_->ship_slot(c->id, slot)); // t1 does not share this disk
   auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(c->address, "127.0.0.27");
@@ -203,10 +218,14 @@ TEST_F(docker_host_dockertest, host_set_spreads_over_both_engines_and_gives_up_a
   EXPECT_EQ(set.host("dead")->state, "gone");
   EXPECT_EQ(set.host("t1")->last_seen, 2);
 
-  auto a = set.run(spec(slot_with("first " + tag_)));
+  auto slot_a = slot_with("first " + tag_), slot_b = slot_with("second " + tag_);
+  auto a = set.run(spec(slot_a));
   ASSERT_TRUE(a) << spawn::message_of(a.error());
-  auto b = set.run(spec(slot_with("second " + tag_)));
+  auto b = set.run(spec(slot_b));
   ASSERT_TRUE(b) << spawn::message_of(b.error());
+  // The set ships the slot where the container runs (nothing to do locally).
+  ASSERT_FALSE(set.ship_slot(a->id, slot_a));
+  ASSERT_FALSE(set.ship_slot(b->id, slot_b));
   EXPECT_NE(a->host, b->host) << "spread put both containers on " << a->host;
   for (auto* c : {&*a, &*b}) {
     auto addr = c->host == "t1" ? "127.0.0.27" : "127.0.0.1";
@@ -243,4 +262,89 @@ TEST_F(docker_host_dockertest, host_set_spreads_over_both_engines_and_gives_up_a
   for (auto* x : {&*a, &*b, &*c})
     EXPECT_FALSE(set.remove(x->id));
   EXPECT_EQ(set.host("t1")->used_sessions, 0);
+}
+
+// Issue 17: a remote host does not share the node's disk. Its containers
+// bind-mount nothing of the node; the slot reaches a running (warm) container
+// through PUT /containers/{id}/archive, and a new version reaches a new one.
+TEST_F(docker_host_dockertest, app_files_reach_the_remote_engine_through_its_api) {
+  ASSERT_TRUE(t1_->ships_files());
+  // A warm container: started with an empty slot, waiting for its manifest.
+  std::string tmpl = (fs::temp_directory_path() / "spawnai-hostslot-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  slots_.push_back(tmpl);
+  auto c = t1_->run(spec(tmpl));
+  ASSERT_TRUE(c) << spawn::message_of(c.error());
+  auto raw = inspect_raw(c->id);
+  ASSERT_TRUE(raw.is_object());
+  EXPECT_TRUE(raw["HostConfig"]["Binds"].is_null() || raw["HostConfig"]["Binds"].empty())
+    << raw["HostConfig"]["Binds"];
+  bool slot_volume = false;
+  for (auto& m : raw["Mounts"]) {
+    EXPECT_NE(m.value("Type", ""), "bind") << m;
+    EXPECT_NE(m.value("Source", ""), tmpl) << m;
+    slot_volume = slot_volume || (m.value("Destination", "") == "/srv/slot" && m.value("Type", "") == "volume");
+  }
+  EXPECT_TRUE(slot_volume) << raw["Mounts"];
+  auto url = "http://127.0.0.27:" + std::to_string(c->host_port) + "/";
+  // Written on the node only: the remote app does not see it.
+  fs::create_directories(tmpl + "/app/css");
+  std::ofstream{tmpl + "/app/index.html"} << "<h1>shipped " << tag_ << "</h1>";
+  std::ofstream{tmpl + "/app/css/site.css"} << "h1{color:teal}";
+  std::ofstream{tmpl + "/manifest.json"}
+    << json{{"type", "webapp"}, {"run", json::array()}, {"entry", "index.html"}}.dump();
+  std::this_thread::sleep_for(300ms);
+  auto early = get(url);
+  EXPECT_TRUE(!early || early->body.find(tag_) == std::string::npos) << "the slot was shared";
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_FALSE(t1_->ship_slot(c->id, tmpl));
+  EXPECT_EQ(wait_page(url, "shipped " + tag_), "ok") << url;
+  auto css = get(url + "css/site.css");
+  ASSERT_TRUE(css);
+  EXPECT_EQ(css->body, "h1{color:teal}");
+  std::cout << "slot shipped into a warm container on t1 -> page: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now() - t0).count()
+            << " ms\n";
+  // The app's user cannot change its files.
+  auto raw_after = inspect_raw(c->id);
+  EXPECT_EQ(raw_after["State"].value("Status", ""), "running");
+
+  // A new version: a new slot on the node, shipped into a new container.
+  auto v2 = slot_with("version two " + tag_);
+  auto d = t1_->run(spec(v2));
+  ASSERT_TRUE(d) << spawn::message_of(d.error());
+  ASSERT_FALSE(t1_->ship_slot(d->id, v2));
+  EXPECT_EQ(wait_page("http://127.0.0.27:" + std::to_string(d->host_port) + "/",
+                      "version two " + tag_),
+            "ok");
+  // Bad input: no such container, no such slot; the engine is still fine.
+  auto missing = t1_->ship_slot("0123456789ab-nosuch", v2);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(spawn::code_of(missing), spawn::errc::not_found) << spawn::message_of(missing);
+  auto no_slot = t1_->ship_slot(c->id, tmpl + "-nosuch");
+  ASSERT_TRUE(no_slot);
+  EXPECT_EQ(spawn::code_of(no_slot), spawn::errc::not_found);
+  // The local engine shares the node's disk: it bind-mounts and ships nothing.
+  spawn::docker_engine local;
+  EXPECT_FALSE(local.ships_files());
+  EXPECT_FALSE(local.ship_slot(c->id, tmpl + "-nosuch"));
+  // Removing a container takes its slot volume with it.
+  std::string volume;
+  for (auto& m : raw["Mounts"])
+    if (m.value("Destination", "") == "/srv/slot")
+      volume = m.value("Name", "");
+  EXPECT_FALSE(t1_->remove(c->id));
+  EXPECT_FALSE(t1_->remove(d->id));
+  if (!volume.empty()) {
+    auto e = t1_endpoint();
+    spawn::http_request req;
+    req.url = "https://" + e.tcp.substr(6) + "/v1.41/volumes/" + volume;
+    req.ca_file = e.ca_file;
+    req.cert_file = e.cert_file;
+    req.key_file = e.key_file;
+    auto r = spawn::perform(req);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << "the slot volume " << volume << " outlived its container";
+  }
 }

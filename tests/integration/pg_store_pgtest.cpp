@@ -7,6 +7,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -428,4 +430,47 @@ TEST_F(pg_store_pgtest, artifacts_keep_versions_and_exact_content) {
   got = db_->load_artifact(s.id);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->entry, "server.js");
+}
+
+// Droplet hours (issue 17, migration 19): a droplet's ledger line is written,
+// updated in place and read back per node; bad amounts are refused.
+TEST_F(pg_store_pgtest, host_cost_lines_round_trip_and_update_in_place) {
+  auto node = "costnode-" + std::to_string(::getpid());
+  host_cost c;
+  c.host_id = "do-" + node + "-1";
+  c.droplet_id = "300001";
+  c.region = "nyc3";
+  c.size = "s-1vcpu-1gb";
+  c.hourly_usd = 0.00893;
+  c.started_at = 1700000000000;
+  c.until = 1700000000000 + 3600000;
+  c.amount = 0.00893;
+  c.sessions_usd = 0.002;
+  ASSERT_FALSE(db_->save_host_cost(node, c));
+  c.until += 1800000;
+  c.amount = 0.013395;
+  c.ended = true;
+  ASSERT_FALSE(db_->save_host_cost(node, c));
+  auto other = c;
+  other.host_id = "do-" + node + "-2";
+  other.started_at += 1000;
+  ASSERT_FALSE(db_->save_host_cost(node, other));
+  auto lines = db_->list_host_costs(node);
+  ASSERT_TRUE(lines) << message_of(lines.error());
+  ASSERT_EQ(lines->size(), 2u);
+  auto& a = lines->front();
+  EXPECT_EQ(a.host_id, c.host_id);
+  EXPECT_EQ(a.droplet_id, "300001");
+  EXPECT_EQ(a.size, "s-1vcpu-1gb");
+  EXPECT_EQ(a.started_at, c.started_at);
+  EXPECT_EQ(a.until, c.until);
+  EXPECT_DOUBLE_EQ(a.amount, 0.013395);
+  EXPECT_DOUBLE_EQ(a.sessions_usd, 0.002);
+  EXPECT_TRUE(a.ended);
+  EXPECT_TRUE(db_->list_host_costs("no-such-node")->empty());
+  auto bad = c;
+  bad.host_id = "do-" + node + "-bad";
+  bad.amount = -1;
+  EXPECT_TRUE(db_->save_host_cost(node, bad)) << "a negative amount was stored";
+  query("DELETE FROM host_costs WHERE node_id = $1", node);
 }

@@ -31,6 +31,15 @@ TEST(config_test, the_shipped_config_loads) {
   EXPECT_EQ(cfg->docker_network, "") << "apps run on the engine's default bridge (no embedded DNS)";
 }
 
+TEST(config_test, warm_containers_per_remote_host_follow_the_pool_unless_set) {
+  auto cfg = parse_config("{}");
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->hosts_warm_per_host, -1); // runtime.warm_pool_size
+  auto set = parse_config(R"({"hosts": {"warm_per_host": 3}})");
+  ASSERT_TRUE(set) << message_of(set.error());
+  EXPECT_EQ(set->hosts_warm_per_host, 3);
+}
+
 TEST(config_test, file_values_override_defaults) {
   auto cfg = parse_config(R"({"http": {"port": 9090}, "runtime": {"warm_pool_size": 0},
     "sessions": {"app_types": {"webapp": {"default_ttl_seconds": 60, "tier": "medium"}}}})");
@@ -60,6 +69,9 @@ TEST(config_test, bad_values_name_the_key) {
          {R"({"tiers": {"small": {"cpus": -1, "memory_mb": 1, "pids": 1, "hourly_usd": 1}}})",
           "tiers.small"},
          {R"({"generation": {"backend": "magic"}})", "generation.backend"},
+         {R"({"hosts": {"warm_per_host": -2}})", "hosts.warm_per_host"},
+         {R"({"hosts": {"warm_per_host": "two"}})", "hosts.warm_per_host"},
+         {R"({"hosts": {"warm_per_host": 1001}})", "hosts.warm_per_host"},
          {R"([1, 2])", "<root>"},
        }) {
     auto cfg = parse_config(c.json);

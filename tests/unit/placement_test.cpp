@@ -2,6 +2,10 @@
 // container and in which order each policy tries them.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "actors/host_registry.hpp"
+#include "actors/warm_pool.hpp"
 #include "core/hosts.hpp"
 
 using namespace spawn;
@@ -86,4 +90,94 @@ TEST(placement_test, host_states_and_kinds_are_the_tables) {
   for (auto k : {"local", "tcp", "digitalocean"})
     EXPECT_TRUE(is_host_kind(k));
   EXPECT_FALSE(is_host_kind("ssh"));
+}
+
+// --- the warm pool per host (actors/warm_pool.hpp place_session) -------------
+
+TEST(placement_test, a_hosts_warm_containers_are_room_for_a_session) {
+  // t1 is full with its own warm containers: they are the session's room.
+  auto local = host("local", "local", 3, 10);
+  auto t1 = host("t1", "tcp", 2, 2);
+  t1.warm = 2;
+  EXPECT_EQ(place_session({local, t1}, {{"t1", 2}}, "small", 0, placement_policy::spread), "t1");
+  // Without them in the pool (handed out already), t1 is full.
+  EXPECT_EQ(place_session({local, t1}, {}, "small", 0, placement_policy::spread), "local");
+  // local_first keeps its order whatever is warm elsewhere.
+  EXPECT_EQ(place_session({local, t1}, {{"t1", 2}}, "small", 0, placement_policy::local_first), "local");
+  // Memory counts too: the warm containers' memory is the session's.
+  auto m = host("m", "tcp", 1, 5);
+  m.capacity_memory = 1000;
+  m.used_memory = 1000;
+  m.warm = 1;
+  EXPECT_EQ(place_session({m}, {{"m", 1}}, "small", 1000, placement_policy::pack), "m");
+  EXPECT_EQ(place_session({m}, {}, "small", 1000, placement_policy::pack), "");
+  // The pool never counts more warm containers than the host set does.
+  auto n = host("n", "tcp", 2, 2);
+  n.warm = 0;
+  EXPECT_EQ(place_session({n}, {{"n", 2}}, "small", 0, placement_policy::spread), "");
+  // A draining or gone host takes nobody, warm or not.
+  t1.state = "draining";
+  EXPECT_EQ(place_session({t1}, {{"t1", 2}}, "small", 0, placement_policy::spread), "");
+  EXPECT_EQ(session_count(t1), 0);
+}
+
+// --- droplet hours (host_costs) -----------------------------------------------
+
+TEST(placement_test, droplet_hours_accrue_with_the_share_its_sessions_used) {
+  host_record h = host("do-1", "digitalocean", 0, 4);
+  h.hourly_cost = 0.036;
+  h.created_at = 1000;
+  h.droplet_id = "42";
+  auto c = cost_line(h);
+  EXPECT_EQ(c.droplet_id, "42");
+  EXPECT_DOUBLE_EQ(c.amount, 0);
+  accrue(c, 1000 + 3600000, 0, 4); // an hour empty
+  EXPECT_DOUBLE_EQ(hours_of(c), 1.0);
+  EXPECT_DOUBLE_EQ(c.amount, 0.036);
+  EXPECT_DOUBLE_EQ(c.sessions_usd, 0);
+  EXPECT_DOUBLE_EQ(idle_usd(c), 0.036);
+  accrue(c, 1000 + 2 * 3600000, 2, 4); // an hour half full
+  EXPECT_DOUBLE_EQ(c.amount, 0.072);
+  EXPECT_DOUBLE_EQ(c.sessions_usd, 0.018);
+  EXPECT_NEAR(idle_usd(c), 0.054, 1e-12);
+  accrue(c, 1000 + 3600000, 4, 4); // the clock going back: nothing
+  EXPECT_DOUBLE_EQ(c.amount, 0.072);
+  accrue(c, 1000 + 3 * 3600000, 9, 4); // more sessions than seats: all of it, no more
+  EXPECT_NEAR(c.sessions_usd, 0.054, 1e-12);
+  c.ended = true; // destroyed: billed no more
+  accrue(c, 1000 + 10 * 3600000, 4, 4);
+  EXPECT_NEAR(c.amount, 0.108, 1e-12);
+  host_record zero = host("do-2", "digitalocean", 1, 0); // no capacity: no share
+  auto z = cost_line(zero);
+  accrue(z, 3600000, 1, 0);
+  EXPECT_DOUBLE_EQ(z.sessions_usd, 0);
+}
+
+TEST(placement_test, the_admin_host_list_carries_the_droplets_ledger) {
+  auto live = host("do-live", "digitalocean", 1, 2);
+  live.warm = 1;
+  live.hourly_cost = 0.01;
+  auto local = host("local", "local", 0, 10);
+  host_cost a = cost_line(live);
+  a.until = a.started_at + 3600000;
+  a.amount = 0.01;
+  a.sessions_usd = 0.004;
+  host_cost gone;
+  gone.host_id = "do-old";
+  gone.hourly_usd = 0.02;
+  gone.amount = 0.02;
+  gone.ended = true;
+  auto j = nlohmann::json::parse(hosts_json({local, live}, {a, gone}, "spread"));
+  ASSERT_EQ(j["hosts"].size(), 2u);
+  EXPECT_TRUE(j["hosts"][0]["cost"].is_null());
+  EXPECT_DOUBLE_EQ(j["hosts"][1]["cost"]["usd"].get<double>(), 0.01);
+  EXPECT_DOUBLE_EQ(j["hosts"][1]["cost"]["hours"].get<double>(), 1.0);
+  EXPECT_NEAR(j["hosts"][1]["cost"]["idle_usd"].get<double>(), 0.006, 1e-12);
+  EXPECT_EQ(j["hosts"][1]["usage"]["sessions"], 0); // its one container is warm
+  EXPECT_EQ(j["hosts"][1]["usage"]["warm"], 1);
+  EXPECT_NEAR(j["droplet_costs"]["usd"].get<double>(), 0.03, 1e-12);
+  EXPECT_NEAR(j["droplet_costs"]["idle_usd"].get<double>(), 0.026, 1e-12);
+  ASSERT_EQ(j["droplet_costs"]["droplets"].size(), 2u);
+  EXPECT_EQ(j["droplet_costs"]["droplets"][1]["ended"], true);
+  EXPECT_EQ(j["policy"], "spread");
 }
