@@ -130,9 +130,9 @@ protected:
   /// POST .../domains with `body` and the token `token` (none when empty).
   std::pair<long, json> attach(const std::string& id, const std::string& body,
                                const std::string& token) {
-    std::map<std::string, std::string> headers;
+    std::vector<std::pair<std::string, std::string>> headers;
     if (!token.empty())
-      headers["X-Manage-Token"] = token;
+      headers.emplace_back("X-Manage-Token", token);
     auto res = spawnd_->call("POST", "/api/v1/sessions/" + id + "/domains", body, headers);
     if (!res)
       return {0, nullptr};
@@ -145,9 +145,9 @@ protected:
   }
 
   long detach(const json& created, const std::string& domain, bool with_token = true) {
-    std::map<std::string, std::string> headers;
+    std::vector<std::pair<std::string, std::string>> headers;
     if (with_token)
-      headers["X-Manage-Token"] = created["manage_token"].get<std::string>();
+      headers.emplace_back("X-Manage-Token", created["manage_token"].get<std::string>());
     auto res = spawnd_->call("DELETE",
                              "/api/v1/sessions/" + created["id"].get<std::string>() + "/domains/"
                                + domain,
