@@ -5,6 +5,9 @@
 // certificate from Pebble for that name; one nobody attached gets neither.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include "build_paths.hpp"
 #include "tests/functional/caddy_process.hpp"
 #include "tests/functional/spawnd_functest_fixture.hpp"
 
@@ -338,6 +341,41 @@ TEST_F(domains_caddytest, a_sleeping_app_wakes_through_its_custom_domain) {
   EXPECT_EQ(woken.status, 200);
   EXPECT_EQ(woken.body, first.body);
   wait_state(id, {"running"}, 5s);
+  EXPECT_EQ(destroy(created), 202);
+}
+
+TEST_F(domains_caddytest, spawnctl_adds_lists_and_removes_domains) {
+  auto created = running_app();
+  ASSERT_FALSE(created.is_null());
+  auto id = created["id"].get<std::string>();
+  auto domain = unique("ctl");
+  // stdout and the exit code of spawnctl with `args` against this spawnd.
+  auto ctl = [&](const std::string& args, const std::string& token) {
+    auto cmd = "HOME=" + dir_ + " " SPAWNCTL_BINARY " --server http://127.0.0.1:"
+               + std::to_string(spawnd_->port()) + (token.empty() ? "" : " --token " + token)
+               + " " + args + " 2>/dev/null";
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+      out.append(buf, n);
+    int status = pclose(p);
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  auto token = created["manage_token"].get<std::string>();
+  auto added = ctl("domains add " + id + " " + domain, token);
+  EXPECT_EQ(added.first, 0);
+  EXPECT_NE(added.second.find("CNAME"), std::string::npos) << added.second;
+  EXPECT_NE(added.second.find(id + "." + apps_domain), std::string::npos) << added.second;
+  auto listed = ctl("domains list " + id, token);
+  EXPECT_EQ(listed.first, 0);
+  EXPECT_NE(listed.second.find(domain), std::string::npos) << listed.second;
+  EXPECT_EQ(ctl("domains add " + id + " bad_name.test", token).first, 1);   // 400
+  EXPECT_EQ(ctl("domains add " + id + " " + unique("x"), "wrong").first, 5); // 403
+  EXPECT_EQ(ctl("domains add " + id, token).first, 2);                      // usage
+  EXPECT_EQ(ctl("domains rm " + id + " " + domain, token).first, 0);
+  EXPECT_EQ(get(id)["domains"], json::array());
   EXPECT_EQ(destroy(created), 202);
 }
 
