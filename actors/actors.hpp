@@ -100,7 +100,11 @@ using store_worker_actor = caf::typed_actor<
   caf::replies_to<atoms::turns, std::string>::with<std::vector<turn_record>>,
   caf::replies_to<atoms::versave, std::string, int, generated_app, version_origin>::with<bool>,
   caf::replies_to<atoms::versions, std::string>::with<std::vector<version_info>>,
-  caf::replies_to<atoms::verload, std::string, int>::with<generated_app>>;
+  caf::replies_to<atoms::verload, std::string, int>::with<generated_app>,
+  // custom domains (issue 18)
+  caf::replies_to<atoms::domclaim, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::domfree, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::domholder, std::string>::with<std::string>>;
 
 /// actors/warm_pool.hpp: started, empty containers per tier.
 using warm_pool_actor = caf::typed_actor<
@@ -141,6 +145,7 @@ using edge_actor_type = caf::typed_actor<
   caf::replies_to<atoms::wake>::with<int64_t>,
   caf::reacts_to<atoms::probed, int64_t>,
   caf::reacts_to<atoms::edgetick>,
+  caf::replies_to<atoms::domains, std::vector<std::string>>::with<bool>,
   caf::replies_to<atoms::destroy>::with<bool>>;
 
 // --- sessions -----------------------------------------------------------------
@@ -165,7 +170,10 @@ using session_actor_type = caf::typed_actor<
   caf::replies_to<atoms::rollback, int>::with<turn_record>,
   // uploaded code (issue 18): the stored upload and its plan, JSON object text
   caf::replies_to<atoms::upload, std::string>::with<turn_record>,
-  caf::reacts_to<atoms::olddrain, container_lease>>
+  caf::reacts_to<atoms::olddrain, container_lease>,
+  // custom domains (issue 18, actors/session_domains.cpp)
+  caf::replies_to<atoms::domadd, std::string>::with<session_record>,
+  caf::replies_to<atoms::domrm, std::string>::with<session_record>>
   ::extend_with<generation_listener_actor>
   ::extend_with<queue_listener_actor>
   ::extend_with<expiry_listener_actor>
@@ -226,6 +234,10 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::thread, std::string>::with<session_thread>,
   caf::replies_to<atoms::verload, std::string, int>::with<generated_app>,
   caf::replies_to<atoms::diff, std::string, int, int>::with<version_diff>,
+  // custom domains (issue 18): attach and detach (manage token), who holds one
+  caf::replies_to<atoms::domadd, std::string, std::string, std::string>::with<session_record>,
+  caf::replies_to<atoms::domrm, std::string, std::string, std::string>::with<session_record>,
+  caf::replies_to<atoms::domholder, std::string>::with<std::string>,
   // its own timers and retries
   caf::reacts_to<atoms::adopt>,
   caf::reacts_to<atoms::sweep>,

@@ -113,6 +113,14 @@ using verload = caf::atom_constant<caf::atom("verload")>;     // a version's fil
 using versave = caf::atom_constant<caf::atom("versave")>;     // store: save a version
 using versions = caf::atom_constant<caf::atom("versions")>;   // store: a session's versions
 
+// Custom domains (issue 18).
+using domadd = caf::atom_constant<caf::atom("domadd")>;       // attach a custom domain
+using domrm = caf::atom_constant<caf::atom("domrm")>;         // detach a custom domain
+using domclaim = caf::atom_constant<caf::atom("domclaim")>;   // store: hold a domain
+using domfree = caf::atom_constant<caf::atom("domfree")>;     // store: give a domain up
+using domholder = caf::atom_constant<caf::atom("domholder")>; // the session holding a domain
+using domains = caf::atom_constant<caf::atom("domains")>;     // edge: the route's extra hosts
+
 // Docker hosts (issue 17).
 using hostadd = caf::atom_constant<caf::atom("hostadd")>;     // registry: admit a remote engine
 using hostcheck = caf::atom_constant<caf::atom("hostcheck")>; // registry: ping every host

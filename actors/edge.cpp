@@ -33,8 +33,8 @@ auto put(edge_ptr self) {
   auto& st = self->state;
   return blocking_call(self, edge_pool(st.ctx), call_timeout,
                        [caddy = st.ctx.edge, id = st.session_id, upstream = st.upstream,
-                        sleeping = st.sleeping]() -> caf::expected<bool> {
-                         if (auto err = caddy->put_route(id, upstream, sleeping))
+                        sleeping = st.sleeping, domains = st.domains]() -> caf::expected<bool> {
+                         if (auto err = caddy->put_route(id, upstream, sleeping, domains))
                            return err;
                          return true;
                        });
@@ -45,11 +45,12 @@ auto put(edge_ptr self) {
 /// instead of hanging on a frozen app.
 caf::expected<bool> put_to_sleep(std::shared_ptr<caddy_admin> caddy,
                                  std::shared_ptr<container_runtime> runtime, std::string id,
-                                 std::string upstream, std::string container) {
-  if (auto err = caddy->put_route(id, upstream, true))
+                                 std::string upstream, std::string container,
+                                 std::vector<std::string> domains) {
+  if (auto err = caddy->put_route(id, upstream, true, domains))
     return make_error(errc::unavailable, "cannot route to the activator: " + message_of(err));
   if (auto err = runtime->pause(container)) {
-    (void) caddy->put_route(id, upstream, false);
+    (void) caddy->put_route(id, upstream, false, domains);
     return make_error(code_of(err), "cannot pause its container: " + message_of(err));
   }
   return true;
@@ -58,14 +59,15 @@ caf::expected<bool> put_to_sleep(std::shared_ptr<caddy_admin> caddy,
 /// Blocking: unpause and route back to the app; milliseconds it took.
 caf::expected<int64_t> wake_up(std::shared_ptr<caddy_admin> caddy,
                                std::shared_ptr<container_runtime> runtime, std::string id,
-                               std::string upstream, std::string container) {
+                               std::string upstream, std::string container,
+                               std::vector<std::string> domains) {
   auto t0 = std::chrono::steady_clock::now();
   if (auto err = runtime->unpause(container)) {
     // Not paused (conflict) is fine; anything else is a failed wake.
     if (code_of(err) != errc::conflict)
       return err;
   }
-  if (auto err = caddy->put_route(id, upstream, false))
+  if (auto err = caddy->put_route(id, upstream, false, domains))
     spdlog::warn("session {}: woken, but its route still goes through the activator ({})", id,
                  message_of(err)); // the activator passes requests on
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -98,8 +100,8 @@ void check_idle(edge_ptr self) {
           return;
         blocking_call(self, edge_pool(s.ctx), call_timeout,
                       [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
-                       up = s.upstream, c = s.container_id] {
-                        return put_to_sleep(caddy, runtime, id, up, c);
+                       up = s.upstream, c = s.container_id, d = s.domains] {
+                        return put_to_sleep(caddy, runtime, id, up, c, d);
                       })
           .await(
             [=](bool) {
@@ -120,7 +122,7 @@ void check_idle(edge_ptr self) {
 edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
                                           sleep_listener_actor session, std::string session_id,
                                           std::string container_id, int host_port,
-                                          bool sleeping) {
+                                          bool sleeping, std::vector<std::string> domains) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.session = std::move(session);
@@ -128,6 +130,7 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
   st.container_id = std::move(container_id);
   st.upstream = st.ctx.runtime->address_of(st.container_id) + ":" + std::to_string(host_port);
   st.sleeping = sleeping;
+  st.domains = std::move(domains);
   st.last_active = now_ms();
   if (st.ctx.cfg->edge_idle_timeout_seconds > 0)
     self->send(self, atoms::edgetick::value);
@@ -152,8 +155,8 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
       auto rp = self->make_response_promise<int64_t>();
       blocking_call(self, edge_pool(s.ctx), call_timeout,
                     [caddy = s.ctx.edge, runtime = s.ctx.runtime, id = s.session_id,
-                     up = s.upstream, c = s.container_id] {
-                      return wake_up(caddy, runtime, id, up, c);
+                     up = s.upstream, c = s.container_id, d = s.domains] {
+                      return wake_up(caddy, runtime, id, up, c, d);
                     })
         .await(
           [=](int64_t took) mutable {
@@ -164,6 +167,13 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
             rp.deliver(took);
           },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::domains, std::vector<std::string> hosts) -> caf::result<bool> {
+      self->state.domains = std::move(hosts);
+      auto rp = self->make_response_promise<bool>();
+      put(self).await([=](bool) mutable { rp.deliver(true); },
+                      [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
     [=](atoms::probed, int64_t probe_bytes) { self->state.probe_rx += probe_bytes; },
@@ -203,10 +213,18 @@ sync_routes(std::shared_ptr<caddy_admin> caddy, std::set<std::string> local,
   auto routed = caddy->routed_sessions();
   if (!routed)
     return routed.error();
+  // What each remote route must be: its node's edge and the session's custom
+  // domains, as one text so that a change of either puts the route again.
   std::map<std::string, std::string> want;
+  std::map<std::string, const remote_route*> by_id;
   for (auto& r : remote)
-    if (!local.count(r.session_id))
-      want[r.session_id] = r.edge_address;
+    if (!local.count(r.session_id)) {
+      auto key = r.edge_address;
+      for (auto& d : r.domains)
+        key += " " + d;
+      want[r.session_id] = key;
+      by_id[r.session_id] = &r;
+    }
   std::set<std::string> present(routed->begin(), routed->end());
   for (auto& id : *routed)
     if (!local.count(id) && !want.count(id) && !caddy->remove_route(id)) {
@@ -217,8 +235,10 @@ sync_routes(std::shared_ptr<caddy_admin> caddy, std::set<std::string> local,
     auto i = put.find(id);
     if (present.count(id) && i != put.end() && i->second == edge)
       continue;
-    if (auto err = caddy->put_route(id, edge, false)) {
-      spdlog::warn("edge: cannot route {} to node edge {}: {}", id, edge, message_of(err));
+    auto& r = *by_id[id];
+    if (auto err = caddy->put_route(id, r.edge_address, false, r.domains)) {
+      spdlog::warn("edge: cannot route {} to node edge {}: {}", id, r.edge_address,
+                   message_of(err));
       continue;
     }
     put[id] = edge;

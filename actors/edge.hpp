@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -18,6 +19,8 @@ struct edge_state {
   sleep_listener_actor session;
   /// The session, its container and where the app answers (127.0.0.1:<port>).
   std::string session_id, container_id, upstream;
+  /// The session's custom domains (issue 18): more hosts of its route.
+  std::vector<std::string> domains;
   /// True while the app is paused and its route goes through the activator.
   bool sleeping = false;
   /// Received bytes at the last check (-1: not read yet) and when they last grew.
@@ -38,6 +41,8 @@ struct edge_state {
 /// (Caddy lost its config); `(atoms::wake) -> int64` unpauses the app and
 /// points the route back at it, answering how long that took in ms (0 when it
 /// was awake); `(atoms::destroy) -> bool` removes the route and quits;
+/// `(atoms::domains, hosts) -> bool` puts the route again with these custom
+/// domains (issue 18) as hosts besides `<id>.<apps_domain>`;
 /// `(atoms::probed, int64 bytes)`: that many received bytes were a health
 /// probe; `(atoms::edgetick)` is its own idle check. With
 /// `edge.idle_timeout_seconds` > 0 it samples the container's received bytes;
@@ -46,7 +51,7 @@ struct edge_state {
 edge_actor_type::behavior_type
 edge_actor(edge_actor_type::stateful_pointer<edge_state> self, node_context ctx,
            sleep_listener_actor session, std::string session_id, std::string container_id,
-           int host_port, bool sleeping);
+           int host_port, bool sleeping, std::vector<std::string> domains);
 
 /// The node's keeper of its Caddy server (`edge_keeper_actor`): at start and
 /// every `edge.check_interval_ms` it makes sure the server is there (a

@@ -173,6 +173,8 @@ session_actor_type::behavior_type session_actor(session_self self, node_context 
     [=](atoms::rollback, int version) { return roll_back(self, version); },
     [=](atoms::upload, std::string& source) { return deploy_upload(self, std::move(source)); },
     [=](atoms::olddrain, container_lease& old) { drained(self, std::move(old)); },
+    [=](atoms::domadd, std::string& domain) { return attach_domain(self, std::move(domain)); },
+    [=](atoms::domrm, std::string& domain) { return detach_domain(self, std::move(domain)); },
   };
 }
 

@@ -6,6 +6,7 @@
 #include "actors/blocking.hpp"
 #include "actors/edge.hpp"
 #include "actors/session_steps.hpp"
+#include "core/domain_name.hpp"
 #include "core/error.hpp"
 
 namespace spawn::session_steps {
@@ -18,7 +19,7 @@ edge_actor_type spawn_edge(session_self self) {
     st.edge = self->spawn<caf::monitored>(
       edge_actor, st.ctx, caf::actor_cast<sleep_listener_actor>(self), st.record.id,
       st.lease->container.id, st.lease->container.host_port,
-      st.record.state == phase::sleeping);
+      st.record.state == phase::sleeping, domains_of(st.record));
   return st.edge;
 }
 

@@ -520,6 +520,37 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
         },
         atoms::extend::value, id, token, seconds);
     },
+    // custom domains (issue 18): the owner's session actor attaches them
+    [=](atoms::domadd, const std::string& id, const std::string& token, std::string& domain) {
+      return for_owner(
+        self, id, token,
+        [=](session_record& rec, auto& rp) {
+          auto i = self->state.sessions.find(id);
+          if (i == self->state.sessions.end())
+            rp.deliver(make_error(errc::conflict, "the session is "
+                                                    + std::string{to_string(rec.state)}));
+          else
+            forward(self, i->second, rp, atoms::domadd::value, domain);
+        },
+        atoms::domadd::value, id, token, domain);
+    },
+    [=](atoms::domrm, const std::string& id, const std::string& token, std::string& domain) {
+      return for_owner(
+        self, id, token,
+        [=](session_record& rec, auto& rp) {
+          auto i = self->state.sessions.find(id);
+          if (i == self->state.sessions.end())
+            rp.deliver(make_error(errc::conflict, "the session is "
+                                                    + std::string{to_string(rec.state)}));
+          else
+            forward(self, i->second, rp, atoms::domrm::value, domain);
+        },
+        atoms::domrm::value, id, token, domain);
+    },
+    [=](atoms::domholder, const std::string& domain) {
+      return relay<std::string>(self, self->state.ctx.stores.for_key(domain),
+                                atoms::domholder::value, domain);
+    },
     // turns and versions (issue 15, actors/session_manager_turns.hpp)
     [=](atoms::say, const std::string& id, const std::string& token, std::string& prompt) {
       return manager_turns::say(self, id, token, std::move(prompt));

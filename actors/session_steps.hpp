@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -162,6 +163,17 @@ void went_idle(session_self self, int64_t idle_seconds);
 caf::result<int64_t> wake(session_self self);
 /// Caddy lost its config: the edge child routes again.
 void reroute(session_self self);
+
+// --- custom domains (session_domains.cpp, issue 18) -------------------------------
+
+/// Attaches `domain`: checks it and the per-session cap, makes the session
+/// its holder in the store (`errc::conflict` when another live session holds
+/// it), persists it in the metadata with an event, then puts the route with
+/// it; answers the session as persisted. Attaching one twice is no error.
+caf::result<session_record> attach_domain(session_self self, std::string domain);
+/// Detaches `domain` (`errc::not_found` when not attached): persisted, the
+/// route rewritten without it, the store's hold given up.
+caf::result<session_record> detach_domain(session_self self, std::string domain);
 
 // --- turns and versions (session_turns.cpp, issue 15) -----------------------------
 

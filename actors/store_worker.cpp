@@ -86,6 +86,16 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
     [=](atoms::verload, const std::string& id, int version) {
       return to_result(db().load_version(id, version));
     },
+    // custom domains (issue 18)
+    [=](atoms::domclaim, const std::string& id, const std::string& domain) {
+      return done(db().claim_domain(id, domain));
+    },
+    [=](atoms::domfree, const std::string& id, const std::string& domain) {
+      return done(db().release_domain(id, domain));
+    },
+    [=](atoms::domholder, const std::string& domain) {
+      return to_result(db().domain_holder(domain));
+    },
   };
 }
 

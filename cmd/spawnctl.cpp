@@ -41,6 +41,9 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
                                 what DIR/.spawnignore lists), waits until it serves;
                                 --to ID: a new version of that session; --watch:
                                 redeploys it to the same session on every change
+  domains add ID DOMAIN         attach a custom domain; prints the DNS record to create
+  domains list ID               the custom domains and their DNS records
+  domains rm ID DOMAIN          detach a custom domain
 
   admin sessions [--state S] [--owner O] [--node N] [--live true|false] [--limit N]
   admin show ID        the live actor's own account of the session
@@ -608,10 +611,46 @@ int admin(options o) {
   return 2;
 }
 
+/// `domains add|list|rm ID [DOMAIN]` (issue 18).
+int domains(const options& o) {
+  if (o.args.size() < 3)
+    return std::cerr << usage, 2;
+  auto& sub = o.args[1];
+  auto& id = o.args[2];
+  auto path = "/api/v1/sessions/" + id + "/domains";
+  auto print_dns = [](const json& d) {
+    std::cout << d.value("domain", "") << "  " << d.value("url", "") << "\n  DNS: "
+              << d.value("/dns/name"_json_pointer, "") << "  "
+              << d.value("/dns/type"_json_pointer, "") << "  "
+              << d.value("/dns/value"_json_pointer, "") << "\n";
+  };
+  reply r;
+  if (sub == "list") {
+    r = call(o, "GET", path, {}, token_for(o, id));
+  } else if ((sub == "add" || sub == "rm") && o.args.size() >= 4) {
+    r = sub == "add" ? call(o, "POST", path, json{{"domain", o.args[3]}}.dump(), token_for(o, id))
+                     : call(o, "DELETE", path + "/" + o.args[3], {}, token_for(o, id));
+  } else {
+    return std::cerr << usage, 2;
+  }
+  if (r.status >= 300)
+    return fail_with(o, r);
+  if (o.as_json)
+    std::cout << r.body.dump(2) << "\n";
+  else if (sub == "add")
+    print_dns(r.body);
+  else
+    for (auto& d : r.body.value("domains", json::array()))
+      print_dns(d);
+  return 0;
+}
+
 int run(const options& o) {
   auto& cmd = o.args[0];
   if (cmd == "admin")
     return admin(o);
+  if (cmd == "domains")
+    return domains(o);
   auto need_id = [&] { return o.args.size() >= 2; };
   if (cmd == "deploy")
     return deploy(o);

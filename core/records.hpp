@@ -89,11 +89,12 @@ struct remote_route {
   std::string session_id;
   std::string node_id;
   std::string edge_address;
+  std::vector<std::string> domains; ///< its custom domains (issue 18)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, remote_route& x) {
-  return f(x.session_id, x.node_id, x.edge_address);
+  return f(x.session_id, x.node_id, x.edge_address, x.domains);
 }
 
 /// What the engine says about a container.

@@ -3,7 +3,11 @@
 #include <caf/all.hpp>
 
 #include "actors/atoms.hpp"
+#include <algorithm>
+
+#include "core/domain_name.hpp"
 #include "core/error.hpp"
+#include "core/tokens.hpp"
 #include "http/reply.hpp"
 #include "infra/caddy_admin.hpp"
 #include "core/text_escape.hpp"
@@ -56,6 +60,46 @@ void answer_with_page(caf::actor_system& sys, const session_manager_actor& manag
             reply_error(req, err);
         });
   });
+}
+
+/// On-demand TLS for a custom domain: 200 while a live session holds it.
+void ask_custom(caf::actor_system& sys, const session_manager_actor& manager,
+                const request_handle_t& req, const std::string& domain) {
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(manager, std::chrono::seconds{10}, atoms::domholder::value, domain)
+      .then(
+        [=](std::string& id) {
+          self->request(manager, std::chrono::seconds{10}, atoms::get::value, id)
+            .then(
+              [=](session_record& rec) {
+                auto listed = domains_of(rec);
+                bool has = std::find(listed.begin(), listed.end(), domain) != listed.end();
+                if (is_live(rec.state) && rec.state != phase::destroying && has)
+                  reply_json(req, restinio::status_ok(), R"({"allowed":true})");
+                else
+                  reply_error(req, restinio::status_forbidden(), "forbidden",
+                              "the session of " + domain + " is "
+                                + std::string{to_string(rec.state)});
+              },
+              [=](caf::error& err) { reply_error(req, err); });
+        },
+        [=](caf::error& err) { reply_error(req, err); }); // 404: nobody holds it
+  });
+}
+
+/// The session a wake request is for: the activator names it in the query
+/// (a custom domain's Host names none), else the Host header does.
+std::string wake_session(const request_handle_t& req, const edge_settings& s) {
+  try {
+    auto qp = restinio::parse_query(req->header().query());
+    if (qp.has("session")) {
+      auto id = restinio::cast_to<std::string>(qp["session"]);
+      return is_session_id(id) ? id : std::string{};
+    }
+  } catch (const std::exception&) {
+    return {};
+  }
+  return host_session(req, s);
 }
 
 } // namespace
@@ -149,6 +193,19 @@ void add_edge_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     } catch (const std::exception&) {
     }
     auto id = session_of_host(settings, domain);
+    if (id.empty() && domain.find(':') == std::string::npos) {
+      // A custom domain (issue 18): approved while a live session holds it
+      // and lists it.
+      auto custom = normalize_domain(domain, settings.apps_domain);
+      if (!custom) {
+        reply_error(req, restinio::status_bad_request(), "invalid_input",
+                    "domain must be <session id>." + settings.apps_domain
+                      + " or a custom domain: " + message_of(custom.error()));
+        return restinio::request_accepted();
+      }
+      ask_custom(*system, manager, req, *custom);
+      return restinio::request_accepted();
+    }
     if (id.empty() || domain.find(':') != std::string::npos) {
       reply_error(req, restinio::status_bad_request(), "invalid_input",
                   "domain must be <session id>." + settings.apps_domain);
@@ -171,7 +228,7 @@ void add_edge_routes(tracked_router& r, caf::actor_system& sys, session_manager_
   });
   // The activator: Caddy's route of a sleeping app calls this before the app.
   r.http_get("/edge/v1/wake", [=](auto req, auto) {
-    auto id = host_session(req, settings);
+    auto id = wake_session(req, settings);
     if (id.empty()) {
       reply_page(req, edge_page{400, "Bad address", "This is not an app's address.", 0, {}});
       return restinio::request_accepted();

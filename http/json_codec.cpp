@@ -64,6 +64,11 @@ json session_json(const session_record& s, const std::string& base_url) {
   j["turn_in_progress"] = turn.is_object() ? turn.value("number", json(nullptr)) : json(nullptr);
   auto version = meta.is_object() ? meta.value("version", 0) : 0;
   j["version"] = version > 0 ? json(version) : s.started_at > 0 ? json(1) : json(nullptr);
+  // Issue 18: the custom domains that also reach the app.
+  j["domains"] = meta.is_object() && meta.contains("domains") && meta["domains"].is_array()
+                   ? meta["domains"]
+                   : json::array();
+  j["domains_url"] = self_url + "/domains";
   j["messages_url"] = self_url + "/messages";
   j["versions_url"] = self_url + "/versions";
   if (!s.failure_reason.empty())

@@ -20,6 +20,7 @@
 #include "http/static_files.hpp"
 #include "http/turn_routes.hpp"
 #include "http/upload.hpp"
+#include "http/domain_routes.hpp"
 #include "http/traits.hpp"
 #include "http/validation.hpp"
 #include "http/ws_limits.hpp"
@@ -382,6 +383,7 @@ struct api_server::impl {
       return accepted();
     });
     add_turn_routes(*r, sys, manager, cfg, keys, base_url); // issue 15
+    add_domain_routes(*r, sys, manager, cfg, base_url);     // issue 18
     r->http_get("/api/v1/openapi.json", [web_root = cfg->web_root](auto req, auto) {
       return serve_static(req, web_root); // web/api/v1/openapi.json
     });

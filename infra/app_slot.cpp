@@ -77,7 +77,13 @@ caf::error write_slot(const std::string& slot_dir, const generated_app& app, app
     if (auto err = write_file(target, f.content))
       return err;
   }
-  nlohmann::json manifest{{"type", std::string{to_string(type)}},
+  // A built upload that runs a server (Next.js `next start`: its plan could
+  // not know before the build whether it exports static files) runs as an
+  // api; generated webapps carry no bundle.
+  auto runs_as = type == app_type::webapp && !app.run.empty() && !app.bundle.empty()
+                   ? app_type::api
+                   : type;
+  nlohmann::json manifest{{"type", std::string{to_string(runs_as)}},
                           {"run", app.run},
                           {"entry", app.entry},
                           {"title", app.title}};

@@ -106,13 +106,15 @@ std::string caddy_admin::marker_id() const {
 }
 
 std::string caddy_admin::route_json(const std::string& id, const std::string& upstream,
-                                    bool sleeping) const {
+                                    bool sleeping,
+                                    const std::vector<std::string>& domains) const {
   json app{{"handler", "reverse_proxy"}, {"upstreams", json::array({{{"dial", upstream}}})}};
   json handle = json::array();
   if (sleeping) {
     // The activator gate (as Caddy's forward_auth): spawnd wakes the app and
     // answers 204; only then is the request proxied to the app.
-    auto gate = to_spawnd(s_.spawnd_dial, "/edge/v1/wake");
+    // The session in the query: a custom domain's Host names no session.
+    auto gate = to_spawnd(s_.spawnd_dial, "/edge/v1/wake?session=" + id);
     gate["handle_response"] = json::array(
       {{{"match", {{"status_code", json::array({2})}}},
         {"routes", json::array({{{"handle", json::array({{{"handler", "headers"},
@@ -120,8 +122,11 @@ std::string caddy_admin::route_json(const std::string& id, const std::string& up
     handle.push_back(gate);
   }
   handle.push_back(app);
+  json hosts = json::array({id + "." + s_.apps_domain});
+  for (auto& d : domains)
+    hosts.push_back(d);
   json route{{"@id", route_id(id)},
-             {"match", json::array({{{"host", json::array({id + "." + s_.apps_domain})}}})},
+             {"match", json::array({{{"host", hosts}}})},
              {"handle", handle},
              {"terminal", true}};
   return route.dump();
@@ -158,10 +163,34 @@ std::string caddy_admin::tls_json() const {
   json policy{{"subjects", json::array({"*." + s_.apps_domain})},
               {"issuers", json::array({issuer})},
               {"on_demand", true}};
+  // Custom domains (issue 18): no subjects, so any other name; still on
+  // demand, so nothing is ordered for a name ask did not approve.
+  json any{{"issuers", json::array({issuer})}, {"on_demand", true}};
   // Caddy matches "*.<domain>" subjects against each host's first label.
-  json automation{{"policies", json::array({policy})},
+  json automation{{"policies", json::array({policy, any})},
                   {"on_demand", {{"ask", "http://" + s_.spawnd_dial + "/edge/v1/ask"}}}};
   return json{{"automation", automation}}.dump();
+}
+
+caf::error caddy_admin::ensure_catch_all_policy() {
+  // A TLS app another node (or an older spawnd) made may lack the custom
+  // domains' policy: append it unless a policy without subjects is there.
+  auto got = call("GET", "/config/apps/tls/automation/policies");
+  if (!got)
+    return got.error();
+  auto policies = json::parse(got->body, nullptr, false);
+  if (policies.is_array())
+    for (auto& p : policies)
+      if (p.is_object() && (!p.contains("subjects") || p["subjects"].empty()))
+        return {};
+  auto any = json::parse(tls_json())["automation"]["policies"][1];
+  auto post = call("POST", "/config/apps/tls/automation/policies", any.dump());
+  if (!post)
+    return post.error();
+  if (post->status / 100 != 2)
+    return make_error(errc::runtime_failed,
+                      "Caddy refused the custom domains' TLS policy: " + post->body);
+  return {};
 }
 
 caf::expected<bool> caddy_admin::server_present() {
@@ -188,6 +217,8 @@ caf::expected<bool> caddy_admin::ensure_server() {
         return put.error();
       if (put->status / 100 != 2)
         return make_error(errc::runtime_failed, "Caddy refused the TLS policy: " + put->body);
+    } else if (auto err = ensure_catch_all_policy()) {
+      return err;
     }
     auto port = s_.listen.substr(s_.listen.rfind(':') + 1);
     auto https = call("PATCH", "/config/apps/http/https_port", port);
@@ -206,8 +237,8 @@ caf::expected<bool> caddy_admin::ensure_server() {
 }
 
 caf::error caddy_admin::put_route(const std::string& id, const std::string& upstream,
-                                  bool sleeping) {
-  auto body = route_json(id, upstream, sleeping);
+                                  bool sleeping, const std::vector<std::string>& domains) {
+  auto body = route_json(id, upstream, sleeping, domains);
   // Replace in place when it exists, else insert at the head (before the
   // fallback). Two inserts of one id collide in Caddy (duplicate @id); the
   // loser then finds the route and replaces it.

@@ -62,10 +62,12 @@ public:
   /// True when this node's server with its marker route is in Caddy's config.
   caf::expected<bool> server_present();
 
-  /// Adds or replaces session `id`'s route: its host → `upstream` (host:port).
-  /// With `sleeping`, each request first asks spawnd's activator
-  /// (/edge/v1/wake) and goes on to the app once that answers 2xx.
-  caf::error put_route(const std::string& id, const std::string& upstream, bool sleeping);
+  /// Adds or replaces session `id`'s route: its host and its custom
+  /// `domains` (issue 18) → `upstream` (host:port). With `sleeping`, each
+  /// request first asks spawnd's activator (/edge/v1/wake?session=<id>) and
+  /// goes on to the app once that answers 2xx.
+  caf::error put_route(const std::string& id, const std::string& upstream, bool sleeping,
+                       const std::vector<std::string>& domains = {});
 
   /// Removes session `id`'s route; a missing route is not an error.
   caf::error remove_route(const std::string& id);
@@ -74,8 +76,13 @@ public:
   caf::expected<std::vector<std::string>> routed_sessions();
 
   /// The JSON of session `id`'s route (exposed for tests).
-  std::string route_json(const std::string& id, const std::string& upstream,
-                         bool sleeping) const;
+  std::string route_json(const std::string& id, const std::string& upstream, bool sleeping,
+                         const std::vector<std::string>& domains = {}) const;
+
+  /// The TLS app's JSON: on-demand certificates for the apps domain's hosts
+  /// and, through a catch-all policy, for custom domains (both approved one
+  /// by one by spawnd's /edge/v1/ask). Exposed for tests.
+  std::string tls_json() const;
 
   /// The route id of session `id`.
   static std::string route_id(const std::string& id) {
@@ -87,7 +94,7 @@ private:
                                            std::string body = {}) const;
   std::string marker_id() const;
   std::string server_json() const;
-  std::string tls_json() const;
+  caf::error ensure_catch_all_policy();
 
   edge_settings s_;
 };

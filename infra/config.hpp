@@ -187,6 +187,8 @@ struct spawn_config {
   int64_t edge_idle_timeout_seconds = 0; ///< pause apps idle this long; 0: never
   int64_t edge_expired_retention_seconds = 86400; ///< 410 page for this long
   int64_t edge_check_interval_ms = 5000; ///< Caddy restart check and orphan reaping
+  int edge_max_domains = 5;          ///< custom domains per session (issue 18)
+  std::string edge_public_address;   ///< the edge's public IP for A records; "" : CNAME advice
   // the cluster (issue 14; actors/cluster_member.hpp)
   std::string cluster_name;          ///< nodes of one name take over each other; "" : standalone
   std::string cluster_host;          ///< where the middleman listens and is reached; "" : http address

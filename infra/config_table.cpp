@@ -493,6 +493,12 @@ const std::vector<key_spec>& config_table() {
              SPAWN_FIELD(source.allow_install_scripts)));
     add(integer("edge.check_interval_ms", 5000, 100, 3600000,
                 "Caddy restart check and orphan routes", SPAWN_FIELD(edge_check_interval_ms)));
+    add(integer("edge.max_domains_per_session", 5, 0, 100,
+                "custom domains one session may have (issue 18; 0: none)",
+                SPAWN_FIELD(edge_max_domains)));
+    add(text("edge.public_address", "", "the edge's public IP address: custom domains are "
+             "told to make an A record to it (empty: a CNAME to the app's host)",
+             SPAWN_FIELD(edge_public_address)));
     add(text("edge.advertise", "", "host:port where other nodes' edges reach this one (empty: "
              "edge.listen)", SPAWN_FIELD(edge_advertise)));
     // the cluster (issue 14)

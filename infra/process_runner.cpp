@@ -47,7 +47,7 @@ caf::expected<process_result> run_process(const process_spec& spec) {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, spec.on_line ? out_pipe[1] : err_pipe[1], 2);
   // Nothing else of spawnd's (its listening sockets, connections, files): a
   // child that outlives spawnd must not keep its ports open.
   posix_spawn_file_actions_addclosefrom_np(&fa, 3);
@@ -75,7 +75,28 @@ caf::expected<process_result> run_process(const process_spec& spec) {
     ::close(err_pipe[0]);
     return make_error(errc::io_error, "cannot start " + spec.argv[0] + ": " + std::strerror(rc));
   }
+  if (spec.on_start)
+    spec.on_start(pid);
   process_result res;
+  std::string partial; // streaming: the line not yet ended
+  auto stream = [&](const char* data, size_t n, bool all) {
+    if (!spec.on_line)
+      return;
+    partial.append(data, n);
+    size_t nl;
+    while ((nl = partial.find('\n')) != std::string::npos) {
+      auto line = partial.substr(0, nl);
+      partial.erase(0, nl + 1);
+      if (!line.empty())
+        spec.on_line(line);
+    }
+    if (partial.size() > spec.max_output)
+      partial.erase(0, partial.size() - spec.max_output);
+    if (all && !partial.empty()) {
+      spec.on_line(partial);
+      partial.clear();
+    }
+  };
   auto deadline = started + std::chrono::milliseconds{spec.timeout_ms};
   bool timed_out = false;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
@@ -101,9 +122,12 @@ caf::expected<process_result> run_process(const process_spec& spec) {
         --open_fds;
       } else {
         keep_tail(i == 0 ? res.out : res.err, buf, static_cast<size_t>(got), spec.max_output);
+        if (i == 0)
+          stream(buf, static_cast<size_t>(got), false);
       }
     }
   }
+  stream("", 0, true);
   // Outputs closed (or the deadline passed): the group goes, then we reap.
   int status = 0;
   if (timed_out) {

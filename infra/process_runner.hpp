@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct process_spec {
   std::string cwd;
   int64_t timeout_ms = 60000;
   size_t max_output = 64u << 10; ///< bytes kept of stdout and of stderr (the tail)
+  /// Streaming (optional): stdout and stderr share one pipe and each line
+  /// (without its newline, empty ones skipped) is handed over as it comes;
+  /// `out` keeps their tail, `err` stays empty.
+  std::function<void(const std::string&)> on_line;
+  /// Called with the child's pid, which is also its process group, once it runs.
+  std::function<void(int)> on_start;
 };
 
 struct process_result {

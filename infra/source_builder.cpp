@@ -2,12 +2,10 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/tokens.hpp"
 #include "infra/archive_extract.hpp"
+#include "infra/process_runner.hpp"
 
 namespace spawn {
 
@@ -65,86 +64,38 @@ struct run_outcome {
   std::vector<std::string> tail; ///< the last lines it printed
 };
 
-/// Runs `argv` in its own process group, stdout and stderr merged, each
+/// Runs `argv` through infra/process_runner (its own process group, stdin on
+/// /dev/null, none of spawnd's descriptors, stdout and stderr merged), each
 /// line handed to `line` as it comes; killed (the group) past `timeout_ms`.
-/// `pgid` receives the group while it runs.
+/// `started` receives the group while it runs.
 caf::expected<run_outcome> run_streaming(const std::vector<std::string>& argv,
                                          int64_t timeout_ms,
                                          const std::function<void(const std::string&)>& line,
                                          const std::function<void(int)>& started) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0)
-    return make_error(errc::io_error, "cannot make a pipe");
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    return make_error(errc::io_error, "cannot fork");
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    int null = ::open("/dev/null", O_RDONLY);
-    ::dup2(null, 0);
-    ::dup2(fds[1], 1);
-    ::dup2(fds[1], 2);
-    std::vector<char*> args;
-    for (auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);
-  ::close(fds[1]);
-  started(pid);
+  process_spec spec;
+  spec.argv = argv;
+  // The docker CLI needs little: where to find programs and a home for its config.
+  for (auto* name : {"PATH", "HOME", "DOCKER_CONFIG"})
+    if (const char* v = std::getenv(name))
+      spec.env.push_back(std::string{name} + "=" + v);
+  spec.timeout_ms = timeout_ms;
+  spec.max_output = 1u << 20;
   run_outcome out;
-  auto deadline = now_ms_steady() + timeout_ms;
-  std::string buf;
-  auto flush = [&](bool all) {
-    size_t nl;
-    while ((nl = buf.find('\n')) != std::string::npos) {
-      auto l = buf.substr(0, nl);
-      buf.erase(0, nl + 1);
-      if (l.empty())
-        continue;
-      out.tail.push_back(l);
-      if (out.tail.size() > 30)
-        out.tail.erase(out.tail.begin());
-      line(l);
-    }
-    if (all && !buf.empty()) {
-      out.tail.push_back(buf);
-      line(buf);
-      buf.clear();
-    }
+  spec.on_line = [&](const std::string& l) {
+    out.tail.push_back(l);
+    if (out.tail.size() > 30)
+      out.tail.erase(out.tail.begin());
+    line(l);
   };
-  for (;;) {
-    auto left = deadline - now_ms_steady();
-    if (left <= 0) {
-      out.timed_out = true;
-      ::kill(-pid, SIGKILL);
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
-    int rc = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
-    if (rc < 0 && errno == EINTR)
-      continue;
-    if (rc > 0) {
-      char chunk[8192];
-      auto n = ::read(fds[0], chunk, sizeof chunk);
-      if (n <= 0)
-        break;
-      buf.append(chunk, static_cast<size_t>(n));
-      if (buf.size() > (1u << 20))
-        buf.erase(0, buf.size() - (1u << 20));
-      flush(false);
-    }
+  spec.on_start = started;
+  auto ran = run_process(spec);
+  if (!ran) {
+    if (code_of(ran.error()) != errc::timeout)
+      return ran.error();
+    out.timed_out = true;
+    return out;
   }
-  flush(true);
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  out.exit_code = ran->exit_code;
   return out;
 }
 

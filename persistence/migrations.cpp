@@ -235,6 +235,18 @@ CREATE TABLE host_costs (
 );
 )sql";
 
+/// Custom domains (issue 18): who holds each one. A domain has one holder at a
+/// time (the primary key); a holder that is no longer live loses it to the
+/// next session that asks. The session's own list is in its metadata.
+const char* const m0020_session_domains = R"sql(
+CREATE TABLE session_domains (
+  domain      text        PRIMARY KEY,
+  session_id  text        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  attached_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX session_domains_session ON session_domains (session_id);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -247,6 +259,7 @@ const std::vector<migration>& migrations() {
     {17, "hosts", m0017_hosts},
     {18, "source_bundles", m0018_source_bundles},
     {19, "host_costs", m0019_host_costs},
+    {20, "session_domains", m0020_session_domains},
   };
   return all;
 }

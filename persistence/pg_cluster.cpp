@@ -76,7 +76,8 @@ constexpr const char* sql_owned =
   "ORDER BY id";
 
 constexpr const char* sql_remote_routes =
-  "SELECT s.id, s.node_id, n.edge_address FROM sessions s JOIN nodes n "
+  "SELECT s.id, s.node_id, n.edge_address, COALESCE(s.metadata->'domains', '[]')::text "
+  "FROM sessions s JOIN nodes n "
   "ON n.id = s.node_id AND n.epoch = s.owner_epoch "
   "WHERE s.state <> 'destroyed' AND s.node_id <> $1 AND n.state = 'up' AND n.edge_address <> '' "
   "AND n.cluster = $2 AND n.cluster <> '' "
@@ -254,9 +255,16 @@ caf::expected<std::vector<remote_route>> pg_store::remote_routes(const std::stri
   return guarded<std::vector<remote_route>>("remote_routes", [&](pqxx::connection& c) {
     pqxx::read_transaction tx{c};
     std::vector<remote_route> out;
-    for (const auto& r : tx.exec_params(sql_remote_routes, node_id, cluster))
-      out.push_back(remote_route{r[0].as<std::string>(), r[1].as<std::string>(),
-                                 r[2].as<std::string>()});
+    for (const auto& r : tx.exec_params(sql_remote_routes, node_id, cluster)) {
+      remote_route route{r[0].as<std::string>(), r[1].as<std::string>(),
+                         r[2].as<std::string>(), {}};
+      auto domains = nlohmann::json::parse(r[3].as<std::string>(), nullptr, false);
+      if (domains.is_array())
+        for (auto& d : domains)
+          if (d.is_string())
+            route.domains.push_back(d.get<std::string>());
+      out.push_back(std::move(route));
+    }
     return out;
   });
 }

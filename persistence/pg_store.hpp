@@ -100,6 +100,10 @@ public:
   caf::expected<std::vector<cluster_event>> cluster_events(int64_t after_seq, int limit) override;
   caf::expected<std::vector<node_record>> list_nodes() override;
 
+  // Custom domains (issue 18; persistence/pg_domains.cpp).
+  caf::error claim_domain(const std::string& session_id, const std::string& domain) override;
+  caf::error release_domain(const std::string& session_id, const std::string& domain) override;
+  caf::expected<std::string> domain_holder(const std::string& domain) override;
   // Docker hosts (issue 17; persistence/pg_hosts.cpp).
   caf::error save_host(const std::string& node_id, const host_record& h) override;
   caf::expected<std::vector<host_record>> list_hosts(const std::string& node_id) override;

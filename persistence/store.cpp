@@ -83,6 +83,18 @@ caf::expected<std::vector<cost_item>> store::list_cost_items(const std::string&)
   return unsupported("list_cost_items");
 }
 
+caf::error store::claim_domain(const std::string&, const std::string&) {
+  return unsupported("claim_domain");
+}
+
+caf::error store::release_domain(const std::string&, const std::string&) {
+  return unsupported("release_domain");
+}
+
+caf::expected<std::string> store::domain_holder(const std::string&) {
+  return unsupported("domain_holder");
+}
+
 caf::expected<turn_record> store::insert_turn(turn_record) {
   return unsupported("insert_turn");
 }

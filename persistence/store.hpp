@@ -181,6 +181,19 @@ public:
   /// Version `version` of a session's files; `errc::not_found` when not stored.
   virtual caf::expected<generated_app> load_version(const std::string& session_id, int version);
 
+  // --- custom domains (issue 18); defaults: not supported -----------------------
+
+  /// Makes session `session_id` the holder of `domain` (already normalized):
+  /// a holder that is no longer live (failed, destroying, destroyed) loses it;
+  /// holding it already is fine. `errc::conflict` when a live session holds it.
+  virtual caf::error claim_domain(const std::string& session_id, const std::string& domain);
+
+  /// Gives `domain` up if `session_id` holds it (not holding it is no error).
+  virtual caf::error release_domain(const std::string& session_id, const std::string& domain);
+
+  /// The session holding `domain`; `errc::not_found` when none does.
+  virtual caf::expected<std::string> domain_holder(const std::string& domain);
+
   // --- Docker hosts (issue 17); defaults: not supported ---------------------------
 
   /// Inserts or updates host `h` of node `node_id`.

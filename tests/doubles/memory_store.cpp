@@ -115,6 +115,38 @@ caf::error memory_store::save_artifact(const std::string& id, int version,
   return {};
 }
 
+caf::error memory_store::claim_domain(const std::string& id, const std::string& domain) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  if (!db_->sessions.count(id))
+    return make_error(errc::not_found, "no session " + id);
+  auto i = db_->domains.find(domain);
+  if (i != db_->domains.end() && i->second != id) {
+    auto holder = db_->sessions.find(i->second);
+    auto s = holder == db_->sessions.end() ? phase::destroyed : holder->second.state;
+    if (is_live(s) && s != phase::destroying)
+      return make_error(errc::conflict, "the domain " + domain
+                                          + " is attached to another live session");
+  }
+  db_->domains[domain] = id;
+  return {};
+}
+
+caf::error memory_store::release_domain(const std::string& id, const std::string& domain) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto i = db_->domains.find(domain);
+  if (i != db_->domains.end() && i->second == id)
+    db_->domains.erase(i);
+  return {};
+}
+
+caf::expected<std::string> memory_store::domain_holder(const std::string& domain) {
+  std::lock_guard<std::mutex> guard{db_->mutex};
+  auto i = db_->domains.find(domain);
+  if (i == db_->domains.end())
+    return make_error(errc::not_found, "no session has the domain " + domain);
+  return i->second;
+}
+
 caf::expected<turn_record> memory_store::insert_turn(turn_record t) {
   std::lock_guard<std::mutex> guard{db_->mutex};
   if (!db_->sessions.count(t.session_id))

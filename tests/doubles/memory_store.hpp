@@ -21,6 +21,8 @@ struct memory_db {
   /// Versions (issue 15) by session and number, and each session's turns.
   std::map<std::string, std::map<int, std::pair<generated_app, version_info>>> versions;
   std::map<std::string, std::vector<turn_record>> turns;
+  /// Custom domains (issue 18): domain → the session holding it.
+  std::map<std::string, std::string> domains;
   int64_t next_seq = 0;
   /// The next `fail_writes` writes (transitions and appends) fail with
   /// `errc::unavailable`, as a database that is away.
@@ -54,6 +56,9 @@ public:
   caf::expected<int64_t> owner_tokens_since(const std::string& owner, epoch_ms since) override;
   caf::error save_costs(const std::string& id, double actual,
                         const std::vector<cost_item>& items) override;
+  caf::error claim_domain(const std::string& id, const std::string& domain) override;
+  caf::error release_domain(const std::string& id, const std::string& domain) override;
+  caf::expected<std::string> domain_holder(const std::string& domain) override;
   caf::expected<turn_record> insert_turn(turn_record t) override;
   caf::error update_turn(const turn_record& t) override;
   caf::expected<std::vector<turn_record>> list_turns(const std::string& id) override;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -34,6 +35,29 @@ inline std::string shell(const std::string& cmd) {
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
     out.pop_back();
   return out;
+}
+
+/// What curl saw: status (0: no HTTP answer), body, exit code.
+struct curl_result {
+  int status = 0;
+  int rc = -1;
+  std::string body;
+};
+
+/// HTTPS through Caddy as a browser would, `host` resolved to 127.0.0.1 and
+/// only Pebble's root trusted (curl verifies the chain and the name).
+inline curl_result https_get(const std::string& host, int port, const std::string& root,
+                      const std::string& dir, const std::string& path = "/") {
+  auto body_file = dir + "/body.txt";
+  auto out = shell("curl -s -m 20 -o '" + body_file + "' -w '%{http_code}' --cacert '" + root
+                   + "' --resolve " + host + ":" + std::to_string(port) + ":127.0.0.1 https://"
+                   + host + ":" + std::to_string(port) + path + "; echo \" $?\"");
+  curl_result r;
+  std::sscanf(out.c_str(), "%d %d", &r.status, &r.rc);
+  std::ifstream in{body_file};
+  r.body.assign(std::istreambuf_iterator<char>{in}, {});
+  std::filesystem::remove(body_file);
+  return r;
 }
 
 /// Pebble as deploy/scripts/pebble.sh runs it: directory URL, the PEM that

@@ -18,29 +18,6 @@ namespace {
 
 constexpr const char* tls_domain = "apps.spawnai.test";
 
-/// What curl saw: status (0: no HTTP answer), body, exit code.
-struct curl_result {
-  int status = 0;
-  int rc = -1;
-  std::string body;
-};
-
-/// HTTPS through Caddy as a browser would, `host` resolved to 127.0.0.1 and
-/// only Pebble's root trusted (curl verifies the chain and the name).
-curl_result https_get(const std::string& host, int port, const std::string& root,
-                      const std::string& dir, const std::string& path = "/") {
-  auto body_file = dir + "/body.txt";
-  auto out = shell("curl -s -m 20 -o '" + body_file + "' -w '%{http_code}' --cacert '" + root
-                   + "' --resolve " + host + ":" + std::to_string(port) + ":127.0.0.1 https://"
-                   + host + ":" + std::to_string(port) + path + "; echo \" $?\"");
-  curl_result r;
-  std::sscanf(out.c_str(), "%d %d", &r.status, &r.rc);
-  std::ifstream in{body_file};
-  r.body.assign(std::istreambuf_iterator<char>{in}, {});
-  std::filesystem::remove(body_file);
-  return r;
-}
-
 /// True when something accepts TCP connections on 127.0.0.1:`port`.
 bool accepts(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -244,8 +221,9 @@ TEST_F(edge_caddytest, ask_approves_only_hosts_of_live_sessions) {
   };
   EXPECT_EQ(ask(tls_host(id)), 200);
   EXPECT_EQ(ask("s00000000000." + std::string{tls_domain}), 404);  // well formed, unknown
+  EXPECT_EQ(ask(id + ".evil.test"), 404); // a custom domain nobody attached
   for (std::string bad : {std::string{}, std::string{"%00"}, std::string{"localhost"},
-                          id + ".evil.test", id + "." + tls_domain + ":443",
+                          id + "." + tls_domain + ":443", std::string{"127.0.0.1"},
                           "x." + tls_host(id), std::string(3000, 'a'), std::string{"%ff%fe"},
                           std::string{"a%20b." } + tls_domain, std::string{"..."}})
     EXPECT_EQ(ask(bad), 400) << bad;

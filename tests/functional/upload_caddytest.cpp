@@ -365,6 +365,57 @@ TEST_F(upload_caddytest, a_next_static_export_is_built_and_served) {
   destroy(s["id"].get<std::string>(), s["manage_token"].get<std::string>());
 }
 
+TEST_F(upload_caddytest, a_next_server_is_built_and_run_with_next_start) {
+  // Server-side rendering (getServerSideProps): only `next start` serves it,
+  // a static export could not. Twice: fresh, then with the dependency cache.
+  auto pkg = json{{"name", "hello-next-start"},
+                  {"private", true},
+                  {"scripts", {{"build", "next build"}, {"start", "next start"}}},
+                  {"dependencies", {{"next", "14.2.15"}, {"react", "18.3.1"}, {"react-dom", "18.3.1"}}}}
+               .dump();
+  auto next = pack(fs::path{dir_} / "next-start",
+                   {{"package.json", pkg},
+                    {"pages/index.js",
+                     "export async function getServerSideProps({ req }) {\n"
+                     "  return { props: { agent: req.headers['user-agent'] || 'none', at: Date.now() } };\n"
+                     "}\n"
+                     "export default function Home({ at }) {\n"
+                     "  return <h1>hello from next start <span id=\"at\">{at}</span></h1>;\n"
+                     "}\n"},
+                    {"pages/api/hello.js",
+                     "export default function handler(req, res) { res.status(200).json({ via: 'next' }); }\n"}});
+  ASSERT_FALSE(next.empty());
+  double took[2] = {-1, -1};
+  for (int round = 0; round < 2; ++round) {
+    auto s = deploy(next, round == 0 ? "raw" : "multipart", "hello from next start");
+    ASSERT_TRUE(s.is_object());
+    EXPECT_EQ(s["source"].value("framework", ""), "next") << s.dump();
+    auto id = s["id"].get<std::string>();
+    took[round] = s.value("took", -1.0);
+    ASSERT_GT(took[round], 0);
+    // Rendered per request: two answers carry two different times.
+    auto a = via_edge(id);
+    std::this_thread::sleep_for(20ms);
+    auto b = via_edge(id);
+    ASSERT_TRUE(a && b && a->status == 200 && b->status == 200);
+    EXPECT_NE(a->body, b->body) << "served statically, not by next start";
+    auto api = via_edge(id, "/api/hello");
+    ASSERT_TRUE(api && api->status == 200) << (api ? api->body : "");
+    EXPECT_EQ(parse_or_null(api->body).value("via", ""), "next");
+    auto evs = daemon_->call("GET", "/api/v1/sessions/" + id + "/events", "",
+                             {{"X-Manage-Token", s["manage_token"].get<std::string>()}});
+    ASSERT_TRUE(evs);
+    EXPECT_NE(evs->body.find("next start"), std::string::npos) << evs->body;
+    EXPECT_NE(evs->body.find(round == 0 ? "fresh install" : "dependencies cached"),
+              std::string::npos)
+      << evs->body;
+    destroy(id, s["manage_token"].get<std::string>());
+  }
+  std::printf("\nnext.js next build + next start: upload -> serving %.2f s fresh, %.2f s with "
+              "the dependency cache\n",
+              took[0], took[1]);
+}
+
 TEST_F(upload_caddytest, hot_deploy_switches_without_a_failed_request) {
   auto root = fs::path{dir_} / "hot";
   auto v1 = pack(root, {{"index.html", "<title>v1</title>version one"}});

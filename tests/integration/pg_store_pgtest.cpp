@@ -474,3 +474,26 @@ TEST_F(pg_store_pgtest, host_cost_lines_round_trip_and_update_in_place) {
   EXPECT_TRUE(db_->save_host_cost(node, bad)) << "a negative amount was stored";
   query("DELETE FROM host_costs WHERE node_id = $1", node);
 }
+
+TEST_F(pg_store_pgtest, a_custom_domain_has_one_live_holder_and_a_dead_one_gives_way) {
+  auto a = make_session(unique("doma"));
+  auto b = make_session(unique("domb"));
+  a.node_id = b.node_id = ""; // no fencing in this test
+  ASSERT_FALSE(db_->insert_session(a));
+  ASSERT_FALSE(db_->insert_session(b));
+  auto domain = unique("app") + ".example.test";
+  EXPECT_EQ(code(db_->domain_holder(domain)), errc::not_found);
+  ASSERT_FALSE(db_->claim_domain(a.id, domain));
+  EXPECT_FALSE(db_->claim_domain(a.id, domain)); // holding it already is fine
+  EXPECT_EQ(*db_->domain_holder(domain), a.id);
+  EXPECT_EQ(code_of(db_->claim_domain(b.id, domain)), errc::conflict); // a is live
+  EXPECT_EQ(code_of(db_->claim_domain("s-nobody", domain)), errc::not_found);
+  EXPECT_FALSE(db_->release_domain(b.id, domain)); // b does not hold it: nothing happens
+  EXPECT_EQ(*db_->domain_holder(domain), a.id);
+  a.state = phase::destroyed;
+  ASSERT_TRUE(db_->save_transition(a, make_event("destroyed")));
+  EXPECT_FALSE(db_->claim_domain(b.id, domain)); // a is gone: b gets it
+  EXPECT_EQ(*db_->domain_holder(domain), b.id);
+  EXPECT_FALSE(db_->release_domain(b.id, domain));
+  EXPECT_EQ(code(db_->domain_holder(domain)), errc::not_found);
+}

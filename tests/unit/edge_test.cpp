@@ -56,8 +56,31 @@ TEST(edge_test, route_json_goes_to_the_app_or_through_the_activator) {
   auto asleep = json::parse(caddy.route_json(id, "127.0.0.1:4000", true));
   ASSERT_EQ(asleep["handle"].size(), 2u);
   EXPECT_EQ(asleep["handle"][0]["upstreams"][0]["dial"], "127.0.0.1:8080");
-  EXPECT_EQ(asleep["handle"][0]["rewrite"]["uri"], "/edge/v1/wake");
+  EXPECT_EQ(asleep["handle"][0]["rewrite"]["uri"], "/edge/v1/wake?session=" + id);
   EXPECT_EQ(asleep["handle"][1]["upstreams"][0]["dial"], "127.0.0.1:4000");
+}
+
+TEST(edge_test, a_route_serves_the_custom_domains_of_its_session_too) {
+  caddy_admin caddy{settings(true)};
+  auto id = new_session_id();
+  auto r = json::parse(
+    caddy.route_json(id, "127.0.0.1:4000", false, {"app.example.org", "www.example.org"}));
+  EXPECT_EQ(r["match"][0]["host"],
+            json::array({id + ".apps.example.com", "app.example.org", "www.example.org"}));
+  EXPECT_EQ(r["@id"], "spawnai-" + id);
+}
+
+TEST(edge_test, tls_issues_on_demand_for_app_hosts_and_for_any_domain_ask_approves) {
+  caddy_admin caddy{settings(true)};
+  auto tls = json::parse(caddy.tls_json());
+  auto& policies = tls["automation"]["policies"];
+  ASSERT_EQ(policies.size(), 2u);
+  EXPECT_EQ(policies[0]["subjects"], json::array({"*.apps.example.com"}));
+  // The custom domains' policy has no subjects (catch-all), on demand, so a
+  // name is only ever issued once spawnd's ask approved it.
+  EXPECT_FALSE(policies[1].contains("subjects"));
+  EXPECT_EQ(policies[1]["on_demand"], true);
+  EXPECT_EQ(tls["automation"]["on_demand"]["ask"], "http://127.0.0.1:8080/edge/v1/ask");
 }
 
 TEST(edge_test, pages_by_state) {
