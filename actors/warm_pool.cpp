@@ -198,6 +198,10 @@ void start_one(self_ptr self, const std::string& host, const std::string& tier) 
       });
 }
 
+/// Hand-outs within a second that make a burst; and that second.
+constexpr size_t burst_handouts = 3;
+constexpr int64_t burst_window_ms = 1000;
+
 void refill(self_ptr self) {
   auto& st = self->state;
   if (st.draining)
@@ -205,6 +209,17 @@ void refill(self_ptr self) {
   // Sessions waiting for a cold start come first.
   if (!st.waiting.empty())
     return;
+  // In a burst of hand-outs the refill waits for a quiet second.
+  auto now = steady_ms();
+  while (!st.handouts.empty() && now - st.handouts.front() > burst_window_ms)
+    st.handouts.pop_front();
+  if (st.handouts.size() >= burst_handouts) {
+    if (!st.refill_deferred) {
+      st.refill_deferred = true;
+      self->delayed_send(self, std::chrono::milliseconds{burst_window_ms}, atoms::refill::value);
+    }
+    return;
+  }
   auto& cfg = *st.ctx.cfg;
   for (auto& h : pool_hosts(self)) {
     if (h.state != "ready" || (st.hosts && !st.clean.count(h.id)))
@@ -420,7 +435,10 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
             self->delayed_send(self, retry_delay, atoms::start::value);
           });
     },
-    [=](atoms::refill) { refill(self); },
+    [=](atoms::refill) {
+      self->state.refill_deferred = false;
+      refill(self);
+    },
     [=](atoms::reserve, std::map<std::string, int>& wanted) {
       // Rises apply at once; a fall once it has stood for the shrink delay.
       auto& st = self->state;
@@ -481,6 +499,7 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
         auto lease = std::move(queue.front());
         queue.pop_front();
         ++st.warm_hits;
+        st.handouts.push_back(steady_ms());
         refill(self);
         return lease;
       }

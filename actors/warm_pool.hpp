@@ -57,6 +57,12 @@ struct warm_pool_state {
   /// moment after the members read shows them claimed. Tier -> (lower figure,
   /// since when, steady ms).
   std::map<std::string, std::pair<int, int64_t>> reserve_lower;
+  /// When the last warm containers were handed out (steady ms, newest
+  /// last): during a burst of hand-outs (a takeover, a rush of creations) the
+  /// refill waits for a quiet second, so the I/O threads and the engine go
+  /// to the sessions' deployments first; and whether that wait is armed.
+  std::deque<int64_t> handouts;
+  bool refill_deferred = false;
   /// Leases handed out since start, warm and cold.
   uint64_t warm_hits = 0, cold_starts = 0;
   static inline const char* name = "warm_pool";
