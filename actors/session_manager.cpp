@@ -118,6 +118,17 @@ void forward(self_ptr self, const Handle& dest, record_promise rp, Ts... xs) {
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
 }
 
+/// Asks the live actor of `rec` and completes `rp` with its answer; a
+/// session without one (destroyed, failed) is a conflict naming its state.
+template <class... Ts>
+void to_live_actor(self_ptr self, const session_record& rec, record_promise rp, Ts... xs) {
+  auto i = self->state.sessions.find(rec.id);
+  if (i == self->state.sessions.end())
+    rp.deliver(make_error(errc::conflict, "the session is " + std::string{to_string(rec.state)}));
+  else
+    forward(self, i->second, rp, xs...);
+}
+
 /// An owner's command on session `id`: finds its record, checks the manage
 /// token, then lets `act(record, promise)` answer.
 /// A session owned by another connected node goes there with `(forward...)`.
@@ -511,12 +522,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       return for_owner(
         self, id, token,
         [=](session_record& rec, auto& rp) {
-          auto i = self->state.sessions.find(id);
-          if (i == self->state.sessions.end())
-            rp.deliver(make_error(errc::conflict, "the session is "
-                                                    + std::string{to_string(rec.state)}));
-          else
-            forward(self, i->second, rp, atoms::extend::value, seconds);
+          to_live_actor(self, rec, rp, atoms::extend::value, seconds);
         },
         atoms::extend::value, id, token, seconds);
     },
@@ -525,12 +531,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       return for_owner(
         self, id, token,
         [=](session_record& rec, auto& rp) {
-          auto i = self->state.sessions.find(id);
-          if (i == self->state.sessions.end())
-            rp.deliver(make_error(errc::conflict, "the session is "
-                                                    + std::string{to_string(rec.state)}));
-          else
-            forward(self, i->second, rp, atoms::domadd::value, domain);
+          to_live_actor(self, rec, rp, atoms::domadd::value, domain);
         },
         atoms::domadd::value, id, token, domain);
     },
@@ -538,12 +539,7 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       return for_owner(
         self, id, token,
         [=](session_record& rec, auto& rp) {
-          auto i = self->state.sessions.find(id);
-          if (i == self->state.sessions.end())
-            rp.deliver(make_error(errc::conflict, "the session is "
-                                                    + std::string{to_string(rec.state)}));
-          else
-            forward(self, i->second, rp, atoms::domrm::value, domain);
+          to_live_actor(self, rec, rp, atoms::domrm::value, domain);
         },
         atoms::domrm::value, id, token, domain);
     },

@@ -39,15 +39,6 @@ json list_json(const session_record& rec, const edge_settings& edge, const spawn
               {"max_domains", cfg.edge_max_domains}};
 }
 
-std::optional<std::string> session_id(const request_handle_t& req, const params_t& params) {
-  auto id = restinio::cast_to<std::string>(params["id"]);
-  if (!is_session_id(id)) {
-    reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
-    return std::nullopt;
-  }
-  return id;
-}
-
 /// The body's "domain", canonical; or a 400 sent.
 std::optional<std::string> domain_of_body(const request_handle_t& req, const edge_settings& edge,
                                           const spawn_config& cfg) {
@@ -87,7 +78,7 @@ void add_domain_routes(tracked_router& r, caf::actor_system& sys, session_manage
   auto* sysp = &sys;
   auto edge = edge_settings_of(*cfg);
   r.http_post("/api/v1/sessions/:id/domains", [=](auto req, auto params) {
-    auto id = session_id(req, params);
+    auto id = path_session_id(req, params);
     if (!id)
       return restinio::request_accepted();
     if (edge.admin_url.empty()) {
@@ -111,7 +102,7 @@ void add_domain_routes(tracked_router& r, caf::actor_system& sys, session_manage
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/domains", [=](auto req, auto params) {
-    if (auto id = session_id(req, params))
+    if (auto id = path_session_id(req, params))
       ask<session_record>(
         *sysp, manager, req,
         [=](const request_handle_t& rq, session_record& rec) {
@@ -121,7 +112,7 @@ void add_domain_routes(tracked_router& r, caf::actor_system& sys, session_manage
     return restinio::request_accepted();
   });
   r.http_delete("/api/v1/sessions/:id/domains/:domain", [=](auto req, auto params) {
-    auto id = session_id(req, params);
+    auto id = path_session_id(req, params);
     if (!id)
       return restinio::request_accepted();
     auto domain = normalize_domain(restinio::cast_to<std::string>(params["domain"]),

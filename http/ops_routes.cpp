@@ -109,15 +109,6 @@ bool admin_ok(const request_handle_t& req, const spawn_config& cfg) {
   return true;
 }
 
-std::optional<std::string> path_session_id(const request_handle_t& req, const params_t& params) {
-  auto id = restinio::cast_to<std::string>(params["id"]);
-  if (!is_session_id(id)) {
-    reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
-    return std::nullopt;
-  }
-  return id;
-}
-
 void reply_json_string(const request_handle_t& req, restinio::http_status_line_t status,
                        const std::string& body) {
   reply_json(req, std::move(status), body);

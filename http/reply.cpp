@@ -4,6 +4,7 @@
 
 #include "http/http_metrics.hpp"
 #include "http/json_codec.hpp"
+#include "core/tokens.hpp"
 
 namespace spawn {
 
@@ -45,6 +46,17 @@ void reply_error(const restinio::request_handle_t& req, const caf::error& err) {
     }
   }();
   reply_error(req, status, to_string(code), message_of(err), retry_after_of(err));
+}
+
+std::optional<std::string>
+path_session_id(const restinio::request_handle_t& req,
+                const restinio::router::route_params_t& params) {
+  auto id = restinio::cast_to<std::string>(params["id"]);
+  if (!is_session_id(id)) {
+    reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
+    return std::nullopt;
+  }
+  return id;
 }
 
 } // namespace spawn

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include <caf/actor_system.hpp>
@@ -24,6 +25,11 @@ void reply_error(const restinio::request_handle_t& req, restinio::http_status_li
 /// Maps a project error to its HTTP status and sends it (429s and 503s carry
 /// Retry-After: the error's own delay, see `retry_after_of`, or 5 s).
 void reply_error(const restinio::request_handle_t& req, const caf::error& err);
+
+/// The session id in the route's `id` parameter, or a JSON 404 already sent.
+std::optional<std::string>
+path_session_id(const restinio::request_handle_t& req,
+                const restinio::router::route_params_t& params);
 
 /// Asks `dest` with `xs...` from a short-lived actor and completes the HTTP
 /// request from its answer: `on_ok(req, T&)` or a JSON error. Never blocks the

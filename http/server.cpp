@@ -89,16 +89,6 @@ struct api_server::impl {
       atoms::get::value, id);
   }
 
-  /// The session id in the path, or a 404 already sent.
-  std::optional<std::string> session_id(const request_handle_t& req, const params_t& params) {
-    auto id = restinio::cast_to<std::string>(params["id"]);
-    if (!is_session_id(id)) {
-      reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
-      return std::nullopt;
-    }
-    return id;
-  }
-
   bool body_too_large(const request_handle_t& req) {
     if (static_cast<int64_t>(req->body().size()) <= cfg->max_body_bytes)
       return false;
@@ -327,12 +317,12 @@ struct api_server::impl {
       return accepted();
     });
     r->http_get("/api/v1/sessions/:id", [=](auto req, auto params) {
-      if (auto id = session_id(req, params))
+      if (auto id = path_session_id(req, params))
         show(req, *id);
       return accepted();
     });
     r->http_delete("/api/v1/sessions/:id", [=](auto req, auto params) {
-      if (auto id = session_id(req, params))
+      if (auto id = path_session_id(req, params))
         ask<session_record>(sys, manager, req, on_session(restinio::status_accepted()),
                             atoms::destroy::value, *id, token_of(req));
       return accepted();
@@ -340,7 +330,7 @@ struct api_server::impl {
     r->http_post("/api/v1/sessions/:id/extend", [=](auto req, auto params) {
       if (body_too_large(req))
         return accepted();
-      if (auto id = session_id(req, params)) {
+      if (auto id = path_session_id(req, params)) {
         auto secs = parse_extend_request(req->body(), *cfg);
         if (!secs) {
           reply_error(req, secs.error());
@@ -353,17 +343,17 @@ struct api_server::impl {
       return accepted();
     });
     r->http_get("/api/v1/sessions/:id/events", [=](auto req, auto params) {
-      if (auto id = session_id(req, params))
+      if (auto id = path_session_id(req, params))
         events(req, *id);
       return accepted();
     });
     r->http_get("/api/v1/sessions/:id/files", [=](auto req, auto params) {
-      if (auto id = session_id(req, params))
+      if (auto id = path_session_id(req, params))
         files(req, *id);
       return accepted();
     });
     r->http_get("/ws/v1/sessions/:id", [=](auto req, auto params) {
-      if (auto id = session_id(req, params))
+      if (auto id = path_session_id(req, params))
         websocket(req, *id);
       return accepted();
     });

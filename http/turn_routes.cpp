@@ -92,15 +92,6 @@ int current_of(const session_thread& th) {
   return th.versions.empty() ? 0 : th.versions.back().number;
 }
 
-std::optional<std::string> session_id(const request_handle_t& req, const params_t& params) {
-  auto id = restinio::cast_to<std::string>(params["id"]);
-  if (!is_session_id(id)) {
-    reply_error(req, restinio::status_not_found(), "not_found", "no session '" + id + "'");
-    return std::nullopt;
-  }
-  return id;
-}
-
 /// A version number from the path or the query: a positive integer, or a 400 sent.
 std::optional<int> version_arg(const request_handle_t& req, const std::string& name,
                                const std::string& text) {
@@ -159,7 +150,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
   r.http_post("/api/v1/sessions/:id/messages", [=](auto req, auto params) {
     if (too_large(req, *cfg))
       return restinio::request_accepted();
-    if (auto id = session_id(req, params)) {
+    if (auto id = path_session_id(req, params)) {
       auto prompt = parse_turn_request(req->body(), *cfg);
       if (!prompt)
         reply_error(req, prompt.error());
@@ -172,7 +163,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
   // Uploaded code (issue 18): new code for an upload session, built and
   // switched to as a new version; the archive is opened on a detached actor.
   r.http_post("/api/v1/sessions/:id/source", [=](auto req, auto params) {
-    auto id = session_id(req, params);
+    auto id = path_session_id(req, params);
     if (!id)
       return restinio::request_accepted();
     bool big = false;
@@ -205,7 +196,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/messages", [=](auto req, auto params) {
-    if (auto id = session_id(req, params))
+    if (auto id = path_session_id(req, params))
       when_readable(*sysp, manager, req, *id, cfg, keys, [=] {
       ask<session_thread>(
         *sysp, manager, req,
@@ -222,7 +213,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/versions", [=](auto req, auto params) {
-    if (auto id = session_id(req, params))
+    if (auto id = path_session_id(req, params))
       when_readable(*sysp, manager, req, *id, cfg, keys, [=] {
       ask<session_thread>(
         *sysp, manager, req,
@@ -240,7 +231,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/versions/:n/files", [=](auto req, auto params) {
-    if (auto id = session_id(req, params))
+    if (auto id = path_session_id(req, params))
       if (auto n = version_arg(req, "n", restinio::cast_to<std::string>(params["n"])))
         when_readable(*sysp, manager, req, *id, cfg, keys, [=, n = *n] {
         ask<generated_app>(
@@ -255,7 +246,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
     return restinio::request_accepted();
   });
   r.http_get("/api/v1/sessions/:id/diff", [=](auto req, auto params) {
-    auto id = session_id(req, params);
+    auto id = path_session_id(req, params);
     if (!id)
       return restinio::request_accepted();
     std::string from, to;
@@ -295,7 +286,7 @@ void add_turn_routes(tracked_router& r, caf::actor_system& sys, session_manager_
   r.http_post("/api/v1/sessions/:id/rollback", [=](auto req, auto params) {
     if (too_large(req, *cfg))
       return restinio::request_accepted();
-    if (auto id = session_id(req, params)) {
+    if (auto id = path_session_id(req, params)) {
       auto version = parse_rollback_request(req->body());
       if (!version)
         reply_error(req, version.error());
