@@ -104,7 +104,8 @@ using store_worker_actor = caf::typed_actor<
   // custom domains (issue 18)
   caf::replies_to<atoms::domclaim, std::string, std::string>::with<bool>,
   caf::replies_to<atoms::domfree, std::string, std::string>::with<bool>,
-  caf::replies_to<atoms::domholder, std::string>::with<std::string>>;
+  caf::replies_to<atoms::domholder, std::string>::with<std::string>,
+  caf::reacts_to<atoms::commit>>;
 
 /// actors/warm_pool.hpp: started, empty containers per tier.
 using warm_pool_actor = caf::typed_actor<

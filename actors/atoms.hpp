@@ -127,4 +127,7 @@ using hostcheck = caf::atom_constant<caf::atom("hostcheck")>; // registry: ping 
 using hostrm = caf::atom_constant<caf::atom("hostrm")>;       // registry: forget a host
 using hosts = caf::atom_constant<caf::atom("hosts")>;         // registry: the hosts as JSON
 
+// Group commit (issue 12).
+using commit = caf::atom_constant<caf::atom("commit")>;       // store: write the held batch
+
 } // namespace spawn::atoms

@@ -1,23 +1,98 @@
 #include "actors/store_worker.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <caf/all.hpp>
 
 #include "actors/result.hpp"
 
 namespace spawn {
 
+namespace {
+
+using worker_ptr = store_worker_actor::stateful_pointer<store_worker_state>;
+
+/// Writes the held writes (at most `max_batch` per commit) and answers each.
+void commit_held(worker_ptr self) {
+  auto& st = self->state;
+  while (!st.held.empty()) {
+    auto n = std::min(st.held.size(), st.max_batch);
+    std::vector<store_write> writes;
+    writes.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      writes.push_back(std::move(st.held[i].write));
+    std::vector<held_write> batch{std::make_move_iterator(st.held.begin()),
+                                  std::make_move_iterator(st.held.begin() + n)};
+    st.held.erase(st.held.begin(), st.held.begin() + n);
+    auto results = st.db->write_batch(writes);
+    for (size_t i = 0; i < n; ++i)
+      batch[i].answer(results[i]);
+  }
+}
+
+/// Holds `w` for the next commit; answers through `rp` with `answer(result)`.
+template <class T, class Answer>
+caf::typed_response_promise<T> hold(worker_ptr self, store_write w, Answer answer) {
+  auto rp = self->template make_response_promise<T>();
+  auto& st = self->state;
+  if (st.held.empty())
+    self->send(self, atoms::commit::value);
+  st.held.push_back(held_write{std::move(w), [rp, answer](caf::expected<event_record>& r) mutable {
+                                 answer(rp, r);
+                               }});
+  if (st.held.size() >= st.max_batch)
+    commit_held(self);
+  return rp;
+}
+
+} // namespace
+
 store_worker_actor::behavior_type
-store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, store_factory make) {
+store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, store_factory make,
+             int max_batch) {
   self->state.db = make();
-  auto db = [self]() -> store& { return *self->state.db; };
+  self->state.max_batch = static_cast<size_t>(std::max(1, max_batch));
+  // Every other call sees what was sent before it: the held writes go first.
+  auto db = [self]() -> store& {
+    commit_held(self);
+    return *self->state.db;
+  };
+  auto event_answer = [](caf::typed_response_promise<event_record>& rp,
+                         caf::expected<event_record>& r) {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(std::move(r.error()));
+  };
   return {
-    [=](atoms::insert, const session_record& s) { return done(db().insert_session(s)); },
-    [=](atoms::save, const session_record& s, event_record& ev) {
-      return to_result(db().save_transition(s, std::move(ev)));
+    [=](atoms::insert, session_record& s) -> caf::result<bool> {
+      store_write w;
+      w.what = store_write::kind::insert;
+      w.session = std::move(s);
+      return hold<bool>(self, std::move(w), [](caf::typed_response_promise<bool>& rp,
+                                                caf::expected<event_record>& r) {
+        if (r)
+          rp.deliver(true);
+        else
+          rp.deliver(std::move(r.error()));
+      });
     },
-    [=](atoms::append, event_record& ev, const session_owner& by) {
-      return to_result(db().append_event(std::move(ev), by));
+    [=](atoms::save, session_record& s, event_record& ev) -> caf::result<event_record> {
+      store_write w;
+      w.what = store_write::kind::transition;
+      w.session = std::move(s);
+      w.event = std::move(ev);
+      return hold<event_record>(self, std::move(w), event_answer);
     },
+    [=](atoms::append, event_record& ev, session_owner& by) -> caf::result<event_record> {
+      store_write w;
+      w.what = store_write::kind::append;
+      w.event = std::move(ev);
+      w.by = std::move(by);
+      return hold<event_record>(self, std::move(w), event_answer);
+    },
+    [=](atoms::commit) { commit_held(self); },
     [=](atoms::get, const std::string& id) { return to_result(db().get_session(id)); },
     [=](atoms::list, const session_filter& f) { return to_result(db().list_sessions(f)); },
     [=](atoms::expired, int64_t now) { return to_result(db().expired_sessions(now)); },
@@ -99,10 +174,11 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
   };
 }
 
-store_pool::store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached) {
+store_pool::store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached,
+                       int max_batch) {
   for (int i = 0; i < n; ++i)
-    workers_.push_back(detached ? sys.spawn<caf::detached>(store_worker, make)
-                                : sys.spawn(store_worker, make));
+    workers_.push_back(detached ? sys.spawn<caf::detached>(store_worker, make, max_batch)
+                                : sys.spawn(store_worker, make, max_batch));
 }
 
 const store_worker_actor& store_pool::for_key(const std::string& key) const {

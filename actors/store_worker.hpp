@@ -17,9 +17,19 @@ namespace spawn {
 /// Makes one store adapter (one database connection).
 using store_factory = std::function<std::unique_ptr<store>()>;
 
+/// A session write held for the next commit, and whom to answer.
+struct held_write {
+  store_write write;
+  std::function<void(caf::expected<event_record>&)> answer;
+};
+
 struct store_worker_state {
   /// The adapter; owned by this worker's thread alone.
   std::unique_ptr<store> db;
+  /// Writes held for the next commit (group commit), in arrival order.
+  std::vector<held_write> held;
+  /// At most this many writes per commit.
+  size_t max_batch = 256;
   static inline const char* name = "store_worker";
 };
 
@@ -29,8 +39,16 @@ struct store_worker_state {
 /// value when the database fails). `(artifact, id, version, app, cache_key)`
 /// stores an app (filed under the prompt cache key unless it is empty);
 /// `(artload, id)` loads the newest one.
+///
+/// Group commit: the session writes (insert, save, append) are held, and
+/// `commit` (which the first held write sends itself, so it comes after
+/// every message already waiting) writes them in one transaction
+/// (`store::write_batch`, at most `max_batch` at once); each is answered
+/// once its own write is stored. Any other call writes what is held first,
+/// so the worker's order is the order its messages came in.
 store_worker_actor::behavior_type
-store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, store_factory make);
+store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, store_factory make,
+             int max_batch);
 
 /// A fixed set of store workers. Calls about one session always go to the same
 /// worker, so that session's writes keep their order.
@@ -39,8 +57,10 @@ public:
   store_pool() = default;
 
   /// Spawns `n` workers (detached threads; on the scheduler when `detached` is
-  /// false, for deterministic tests).
-  store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached = true);
+  /// false, for deterministic tests), each committing at most `max_batch`
+  /// session writes at once (`database.batch`).
+  store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached = true,
+             int max_batch = 256);
 
   /// The worker that owns writes for `key` (a session id).
   const store_worker_actor& for_key(const std::string& key) const;

@@ -4,6 +4,7 @@
 //
 //   eval "$(bash deploy/scripts/setup.sh)"
 //   build/control_plane [--sessions 10000] [--in-flight 256] [--store-workers 3]
+//                       [--store-batch 256]
 //
 // Prints sessions per second to running, p50/p99 create → running, resident
 // memory per live session, threads, and beside them the baseline measured in
@@ -48,6 +49,7 @@ struct options {
   int sessions = 10000;
   int in_flight = 256;
   int store_workers = 3;
+  int store_batch = 256;
   std::string dsn;
 };
 
@@ -240,11 +242,13 @@ int main(int argc, char** argv) {
       o.in_flight = std::atoi(value().c_str());
     else if (a == "--store-workers")
       o.store_workers = std::atoi(value().c_str());
+    else if (a == "--store-batch")
+      o.store_batch = std::atoi(value().c_str());
     else if (a == "--database-url")
       o.dsn = value();
     else {
       std::cerr << "usage: control_plane [--sessions N] [--in-flight N] [--store-workers N] "
-                   "[--database-url DSN]\n";
+                   "[--store-batch N] [--database-url DSN]\n";
       return 2;
     }
   }
@@ -259,11 +263,13 @@ int main(int argc, char** argv) {
   }
   auto node = "bench-" + new_manage_token().substr(0, 8);
   auto tmp = std::filesystem::temp_directory_path() / node;
+  // The null runtime's apps have no page to load: the page check (issue 15)
+  // would start a headless browser per session, so it is off.
   auto cfg = parse_config(R"({"runtime": {"warm_pool_size": 0},
     "health": {"interval_ms": 0}, "costs": {"accrual_interval_ms": 3600000},
     "sessions": {"sweep_interval_ms": 3600000},
     "recovery": {"orphan_scan_interval_ms": 0},
-    "generation": {"cache_ttl_seconds": 0, "owner_token_budget": 0}})");
+    "generation": {"cache_ttl_seconds": 0, "owner_token_budget": 0, "check_browser": "none"}})");
   if (!cfg) {
     std::cerr << message_of(cfg.error()) << "\n";
     return 1;
@@ -271,6 +277,7 @@ int main(int argc, char** argv) {
   cfg->node_id = node;
   cfg->state_dir = tmp.string();
   cfg->store_workers = o.store_workers;
+  cfg->store_batch = o.store_batch;
   cfg->max_sessions = o.sessions + 10;
   cfg->active_per_owner = o.sessions;
   cfg->creations_per_window = o.sessions;
@@ -284,7 +291,8 @@ int main(int argc, char** argv) {
   node_context ctx;
   ctx.cfg = std::make_shared<spawn_config>(*cfg);
   auto dsn = o.dsn;
-  ctx.stores = store_pool{sys, [dsn] { return std::make_unique<pg_store>(dsn); }, o.store_workers};
+  ctx.stores = store_pool{sys, [dsn] { return std::make_unique<pg_store>(dsn); }, o.store_workers,
+                          true, o.store_batch};
   ctx.io = blocking_pool{sys, cfg->io_threads};
   ctx.llm = blocking_pool{sys, cfg->generation_threads};
   ctx.runtime = std::make_shared<test::null_runtime>();
@@ -325,8 +333,9 @@ int main(int argc, char** argv) {
                                node + "-baseline");
 
   std::printf("\ncontrol plane: %d sessions (%d running, %d failed, %d refused), %d stored "
-              "writes each, %d store workers\n",
-              o.sessions, running, t->failed, t->refused, writes_per_session, o.store_workers);
+              "writes each, %d store workers committing up to %d writes at once\n",
+              o.sessions, running, t->failed, t->refused, writes_per_session, o.store_workers,
+              o.store_batch);
   std::printf("%-44s %12s %12s %10s\n", "", "measured", "baseline", "target");
   std::printf("%-44s %12.0f %12.0f %10s\n", "sessions/s to running (actors | store alone)", rate,
               base_rate, ">= 2000");

@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
   ctx.cfg = cfg;
   auto dsn = cfg->database_url;
   ctx.stores = spawn::store_pool{
-    sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers};
+    sys, [dsn] { return std::make_unique<spawn::pg_store>(dsn); }, cfg->store_workers, true,
+    cfg->store_batch};
   ctx.io = spawn::blocking_pool{sys, cfg->io_threads};
   ctx.llm = spawn::blocking_pool{sys, cfg->generation_threads};
   ctx.edge_io = spawn::blocking_pool{sys, cfg->edge_threads};

@@ -125,6 +125,8 @@ struct spawn_config {
   // database
   std::string database_url;
   int store_workers = 3;
+  /// Session writes a store worker commits in one transaction (group commit).
+  int store_batch = 256;
   /// Fixed thread pools for blocking adapter calls (actors/blocking.hpp).
   int io_threads = 8;
   int generation_threads = 4;

@@ -289,6 +289,9 @@ const std::vector<key_spec>& config_table() {
     add(text("database.url", "", "PostgreSQL connection string", SPAWN_FIELD(database_url)));
     add(integer("database.workers", 3, 1, 32, "store worker threads (one connection each)",
                 SPAWN_FIELD(store_workers)));
+    add(integer("database.batch", 256, 1, 4096,
+                "session writes a store worker commits at once (group commit; 1: one each)",
+                SPAWN_FIELD(store_batch)));
     add(integer("pools.io_threads", 8, 1, 64,
                 "threads for Docker, Caddy, files and HTTP probes", SPAWN_FIELD(io_threads)));
     add(integer("pools.generation_threads", 4, 1, 64, "threads for generation backends",

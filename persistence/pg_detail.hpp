@@ -43,6 +43,16 @@ caf::expected<std::vector<session_record>> to_sessions(const pqxx::result& rows)
 caf::error check_owner(const std::string& session_id, const pqxx::row& owner_row,
                        const session_owner& by);
 
+/// Locks the session row, checks that `by` owns it, and appends `ev` in
+/// `tx`; fills in `seq` and `at`.
+caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev,
+                                          const session_owner& by);
+
+/// `append_locked` for the session's owner, then every mutable column of `s`
+/// (`ev.session_id` and `ev.phase` already set).
+caf::expected<event_record> transition_locked(pqxx::work& tx, const session_record& s,
+                                              event_record ev);
+
 } // namespace pg_detail
 
 struct pg_store::connection_box {

@@ -57,6 +57,30 @@ const std::pair<const char*, const char*> statements[] = {
    "SELECT $1, COALESCE(max(seq), 0) + 1, COALESCE(" SPAWN_TS(2) ", now()), "
    "$3, $4, $5 FROM session_events WHERE session_id = $1 "
    "RETURNING seq, " SPAWN_MS("at")},
+  // One statement each for a batch (persistence/pg_batch.cpp): the owner
+  // check is the UPDATE's (or the locking sub-select's) condition, and no row
+  // back means not found or fenced. The event's seq reads the statement's
+  // snapshot: a concurrent writer of the same session makes it a duplicate
+  // key, and the batch is then written again one call at a time.
+  {"transition_owned",
+   "WITH u AS (UPDATE sessions SET state = $2, tier = $3, app_url = $5, "
+   "manage_token_hash = $6, container_id = $7, host_port = $8, message = $9, "
+   "failure_reason = $10, started_at = " SPAWN_TS(11) ", expires_at = " SPAWN_TS(12)
+   ", destroyed_at = " SPAWN_TS(13) ", estimated_cost = $14, actual_cost = $15, "
+   "metadata = $16::jsonb, input_tokens = $17, output_tokens = $18, "
+   "generation_cost_usd = $19 WHERE id = $1 AND node_id = $4 AND owner_epoch = $20 "
+   "RETURNING id) "
+   "INSERT INTO session_events (session_id, seq, at, level, phase, message) "
+   "SELECT u.id, COALESCE((SELECT max(seq) FROM session_events WHERE session_id = $1), 0) + 1, "
+   "COALESCE(" SPAWN_TS(21) ", now()), $22, $23, $24 FROM u "
+   "RETURNING seq, " SPAWN_MS("at")},
+  {"append_owned",
+   "INSERT INTO session_events (session_id, seq, at, level, phase, message) "
+   "SELECT o.id, COALESCE((SELECT max(seq) FROM session_events WHERE session_id = $1), 0) + 1, "
+   "COALESCE(" SPAWN_TS(2) ", now()), $3, $4, $5 FROM (SELECT id FROM sessions "
+   "WHERE id = $1 AND node_id = $6 AND owner_epoch = $7 FOR UPDATE) o "
+   "RETURNING seq, " SPAWN_MS("at")},
+  {"session_owner", "SELECT node_id, owner_epoch FROM sessions WHERE id = $1"},
   {"get_session", "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions WHERE id = $1"},
   {"list_sessions",
    "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions "
@@ -102,22 +126,6 @@ std::string trimmed(const char* text) {
 bool lost_connection(const std::string& sqlstate) {
   return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01"
          || sqlstate == "57P02" || sqlstate == "57P03";
-}
-
-/// Locks the session row, checks that `by` owns it, and appends `ev`; fills
-/// in `seq` and `at`.
-caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev,
-                                          const session_owner& by) {
-  auto owner = tx.exec_prepared("lock_session", ev.session_id);
-  if (owner.empty())
-    return make_error(errc::not_found, "no session " + ev.session_id);
-  if (auto err = pg_detail::check_owner(ev.session_id, owner[0], by))
-    return err;
-  auto row = tx.exec_prepared1("append_event", ev.session_id, ev.at, ev.level,
-                               ev.phase, ev.message);
-  ev.seq = row[0].as<int64_t>();
-  ev.at = row[1].as<epoch_ms>();
-  return ev;
 }
 
 caf::error to_error(caf::expected<bool>&& x) {
@@ -172,6 +180,35 @@ caf::expected<std::vector<session_record>> to_sessions(const pqxx::result& rows)
     out.push_back(std::move(*s));
   }
   return out;
+}
+
+/// Locks the session row, checks that `by` owns it, and appends `ev`; fills
+/// in `seq` and `at`.
+caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev,
+                                          const session_owner& by) {
+  auto owner = tx.exec_prepared("lock_session", ev.session_id);
+  if (owner.empty())
+    return make_error(errc::not_found, "no session " + ev.session_id);
+  if (auto err = pg_detail::check_owner(ev.session_id, owner[0], by))
+    return err;
+  auto row = tx.exec_prepared1("append_event", ev.session_id, ev.at, ev.level,
+                               ev.phase, ev.message);
+  ev.seq = row[0].as<int64_t>();
+  ev.at = row[1].as<epoch_ms>();
+  return ev;
+}
+
+caf::expected<event_record> transition_locked(pqxx::work& tx, const session_record& s,
+                                              event_record ev) {
+  auto appended = append_locked(tx, std::move(ev), session_owner{s.node_id, s.owner_epoch});
+  if (!appended)
+    return appended;
+  tx.exec_prepared("update_session", s.id, std::string{to_string(s.state)}, s.tier, s.node_id,
+                   s.app_url, s.manage_token_hash, s.container_id, s.host_port, s.message,
+                   s.failure_reason, s.started_at, s.expires_at, s.destroyed_at,
+                   s.estimated_cost, s.actual_cost, s.metadata, s.input_tokens,
+                   s.output_tokens, s.generation_cost_usd, s.owner_epoch);
+  return appended;
 }
 
 caf::error check_owner(const std::string& session_id, const pqxx::row& owner_row,
@@ -287,16 +324,9 @@ caf::expected<event_record> pg_store::save_transition(const session_record& s,
   return guarded<event_record>("save_transition", [&](pqxx::connection& c)
                                  -> caf::expected<event_record> {
     pqxx::work tx{c};
-    auto appended = append_locked(tx, std::move(ev), session_owner{s.node_id, s.owner_epoch});
-    if (!appended)
-      return appended;
-    tx.exec_prepared("update_session", s.id, std::string{to_string(s.state)}, s.tier,
-                     s.node_id, s.app_url, s.manage_token_hash, s.container_id,
-                     s.host_port, s.message, s.failure_reason, s.started_at,
-                     s.expires_at, s.destroyed_at, s.estimated_cost, s.actual_cost,
-                     s.metadata, s.input_tokens, s.output_tokens, s.generation_cost_usd,
-                     s.owner_epoch);
-    tx.commit();
+    auto appended = pg_detail::transition_locked(tx, s, std::move(ev));
+    if (appended)
+      tx.commit();
     return appended;
   });
 }
@@ -305,7 +335,7 @@ caf::expected<event_record> pg_store::append_event(event_record ev, const sessio
   return guarded<event_record>("append_event", [&](pqxx::connection& c)
                                  -> caf::expected<event_record> {
     pqxx::work tx{c};
-    auto appended = append_locked(tx, std::move(ev), by);
+    auto appended = pg_detail::append_locked(tx, std::move(ev), by);
     if (appended)
       tx.commit();
     return appended;

@@ -100,6 +100,9 @@ public:
   caf::expected<std::vector<cluster_event>> cluster_events(int64_t after_seq, int limit) override;
   caf::expected<std::vector<node_record>> list_nodes() override;
 
+  // Group commit of session writes (persistence/pg_batch.cpp).
+  std::vector<caf::expected<event_record>>
+  write_batch(const std::vector<store_write>& writes) override;
   // Custom domains (issue 18; persistence/pg_domains.cpp).
   caf::error claim_domain(const std::string& session_id, const std::string& domain) override;
   caf::error release_domain(const std::string& session_id, const std::string& domain) override;

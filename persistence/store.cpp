@@ -12,6 +12,29 @@ caf::error unsupported(const char* what) {
 
 } // namespace
 
+std::vector<caf::expected<event_record>>
+store::write_batch(const std::vector<store_write>& writes) {
+  std::vector<caf::expected<event_record>> out;
+  out.reserve(writes.size());
+  for (const auto& w : writes)
+    out.push_back(write_one(w));
+  return out;
+}
+
+caf::expected<event_record> store::write_one(const store_write& w) {
+  switch (w.what) {
+    case store_write::kind::insert:
+      if (auto err = insert_session(w.session))
+        return err;
+      return event_record{};
+    case store_write::kind::transition:
+      return save_transition(w.session, w.event);
+    case store_write::kind::append:
+    default:
+      return append_event(w.event, w.by);
+  }
+}
+
 caf::expected<int64_t> store::join_cluster(const node_record&, int64_t) {
   return unsupported("join_cluster");
 }

@@ -17,6 +17,17 @@
 
 namespace spawn {
 
+/// One write of a batch (`store::write_batch`): a new session, a transition
+/// (`session` with `event`, owned by `session`'s node and epoch) or an event
+/// (`event`, checked against `by`).
+struct store_write {
+  enum class kind { insert, transition, append };
+  kind what = kind::append;
+  session_record session;
+  event_record event;
+  session_owner by;
+};
+
 /// Port: the store of record. Every call blocks on I/O, so actors call it from
 /// a dedicated worker, never from a scheduler thread. Errors are values:
 /// `errc::not_found`, `errc::conflict` (duplicate id), `errc::unavailable`
@@ -43,6 +54,16 @@ public:
   /// Appends one event if `by` owns the session (`errc::fenced` otherwise; an
   /// empty `by.node_id` checks nothing); returns it with `seq` and `at` filled in.
   virtual caf::expected<event_record> append_event(event_record ev, const session_owner& by) = 0;
+
+  /// Writes `writes` in order, each with the result its own call would have
+  /// (an insert's is an empty event). The default makes one call per write; a
+  /// database may commit them together (one commit for the batch: group
+  /// commit), as long as each write's result stays its own.
+  virtual std::vector<caf::expected<event_record>>
+  write_batch(const std::vector<store_write>& writes);
+
+  /// One write of a batch through its own call.
+  caf::expected<event_record> write_one(const store_write& w);
 
   virtual caf::expected<session_record> get_session(const std::string& id) = 0;
 

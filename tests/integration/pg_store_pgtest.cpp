@@ -497,3 +497,81 @@ TEST_F(pg_store_pgtest, a_custom_domain_has_one_live_holder_and_a_dead_one_gives
   EXPECT_FALSE(db_->release_domain(b.id, domain));
   EXPECT_EQ(code(db_->domain_holder(domain)), errc::not_found);
 }
+
+// Group commit (issue 12): one batch, each write with its own result; a
+// failing statement leaves only its own write unwritten.
+TEST_F(pg_store_pgtest, a_batch_keeps_each_writes_result_and_order) {
+  auto a = make_session(unique("ba"));
+  auto b = make_session(unique("bb"));
+  auto fenced = make_session(unique("bf"));
+  ASSERT_FALSE(db_->insert_session(fenced));
+  std::vector<store_write> ws;
+  auto insert = [&](const session_record& s) {
+    store_write w;
+    w.what = store_write::kind::insert;
+    w.session = s;
+    ws.push_back(w);
+  };
+  auto transition = [&](session_record s, phase p, const std::string& msg) {
+    store_write w;
+    w.what = store_write::kind::transition;
+    s.state = p;
+    s.message = msg;
+    w.session = s;
+    w.event = make_event(msg);
+    ws.push_back(w);
+  };
+  auto append = [&](const session_record& s, const std::string& msg, session_owner by) {
+    store_write w;
+    w.what = store_write::kind::append;
+    w.event = make_event(msg);
+    w.event.session_id = s.id;
+    w.by = std::move(by);
+    ws.push_back(w);
+  };
+  insert(a);
+  insert(b);
+  transition(a, phase::generating, "a generating");
+  append(a, "a note", session_owner{a.node_id, a.owner_epoch});
+  transition(b, phase::running, "b running");
+  auto stale = fenced;
+  stale.owner_epoch += 1; // not the owner: fenced, the others are written
+  transition(stale, phase::running, "never stored");
+  transition(make_session(unique("none")), phase::running, "no such session");
+  transition(a, phase::running, "a running");
+  auto out = db_->write_batch(ws);
+  ASSERT_EQ(out.size(), ws.size());
+  EXPECT_TRUE(out[0] && out[1]);
+  ASSERT_TRUE(out[2]) << message_of(out[2].error());
+  EXPECT_EQ(out[2]->seq, 1);
+  ASSERT_TRUE(out[3]);
+  EXPECT_EQ(out[3]->seq, 2);
+  ASSERT_TRUE(out[4]);
+  EXPECT_EQ(out[4]->seq, 1);
+  EXPECT_EQ(code(out[5]), errc::fenced);
+  EXPECT_EQ(code(out[6]), errc::not_found);
+  ASSERT_TRUE(out[7]);
+  EXPECT_EQ(out[7]->seq, 3);
+  EXPECT_EQ(db_->get_session(a.id)->state, phase::running);
+  EXPECT_EQ(db_->get_session(b.id)->message, "b running");
+  EXPECT_EQ(db_->get_session(fenced.id)->state, fenced.state);
+  EXPECT_TRUE(db_->list_events(fenced.id, 0, 10)->empty());
+  auto events = db_->list_events(a.id, 0, 10);
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[2].message, "a running");
+
+  // A duplicate insert fails its statement: the batch is written again one
+  // call at a time, and only that write fails.
+  auto c = make_session(unique("bc"));
+  ws.clear();
+  insert(a);
+  insert(c);
+  transition(c, phase::running, "c running");
+  out = db_->write_batch(ws);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(code(out[0]), errc::conflict);
+  EXPECT_TRUE(out[1]);
+  ASSERT_TRUE(out[2]);
+  EXPECT_EQ(out[2]->seq, 1);
+  EXPECT_EQ(db_->get_session(c.id)->state, phase::running);
+}
