@@ -9,6 +9,7 @@
 #include "actors/atoms.hpp"
 #include "core/messages.hpp"
 #include "core/error.hpp"
+#include "core/hosts.hpp"
 #include "core/metrics.hpp"
 #include "core/tokens.hpp"
 #include "http/auth.hpp"

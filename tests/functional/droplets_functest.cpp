@@ -176,27 +176,27 @@ TEST_F(droplets_functest, DropletsComeAppsRunThereAndEmptyOnesGo) {
   // line (hours x the tier's rate) and a `droplet_idle` line (no more than
   // it), the destroyed one's final and equal to its closed ledger line; the
   // session's compute line names the droplet it ran on.
-  auto r = d().call("GET", "/admin/v1/costs/hosts?node=" + d().node_id(), {},
+  auto listed = d().call("GET", "/admin/v1/costs/hosts?node=" + d().node_id(), {},
                     {{"Authorization", std::string{"Bearer "} + admin_token}});
-  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
-  auto page = parse_or_null(r->body);
-  ASSERT_EQ(page["lines"].size(), 4u) << page;
+  ASSERT_TRUE(listed && listed->status == 200) << (listed ? listed->body : "no answer");
+  auto lines_doc = parse_or_null(listed->body);
+  ASSERT_EQ(lines_doc["lines"].size(), 4u) << lines_doc;
   std::map<std::string, json> droplet, idle;
-  for (auto& l : page["lines"])
+  for (auto& l : lines_doc["lines"])
     (l.value("kind", "") == "droplet" ? droplet : idle)[l.value("host_id", "")] = l;
-  ASSERT_EQ(droplet.size(), 2u) << page;
-  ASSERT_EQ(idle.size(), 2u) << page;
+  ASSERT_EQ(droplet.size(), 2u) << lines_doc;
+  ASSERT_EQ(idle.size(), 2u) << lines_doc;
   int carried = 0;
   for (auto& c : costs["droplets"]) {
     auto host = c.value("host_id", "");
     auto& line = droplet[host];
-    ASSERT_TRUE(line.is_object()) << "no droplet line for " << host << ": " << page;
+    ASSERT_TRUE(line.is_object()) << "no droplet line for " << host << ": " << lines_doc;
     EXPECT_EQ(line.value("unit", ""), "hour");
     EXPECT_DOUBLE_EQ(line.value("unit_price_usd", 0.0), 0.00893) << line;
     EXPECT_NEAR(line.value("amount_usd", 0.0),
                 line.value("quantity", 0.0) * line.value("unit_price_usd", 0.0), 1e-12) << line;
-    EXPECT_LE(idle[host].value("amount_usd", 1.0), line.value("amount_usd", 0.0) + 1e-15) << page;
-    EXPECT_GE(idle[host].value("amount_usd", -1.0), 0.0) << page;
+    EXPECT_LE(idle[host].value("amount_usd", 1.0), line.value("amount_usd", 0.0) + 1e-15) << lines_doc;
+    EXPECT_GE(idle[host].value("amount_usd", -1.0), 0.0) << lines_doc;
     if (c.value("ended", false)) { // final: the closed ledger line, to the cent and beyond
       EXPECT_NEAR(line.value("amount_usd", 0.0), c.value("usd", -1.0), 1e-15) << line << c;
       EXPECT_NEAR(line.value("quantity", 0.0), c.value("hours", -1.0), 1e-12) << line << c;
@@ -212,7 +212,7 @@ TEST_F(droplets_functest, DropletsComeAppsRunThereAndEmptyOnesGo) {
       EXPECT_GT(c.value("sessions_usd", 0.0), 0.0) << "its compute line names a droplet that ran no session: " << c;
     }
   }
-  EXPECT_EQ(carried, 1) << "the session's compute line does not name its droplet: " << page;
+  EXPECT_EQ(carried, 1) << "the session's compute line does not name its droplet: " << lines_doc;
   std::this_thread::sleep_for(1200ms); // the live droplet's lines grow, the destroyed one's stay
   auto again = d().call("GET", "/admin/v1/costs/hosts?node=" + d().node_id() + "&kind=droplet", {},
                         {{"Authorization", std::string{"Bearer "} + admin_token}});
