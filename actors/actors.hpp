@@ -263,6 +263,7 @@ void register_actor_handle_types(caf::actor_system_config& cfg);
 using host_registry_actor = caf::typed_actor<
   caf::reacts_to<atoms::hostcheck>,
   caf::replies_to<atoms::hosts>::with<std::string>,
+  caf::replies_to<atoms::hostcosts, std::string, std::string, std::string, int, int>::with<std::string>,
   caf::replies_to<atoms::hostadd, std::string>::with<std::string>,
   caf::replies_to<atoms::drain, std::string>::with<std::string>,
   caf::replies_to<atoms::hostrm, std::string>::with<std::string>>;

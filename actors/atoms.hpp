@@ -124,6 +124,7 @@ using domains = caf::atom_constant<caf::atom("domains")>;     // edge: the route
 // Docker hosts (issue 17).
 using hostadd = caf::atom_constant<caf::atom("hostadd")>;     // registry: admit a remote engine
 using hostcheck = caf::atom_constant<caf::atom("hostcheck")>; // registry: ping every host
+using hostcosts = caf::atom_constant<caf::atom("hostcosts")>; // registry: host-level cost lines
 using hostrm = caf::atom_constant<caf::atom("hostrm")>;       // registry: forget a host
 using hosts = caf::atom_constant<caf::atom("hosts")>;         // registry: the hosts as JSON
 

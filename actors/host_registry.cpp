@@ -91,6 +91,42 @@ std::shared_ptr<docker_engine> remote_engine(const spawn_config& cfg, const host
 
 namespace {
 
+json item_json(const host_cost_row& r) {
+  auto& i = r.item;
+  json j{{"node_id", i.node_id},
+         {"host_id", i.host_id},
+         {"kind", i.kind},
+         {"quantity", i.quantity},
+         {"unit", i.unit},
+         {"unit_price_usd", i.unit_price},
+         {"amount_usd", i.amount},
+         {"at", iso_time(i.at)}};
+  if (i.kind == "droplet") {
+    j["sessions"] = r.sessions;
+    j["sessions_billed_usd"] = r.sessions_billed;
+  }
+  return j;
+}
+
+/// Totals of `rows` by kind, and what the sessions on those droplets were billed.
+json item_totals(const std::vector<host_cost_row>& rows) {
+  double all = 0, idle = 0, billed = 0;
+  int sessions = 0;
+  for (auto& r : rows) {
+    if (r.item.kind == "droplet") {
+      all += r.item.amount;
+      billed += r.sessions_billed;
+      sessions += r.sessions;
+    } else if (r.item.kind == "droplet_idle") {
+      idle += r.item.amount;
+    }
+  }
+  return {{"droplet_usd", all},
+          {"droplet_idle_usd", idle},
+          {"sessions", sessions},
+          {"sessions_billed_usd", billed}};
+}
+
 json cost_json(const host_cost& c) {
   return {{"hours", hours_of(c)},
           {"usd", c.amount},
@@ -102,14 +138,34 @@ json cost_json(const host_cost& c) {
 
 } // namespace
 
+std::string host_cost_items_json(const std::vector<host_cost_row>& rows, int limit, int offset) {
+  json arr = json::array();
+  for (auto& r : rows)
+    arr.push_back(item_json(r));
+  return json{{"lines", arr}, {"totals", item_totals(rows)}, {"limit", limit}, {"offset", offset}}
+    .dump();
+}
+
 std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<host_cost>& lines,
-                       const std::string& policy) {
+                       const std::vector<host_cost_row>& items, const std::string& policy) {
+  std::map<std::string, json> items_of;
+  for (auto& r : items) {
+    auto& arr = items_of[r.item.host_id];
+    if (arr.is_null())
+      arr = json::array();
+    arr.push_back(item_json(r));
+  }
+  auto with_items = [&](json j, const std::string& host) {
+    auto it = items_of.find(host);
+    j["cost_items"] = it != items_of.end() ? it->second : json::array();
+    return j;
+  };
   std::map<std::string, const host_cost*> by_host;
   json ledger = json::array();
   double usd = 0, sessions = 0;
   for (auto& c : lines) {
     by_host[c.host_id] = &c;
-    auto j = cost_json(c);
+    auto j = with_items(cost_json(c), c.host_id);
     j["host_id"] = c.host_id;
     j["droplet_id"] = c.droplet_id;
     j["region"] = c.region;
@@ -124,7 +180,7 @@ std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<
   for (auto& h : hosts) {
     auto j = json::parse(host_json(h));
     auto c = by_host.find(h.id);
-    j["cost"] = c != by_host.end() ? cost_json(*c->second) : json(nullptr);
+    j["cost"] = c != by_host.end() ? with_items(cost_json(*c->second), h.id) : json(nullptr);
     arr.push_back(std::move(j));
   }
   return json{{"hosts", arr},
@@ -132,7 +188,8 @@ std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<
               {"droplet_costs", {{"usd", usd},
                                  {"sessions_usd", sessions},
                                  {"idle_usd", std::max(0.0, usd - sessions)},
-                                 {"droplets", ledger}}}}
+                                 {"droplets", ledger},
+                                 {"cost_items", item_totals(items)}}}}
     .dump();
 }
 
@@ -298,6 +355,7 @@ host_registry(registry_self self, node_context ctx, std::shared_ptr<host_set> se
       blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
                     [db, cfg, set]() -> caf::expected<std::string> {
                       std::vector<host_cost> lines;
+                      std::vector<host_cost_row> items;
                       {
                         std::lock_guard<std::mutex> guard{db->mtx};
                         if (!db->db)
@@ -307,8 +365,35 @@ host_registry(registry_self self, node_context ctx, std::shared_ptr<host_set> se
                         else // the list still answers, without costs
                           spdlog::debug("hosts: cannot read the droplets' costs: {}",
                                         message_of(listed.error()));
+                        host_cost_filter f;
+                        f.node_id = cfg->node_id;
+                        f.limit = 10000;
+                        if (auto listed = db->db->list_host_cost_items(f))
+                          items = std::move(*listed);
+                        else
+                          spdlog::debug("hosts: cannot read the droplets' cost lines: {}",
+                                        message_of(listed.error()));
                       }
-                      return hosts_json(set->hosts(), lines, cfg->hosts_policy);
+                      return hosts_json(set->hosts(), lines, items, cfg->hosts_policy);
+                    })
+        .then([=](std::string& j) mutable { rp.deliver(std::move(j)); },
+              [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
+    },
+    [=](atoms::hostcosts, const std::string& node, const std::string& host,
+        const std::string& kind, int limit, int offset) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      auto db = self->state.db;
+      host_cost_filter f{node, host, kind, limit, offset};
+      blocking_call(self, self->state.ctx.io, std::chrono::seconds{30},
+                    [db, f]() -> caf::expected<std::string> {
+                      std::lock_guard<std::mutex> guard{db->mtx};
+                      if (!db->db)
+                        db->db = db->make();
+                      auto rows = db->db->list_host_cost_items(f);
+                      if (!rows)
+                        return rows.error();
+                      return host_cost_items_json(*rows, f.limit, f.offset);
                     })
         .then([=](std::string& j) mutable { rp.deliver(std::move(j)); },
               [=](caf::error& err) mutable { rp.deliver(std::move(err)); });

@@ -58,9 +58,15 @@ std::shared_ptr<docker_engine> remote_engine(const spawn_config& cfg, const host
 std::string host_json(const host_record& h);
 
 /// The admin API's host list: every host (a droplet with `cost`, its line of
-/// the ledger, else null) and `droplet_costs`, the ledger with its totals.
+/// the ledger, else null) and `droplet_costs`, the ledger with its totals;
+/// each ledger line and `cost` carries its `cost_items` lines (of `items`),
+/// and `droplet_costs.cost_items` their totals.
 std::string hosts_json(const std::vector<host_record>& hosts, const std::vector<host_cost>& lines,
-                       const std::string& policy);
+                       const std::vector<host_cost_row>& items, const std::string& policy);
+
+/// GET /admin/v1/costs/hosts: the host-level cost lines `rows` (one page of
+/// `limit` from `offset`) and their totals.
+std::string host_cost_items_json(const std::vector<host_cost_row>& rows, int limit, int offset);
 
 /// Parses an admin's new host; `errc::invalid_input` naming the bad field.
 caf::expected<host_record> parse_new_host(const spawn_config& cfg, const std::string& body);

@@ -48,6 +48,21 @@ double generation_cost(self_ptr self) {
   return usd > 0 ? usd : 0.0;
 }
 
+/// The session's bill from its creation to `end`; its compute line names the
+/// node and the host it ran on (the lease's, else the last one it had).
+std::vector<cost_item> bill(self_ptr self, epoch_ms end) {
+  auto& st = self->state;
+  if (st.lease)
+    st.acct.host = st.lease->container.host == "local" ? "" : st.lease->container.host;
+  auto items = cost_items_of(hourly_of(self), st.record.created_at, end, generation_cost(self));
+  for (auto& i : items) {
+    i.node_id = st.ctx.cfg->node_id;
+    if (i.kind == "compute")
+      i.host_id = st.acct.host;
+  }
+  return items;
+}
+
 json items_json(const std::vector<cost_item>& items) {
   json arr = json::array();
   for (auto& i : items)
@@ -108,7 +123,10 @@ void on_running(self_ptr self, int64_t took_ms) {
 }
 
 void on_container(self_ptr self, bool held) {
-  auto& a = self->state.acct;
+  auto& st = self->state;
+  auto& a = st.acct;
+  if (held && st.lease)
+    a.host = st.lease->container.host == "local" ? "" : st.lease->container.host;
   if (held)
     a.container_gauge.move_to("app");
   else
@@ -208,7 +226,7 @@ void accrue(self_ptr self, uint64_t gen) {
   auto& a = st.acct;
   if (gen != a.accrual_gen || st.record.state == phase::destroyed)
     return;
-  auto items = cost_items_of(hourly_of(self), st.record.created_at, now_ms(), generation_cost(self));
+  auto items = bill(self, now_ms());
   auto total = total_of(items);
   st.record.actual_cost = total;
   st.visible.actual_cost = total;
@@ -237,7 +255,7 @@ void finalize(self_ptr self) {
   auto& st = self->state;
   auto& rec = st.record;
   auto end = rec.destroyed_at > 0 ? rec.destroyed_at : now_ms();
-  auto items = cost_items_of(hourly_of(self), rec.created_at, end, generation_cost(self));
+  auto items = bill(self, end);
   rec.actual_cost = total_of(items);
   set_meta(rec, "cost_items", items_json(items));
   set_meta(rec, "queue_position", nullptr);

@@ -39,6 +39,9 @@ struct session_accounting {
   bool overrun_warned = false;
   /// Generation number of the accrual timer (a stale tick is ignored).
   uint64_t accrual_gen = 0;
+  /// The Docker host its container last ran on, empty for the local engine:
+  /// its compute line names it (joins a droplet's hours with its sessions).
+  std::string host;
 };
 
 namespace accounting {

@@ -54,6 +54,8 @@ constexpr const char* usage = R"(usage: spawnctl [--server URL] [--api-key KEY] 
   admin hosts add ID tcp://H:2376 [--private ADDR] [--capacity N] [--memory-mb N] [--tier T]
   admin hosts drain ID                 no new apps on host ID
   admin hosts rm ID                    forget host ID (it must run nothing, or be gone)
+  admin hosts costs [--host ID] [--node N] [--kind droplet|droplet_idle] [--limit N] [--offset N]
+                                       droplet hours in cost_items, with the sessions each carried
 
 The server defaults to $SPAWN_SERVER or http://127.0.0.1:8080. Manage tokens
 returned by create are kept in ~/.spawnctl/tokens.json (or pass --token); a
@@ -507,7 +509,32 @@ bool query_of(const options& o, size_t from, std::string& q) {
   return true;
 }
 
-/// `admin hosts [add|drain|rm]` (issue 17).
+/// `admin hosts costs [--host ...]`: the host-level cost lines.
+template <class Print>
+int admin_host_costs(const options& o, Print print) {
+  std::string q;
+  if (!query_of(o, 3, q))
+    return std::cerr << usage, 2;
+  auto r = call(o, "GET", "/admin/v1/costs/hosts" + q);
+  if (r.status != 200 || o.as_json)
+    return print(r, 200);
+  for (auto& l : r.body["lines"]) {
+    std::cout << l.value("host_id", "") << "  " << l.value("node_id", "") << "  "
+              << l.value("kind", "") << "  " << l.value("quantity", 0.0) << " h x $"
+              << l.value("unit_price_usd", 0.0) << " = $" << l.value("amount_usd", 0.0);
+    if (l.contains("sessions"))
+      std::cout << "  (" << l.value("sessions", 0) << " sessions billed $"
+                << l.value("sessions_billed_usd", 0.0) << ")";
+    std::cout << "\n";
+  }
+  auto& t = r.body["totals"];
+  std::cout << "droplets $" << t.value("droplet_usd", 0.0) << ", idle $"
+            << t.value("droplet_idle_usd", 0.0) << "; their sessions billed $"
+            << t.value("sessions_billed_usd", 0.0) << "\n";
+  return 0;
+}
+
+/// `admin hosts [add|drain|rm|costs]` (issue 17).
 template <class Print>
 int admin_hosts(const options& o, Print print) {
   if (o.args.size() == 2) {
@@ -528,10 +555,12 @@ int admin_hosts(const options& o, Print print) {
     if (auto& c = r.body["droplet_costs"]; c.is_object() && !c["droplets"].empty())
       std::cout << "droplets: $" << c.value("usd", 0.0) << " (sessions $" << c.value("sessions_usd", 0.0)
                 << ", idle $" << c.value("idle_usd", 0.0) << ") over " << c["droplets"].size()
-                << " droplets\n";
+                << " droplets (lines: spawnctl admin hosts costs)\n";
     return 0;
   }
   auto& verb = o.args[2];
+  if (verb == "costs")
+    return admin_host_costs(o, print);
   if ((verb == "drain" || verb == "rm") && o.args.size() == 4) {
     auto path = "/admin/v1/hosts/" + o.args[3];
     return verb == "drain" ? print(call(o, "POST", path + "/drain"), 200)

@@ -1,6 +1,10 @@
 #include "core/hosts.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/error.hpp"
 
 namespace spawn {
 
@@ -86,6 +90,83 @@ void accrue(host_cost& c, epoch_ms now, int sessions, int capacity) {
   c.sessions_usd += c.hourly_usd * double(now - c.until) / 3.6e6 * share;
   c.until = now;
   c.amount = c.hourly_usd * hours_of(c);
+}
+
+namespace {
+
+bool all_of_chars(const std::string& s, size_t max, bool (*ok)(char)) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), ok);
+}
+
+/// A decimal in [lo, hi], digits only.
+std::optional<int> bounded_int(const std::string& s, int lo, int hi) {
+  if (s.empty() || s.size() > 7 || !std::all_of(s.begin(), s.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      }))
+    return std::nullopt;
+  int v = std::stoi(s);
+  return v >= lo && v <= hi ? std::optional<int>{v} : std::nullopt;
+}
+
+} // namespace
+
+caf::expected<host_cost_filter>
+parse_host_cost_filter(const std::vector<std::pair<std::string, std::string>>& query) {
+  host_cost_filter f;
+  std::set<std::string> seen;
+  auto bad = [](const std::string& what) { return make_error(errc::invalid_input, what); };
+  for (auto& [key, value] : query) {
+    if (!seen.insert(key).second)
+      return bad("'" + key + "' is given twice");
+    if (key == "node") {
+      if (!all_of_chars(value, 64, [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+          }))
+        return bad("node must be 1-64 characters of A-Z a-z 0-9 . _ -");
+      f.node_id = value;
+    } else if (key == "host") { // a droplet's id holds its node's
+      if (!all_of_chars(value, 128, [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+          }))
+        return bad("host must be 1-128 characters of A-Z a-z 0-9 . _ -");
+      f.host_id = value;
+    } else if (key == "kind") {
+      if (value != "droplet" && value != "droplet_idle")
+        return bad("kind must be droplet or droplet_idle");
+      f.kind = value;
+    } else if (key == "limit") {
+      auto v = bounded_int(value, 1, 1000);
+      if (!v)
+        return bad("limit must be 1-1000");
+      f.limit = *v;
+    } else if (key == "offset") {
+      auto v = bounded_int(value, 0, 1000000);
+      if (!v)
+        return bad("offset must be 0-1000000");
+      f.offset = *v;
+    } else {
+      return bad("unknown parameter '" + key + "' (node, host, kind, limit, offset)");
+    }
+  }
+  return f;
+}
+
+std::vector<cost_item> host_cost_items(const host_cost& c, const std::string& node) {
+  cost_item all;
+  all.kind = "droplet";
+  all.quantity = hours_of(c);
+  all.unit = "hour";
+  all.unit_price = c.hourly_usd;
+  all.amount = c.amount;
+  all.at = c.until;
+  all.node_id = node;
+  all.host_id = c.host_id;
+  cost_item idle = all;
+  idle.kind = "droplet_idle";
+  idle.amount = idle_usd(c);
+  // The seats its sessions used are known only as their price's share.
+  idle.quantity = c.amount > 0 ? all.quantity * idle.amount / c.amount : all.quantity;
+  return {all, idle};
 }
 
 } // namespace spawn

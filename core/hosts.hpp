@@ -6,8 +6,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <caf/expected.hpp>
+
+#include "core/cost_model.hpp"
 #include "core/session.hpp"
 
 namespace spawn {
@@ -64,6 +68,35 @@ double idle_usd(const host_cost& c);
 /// Accrues `c` up to `now` (nothing when `now <= c.until` or it ended), the
 /// time since its last accrual used by `sessions` of `capacity` seats.
 void accrue(host_cost& c, epoch_ms now, int sessions, int capacity);
+
+/// The host-level lines of `cost_items` for droplet line `c` of `node`
+/// (issue 17): `droplet`, all its hours at its hourly price, and
+/// `droplet_idle`, the part no session used (amount − sessions_usd, its
+/// quantity the idle hours). Both are dated `c.until`.
+std::vector<cost_item> host_cost_items(const host_cost& c, const std::string& node);
+
+/// Filter of the host-level cost lines (GET /admin/v1/costs/hosts); empty
+/// strings match anything.
+struct host_cost_filter {
+  std::string node_id, host_id, kind;
+  int limit = 100;
+  int offset = 0;
+};
+
+/// Checks the query of GET /admin/v1/costs/hosts: `node` (1-64 of
+/// A-Z a-z 0-9 . _ -), `host` (1-128 of the same), `kind` (droplet,
+/// droplet_idle), `limit` (1-1000), `offset` (0-1000000), each at most once;
+/// `errc::invalid_input` naming the bad one.
+caf::expected<host_cost_filter>
+parse_host_cost_filter(const std::vector<std::pair<std::string, std::string>>& query);
+
+/// A host-level cost line with the session compute lines that name its host
+/// (same node and host): how many sessions it carried and what they were billed.
+struct host_cost_row {
+  cost_item item;
+  int sessions = 0;
+  double sessions_billed = 0;
+};
 
 /// How a new container picks among the hosts with room for it.
 enum class placement_policy {

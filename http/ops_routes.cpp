@@ -9,6 +9,7 @@
 #include "actors/atoms.hpp"
 #include "core/messages.hpp"
 #include "core/error.hpp"
+#include "core/hosts.hpp"
 #include "core/metrics.hpp"
 #include "core/tokens.hpp"
 #include "http/auth.hpp"
@@ -361,6 +362,31 @@ void add_ops_routes(tracked_router& r, const ops_env& env) {
       no_registry(req);
     else if (id)
       ask<std::string>(sys, hosts, req, host_reply(restinio::status_ok()), atoms::hostrm::value, *id);
+    return accepted();
+  });
+
+  // Host-level cost lines (droplet hours in cost_items, issue 17).
+  r.http_get("/admin/v1/costs/hosts", [=, &sys](auto req, auto) {
+    if (!admin_ok(req, *cfg))
+      return accepted();
+    std::vector<std::pair<std::string, std::string>> query;
+    try {
+      for (auto& [name, value] : restinio::parse_query(req->header().query()))
+        query.emplace_back(std::string{name.data(), name.size()},
+                           std::string{value.data(), value.size()});
+    } catch (const std::exception& e) {
+      reply_error(req, restinio::status_bad_request(), "invalid_input",
+                  std::string{"bad query: "} + e.what());
+      return accepted();
+    }
+    auto f = parse_host_cost_filter(query);
+    if (!f)
+      reply_error(req, f.error());
+    else if (!hosts)
+      no_registry(req);
+    else
+      ask<std::string>(sys, hosts, req, host_reply(restinio::status_ok()), atoms::hostcosts::value,
+                       f->node_id, f->host_id, f->kind, f->limit, f->offset);
     return accepted();
   });
 

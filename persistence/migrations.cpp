@@ -247,6 +247,34 @@ CREATE TABLE session_domains (
 CREATE INDEX session_domains_session ON session_domains (session_id);
 )sql";
 
+/// Droplet hours in the bill (issue 17): a line of `cost_items` belongs to a
+/// session or, with no session, to a host (a droplet's `droplet` and
+/// `droplet_idle` lines, one of each per node and host, upserted with its
+/// `host_costs` line). A session's lines name the node and host it ran on, so
+/// a droplet's cost joins the sessions it carried. The droplets' lines so far
+/// are written from their `host_costs` lines.
+const char* const m0021_host_cost_items = R"sql(
+ALTER TABLE cost_items
+  ALTER COLUMN session_id DROP NOT NULL,
+  ADD COLUMN node_id text NOT NULL DEFAULT '',
+  ADD COLUMN host_id text NOT NULL DEFAULT '',
+  ADD CONSTRAINT cost_items_owner_check CHECK (session_id IS NOT NULL OR host_id <> '');
+CREATE UNIQUE INDEX cost_items_host_line ON cost_items (node_id, host_id, kind)
+  WHERE session_id IS NULL;
+CREATE INDEX cost_items_host_idx ON cost_items (node_id, host_id) WHERE host_id <> '';
+INSERT INTO cost_items (session_id, node_id, host_id, kind, quantity, unit, unit_price, amount, at)
+SELECT NULL, node_id, host_id, k.kind,
+       CASE WHEN k.kind = 'droplet' OR amount <= 0 THEN h.hours
+            ELSE h.hours * greatest(amount - sessions_usd, 0) / amount END,
+       'hour', hourly_usd,
+       CASE WHEN k.kind = 'droplet' THEN amount ELSE greatest(amount - sessions_usd, 0) END, until
+  FROM host_costs
+ CROSS JOIN LATERAL (SELECT greatest(extract(epoch FROM until - started_at) / 3600, 0)::double precision
+                       AS hours) h
+ CROSS JOIN (VALUES ('droplet'), ('droplet_idle')) k (kind)
+ WHERE host_id <> '';
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
@@ -260,6 +288,7 @@ const std::vector<migration>& migrations() {
     {18, "source_bundles", m0018_source_bundles},
     {19, "host_costs", m0019_host_costs},
     {20, "session_domains", m0020_session_domains},
+    {21, "host_cost_items", m0021_host_cost_items},
   };
   return all;
 }

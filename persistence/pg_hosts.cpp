@@ -36,7 +36,27 @@ constexpr const char* sql_save_host_cost =
   SPAWN_TS(8) ", $9, $10, $11) "
   "ON CONFLICT (node_id, host_id) DO UPDATE SET droplet_id = EXCLUDED.droplet_id, "
   "until = EXCLUDED.until, amount = EXCLUDED.amount, sessions_usd = EXCLUDED.sessions_usd, "
-  "ended = EXCLUDED.ended";
+  "ended = EXCLUDED.ended WHERE NOT host_costs.ended RETURNING host_id";
+
+// A droplet's host-level bill lines (migration 21): one per node, host and kind.
+constexpr const char* sql_save_host_cost_item =
+  "INSERT INTO cost_items (session_id, node_id, host_id, kind, quantity, unit, unit_price, "
+  "amount, at) VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, COALESCE(" SPAWN_TS(8) ", now())) "
+  "ON CONFLICT (node_id, host_id, kind) WHERE session_id IS NULL DO UPDATE SET "
+  "quantity = EXCLUDED.quantity, unit = EXCLUDED.unit, unit_price = EXCLUDED.unit_price, "
+  "amount = EXCLUDED.amount, at = EXCLUDED.at";
+
+// Newest first; a `droplet` line carries the compute lines of the sessions
+// that ran on its host (same node): how many, and what they were billed.
+constexpr const char* sql_list_host_cost_items =
+  "SELECT c.node_id, c.host_id, c.kind, c.quantity, c.unit, c.unit_price, c.amount, "
+  SPAWN_MS("c.at") ", COALESCE(b.n, 0), COALESCE(b.usd, 0) FROM cost_items c "
+  "LEFT JOIN LATERAL (SELECT count(DISTINCT s.session_id)::int AS n, sum(s.amount) AS usd "
+  "FROM cost_items s WHERE s.session_id IS NOT NULL AND s.kind = 'compute' "
+  "AND s.node_id = c.node_id AND s.host_id = c.host_id) b ON c.kind = 'droplet' "
+  "WHERE c.session_id IS NULL AND ($1 = '' OR c.node_id = $1) AND ($2 = '' OR c.host_id = $2) "
+  "AND ($3 = '' OR c.kind = $3) ORDER BY c.at DESC, c.node_id, c.host_id, c.kind "
+  "LIMIT $4 OFFSET $5";
 
 constexpr const char* sql_list_host_costs =
   "SELECT host_id, droplet_id, region, size, hourly_usd, " SPAWN_MS("started_at") ", "
@@ -98,11 +118,41 @@ caf::expected<std::vector<host_record>> pg_store::list_hosts(const std::string& 
 caf::error pg_store::save_host_cost(const std::string& node_id, const host_cost& c) {
   return to_error(guarded<bool>("save_host_cost", [&](pqxx::connection& conn) {
     pqxx::work tx{conn};
-    tx.exec_params(sql_save_host_cost, node_id, c.host_id, c.droplet_id, c.region, c.size,
-                   c.hourly_usd, c.started_at, c.until, c.amount, c.sessions_usd, c.ended);
+    auto saved = tx.exec_params(sql_save_host_cost, node_id, c.host_id, c.droplet_id, c.region,
+                                c.size, c.hourly_usd, c.started_at, c.until, c.amount,
+                                c.sessions_usd, c.ended);
+    if (saved.empty())
+      return true; // ended before: its lines are final
+    for (const auto& i : host_cost_items(c, node_id))
+      tx.exec_params(sql_save_host_cost_item, node_id, i.host_id, i.kind, i.quantity, i.unit,
+                     i.unit_price, i.amount, i.at);
     tx.commit();
     return true;
   }));
+}
+
+caf::expected<std::vector<host_cost_row>>
+pg_store::list_host_cost_items(const host_cost_filter& f) {
+  return guarded<std::vector<host_cost_row>>("list_host_cost_items", [&](pqxx::connection& conn) {
+    pqxx::read_transaction tx{conn};
+    std::vector<host_cost_row> out;
+    for (const auto& r : tx.exec_params(sql_list_host_cost_items, f.node_id, f.host_id, f.kind,
+                                        f.limit, f.offset)) {
+      host_cost_row row;
+      row.item.node_id = r[0].as<std::string>();
+      row.item.host_id = r[1].as<std::string>();
+      row.item.kind = r[2].as<std::string>();
+      row.item.quantity = r[3].as<double>();
+      row.item.unit = r[4].as<std::string>();
+      row.item.unit_price = r[5].as<double>();
+      row.item.amount = r[6].as<double>();
+      row.item.at = r[7].as<epoch_ms>();
+      row.sessions = r[8].as<int>();
+      row.sessions_billed = r[9].as<double>();
+      out.push_back(std::move(row));
+    }
+    return out;
+  });
 }
 
 caf::expected<std::vector<host_cost>> pg_store::list_host_costs(const std::string& node_id) {

@@ -680,11 +680,11 @@ constexpr const char* sql_revoke_api_key =
 constexpr const char* sql_set_actual_cost = "UPDATE sessions SET actual_cost = $2 WHERE id = $1";
 constexpr const char* sql_clear_cost_items = "DELETE FROM cost_items WHERE session_id = $1";
 constexpr const char* sql_insert_cost_item =
-  "INSERT INTO cost_items (session_id, kind, quantity, unit, unit_price, amount, at) "
-  "VALUES ($1, $2, $3, $4, $5, $6, COALESCE(" SPAWN_TS(7) ", now()))";
+  "INSERT INTO cost_items (session_id, kind, quantity, unit, unit_price, amount, at, node_id, "
+  "host_id) VALUES ($1, $2, $3, $4, $5, $6, COALESCE(" SPAWN_TS(7) ", now()), $8, $9)";
 constexpr const char* sql_list_cost_items =
   "SELECT kind, quantity, unit, unit_price, amount, " SPAWN_MS("at")
-  " FROM cost_items WHERE session_id = $1 ORDER BY id";
+  ", node_id, host_id FROM cost_items WHERE session_id = $1 ORDER BY id";
 
 #undef SPAWN_MS
 #undef SPAWN_TS
@@ -743,7 +743,7 @@ caf::error pg_store::save_costs(const std::string& session_id, double actual_cos
       tx.exec_params(sql_clear_cost_items, session_id);
       for (const auto& i : items)
         tx.exec_params(sql_insert_cost_item, session_id, i.kind, i.quantity, i.unit,
-                       i.unit_price, i.amount, i.at);
+                       i.unit_price, i.amount, i.at, i.node_id, i.host_id);
     }
     tx.commit();
     return true;
@@ -762,6 +762,8 @@ caf::expected<std::vector<cost_item>> pg_store::list_cost_items(const std::strin
       i.unit_price = r[3].as<double>();
       i.amount = r[4].as<double>();
       i.at = r[5].as<epoch_ms>();
+      i.node_id = r[6].as<std::string>();
+      i.host_id = r[7].as<std::string>();
       out.push_back(std::move(i));
     }
     return out;

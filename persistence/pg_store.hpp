@@ -113,6 +113,7 @@ public:
   caf::error delete_host(const std::string& node_id, const std::string& id) override;
   caf::error save_host_cost(const std::string& node_id, const host_cost& c) override;
   caf::expected<std::vector<host_cost>> list_host_costs(const std::string& node_id) override;
+  caf::expected<std::vector<host_cost_row>> list_host_cost_items(const host_cost_filter& f) override;
   // Accounts and costs (issue 6): rare calls, run unprepared.
   caf::error insert_api_key(const api_key_record& k) override;
   caf::expected<std::vector<api_key_record>> list_api_keys() override;

@@ -163,4 +163,8 @@ caf::expected<std::vector<host_cost>> store::list_host_costs(const std::string&)
   return unsupported("list_host_costs");
 }
 
+caf::expected<std::vector<host_cost_row>> store::list_host_cost_items(const host_cost_filter&) {
+  return unsupported("list_host_cost_items");
+}
+
 } // namespace spawn

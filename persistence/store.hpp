@@ -226,8 +226,15 @@ public:
   /// Deletes host `id` of node `node_id` (a missing one is not an error).
   virtual caf::error delete_host(const std::string& node_id, const std::string& id);
 
-  /// Inserts or updates the ledger line of a droplet of node `node_id`.
+  /// Inserts or updates the ledger line of a droplet of node `node_id` and, in
+  /// the same transaction, its host-level `cost_items` lines
+  /// (`host_cost_items`). A line already saved as ended is final: later saves
+  /// of it change nothing.
   virtual caf::error save_host_cost(const std::string& node_id, const host_cost& c);
+
+  /// The host-level `cost_items` lines matching `f`, newest first, each with
+  /// the sessions whose compute line names its host.
+  virtual caf::expected<std::vector<host_cost_row>> list_host_cost_items(const host_cost_filter& f);
 
   /// The ledger lines of node `node_id`, oldest first (destroyed droplets too).
   virtual caf::expected<std::vector<host_cost>> list_host_costs(const std::string& node_id);

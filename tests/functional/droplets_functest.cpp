@@ -168,7 +168,65 @@ TEST_F(droplets_functest, DropletsComeAppsRunThereAndEmptyOnesGo) {
   for (auto& h : doc["hosts"]) {
     if (h.value("kind", "") == "digitalocean") {
       EXPECT_TRUE(h["cost"].is_object()) << "a live droplet without its cost so far: " << h;
+      EXPECT_EQ(h["cost"]["cost_items"].size(), 2u) << "a live droplet without its bill lines: " << h;
     }
+  }
+
+  // Droplet hours in cost_items (migration 21): each droplet has a `droplet`
+  // line (hours x the tier's rate) and a `droplet_idle` line (no more than
+  // it), the destroyed one's final and equal to its closed ledger line; the
+  // session's compute line names the droplet it ran on.
+  auto listed = d().call("GET", "/admin/v1/costs/hosts?node=" + d().node_id(), {},
+                    {{"Authorization", std::string{"Bearer "} + admin_token}});
+  ASSERT_TRUE(listed && listed->status == 200) << (listed ? listed->body : "no answer");
+  auto lines_doc = parse_or_null(listed->body);
+  ASSERT_EQ(lines_doc["lines"].size(), 4u) << lines_doc;
+  std::map<std::string, json> droplet, idle;
+  for (auto& l : lines_doc["lines"])
+    (l.value("kind", "") == "droplet" ? droplet : idle)[l.value("host_id", "")] = l;
+  ASSERT_EQ(droplet.size(), 2u) << lines_doc;
+  ASSERT_EQ(idle.size(), 2u) << lines_doc;
+  int carried = 0;
+  for (auto& c : costs["droplets"]) {
+    auto host = c.value("host_id", "");
+    auto& line = droplet[host];
+    ASSERT_TRUE(line.is_object()) << "no droplet line for " << host << ": " << lines_doc;
+    EXPECT_EQ(line.value("unit", ""), "hour");
+    EXPECT_DOUBLE_EQ(line.value("unit_price_usd", 0.0), 0.00893) << line;
+    EXPECT_NEAR(line.value("amount_usd", 0.0),
+                line.value("quantity", 0.0) * line.value("unit_price_usd", 0.0), 1e-12) << line;
+    EXPECT_LE(idle[host].value("amount_usd", 1.0), line.value("amount_usd", 0.0) + 1e-15) << lines_doc;
+    EXPECT_GE(idle[host].value("amount_usd", -1.0), 0.0) << lines_doc;
+    if (c.value("ended", false)) { // final: the closed ledger line, to the cent and beyond
+      EXPECT_NEAR(line.value("amount_usd", 0.0), c.value("usd", -1.0), 1e-15) << line << c;
+      EXPECT_NEAR(line.value("quantity", 0.0), c.value("hours", -1.0), 1e-12) << line << c;
+      std::printf("destroyed droplet %s: droplet %.6f h x $%.5f = $%.9f, idle $%.9f (%.6f h)\n",
+                  host.c_str(), line.value("quantity", 0.0), line.value("unit_price_usd", 0.0),
+                  line.value("amount_usd", 0.0), idle[host].value("amount_usd", 0.0),
+                  idle[host].value("quantity", 0.0));
+    }
+    if (line.value("sessions", 0) > 0) {
+      ++carried;
+      EXPECT_EQ(line.value("sessions", 0), 1) << line;
+      EXPECT_GT(line.value("sessions_billed_usd", 0.0), 0.0) << line;
+      EXPECT_GT(c.value("sessions_usd", 0.0), 0.0) << "its compute line names a droplet that ran no session: " << c;
+    }
+  }
+  EXPECT_EQ(carried, 1) << "the session's compute line does not name its droplet: " << lines_doc;
+  std::this_thread::sleep_for(1200ms); // the live droplet's lines grow, the destroyed one's stay
+  auto again = d().call("GET", "/admin/v1/costs/hosts?node=" + d().node_id() + "&kind=droplet", {},
+                        {{"Authorization", std::string{"Bearer "} + admin_token}});
+  ASSERT_TRUE(again && again->status == 200);
+  for (auto& l : parse_or_null(again->body)["lines"]) {
+    auto before = droplet[l.value("host_id", "")].value("amount_usd", 0.0);
+    bool ended = false;
+    for (auto& c : costs["droplets"])
+      if (c.value("host_id", "") == l.value("host_id", ""))
+        ended = c.value("ended", false);
+    if (ended)
+      EXPECT_DOUBLE_EQ(l.value("amount_usd", 0.0), before) << "a destroyed droplet's line grew: " << l;
+    else
+      EXPECT_GT(l.value("amount_usd", 0.0), before) << "a live droplet's line did not grow: " << l;
   }
 }
 

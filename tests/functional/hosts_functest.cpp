@@ -185,6 +185,23 @@ TEST_F(hosts_functest, BadHostRequestsAreRefusedWithJsonErrors) {
   EXPECT_EQ(WEXITSTATUS(sh(ctl + " rm nosuch 2>/dev/null")), 4);
   EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.27:2376 --capacity many 2>/dev/null")), 2);
   EXPECT_EQ(WEXITSTATUS(sh(ctl + " add x tcp://127.0.0.29:2376 >/dev/null 2>&1")), 1);
+  // The host-level cost lines (droplet hours in cost_items): bad query values
+  // are 400 JSON errors; a good query answers (this node has no droplet).
+  expect_error(d().call("GET", "/admin/v1/costs/hosts"), 401, "cost lines without the admin token");
+  for (auto bad : {"limit=0", "limit=1001", "limit=ten", "limit=", "offset=-1", "offset=1e3",
+                   "kind=compute", "host=Bad%20Id", "host=", "node=a%2Fb", "sort=amount",
+                   "limit=5&limit=6", "limit=%ZZ"})
+    expect_error(admin("GET", std::string{"/admin/v1/costs/hosts?"} + bad), 400,
+                 std::string{"GET /admin/v1/costs/hosts?"} + bad);
+  auto lines = admin("GET", "/admin/v1/costs/hosts?node=" + d().node_id() + "&kind=droplet&limit=5");
+  ASSERT_TRUE(lines && lines->status == 200) << (lines ? lines->body : "no answer");
+  auto page = parse_or_null(lines->body);
+  EXPECT_TRUE(page["lines"].empty()) << page;
+  EXPECT_EQ(page["limit"], 5);
+  EXPECT_DOUBLE_EQ(page["totals"].value("droplet_usd", -1.0), 0.0) << page;
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " costs --node " + d().node_id() + " >/dev/null")), 0);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " costs --limit 0 2>/dev/null >/dev/null")), 1);
+  EXPECT_EQ(WEXITSTATUS(sh(ctl + " costs --limit 2>/dev/null")), 2);
   EXPECT_TRUE(d().running());
 }
 

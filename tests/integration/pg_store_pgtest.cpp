@@ -475,6 +475,137 @@ TEST_F(pg_store_pgtest, host_cost_lines_round_trip_and_update_in_place) {
   query("DELETE FROM host_costs WHERE node_id = $1", node);
 }
 
+// Droplet hours in the bill (issue 17, migration 21): saving a droplet's
+// ledger line upserts its host-level cost_items lines (one per kind, growing),
+// an ended line is final, a line with neither session nor host is refused,
+// and a session's own lines stay its bill, naming the host it ran on.
+TEST_F(pg_store_pgtest, droplet_hours_are_host_lines_of_cost_items_final_once_ended) {
+  auto node = "billnode-" + std::to_string(::getpid()) + "-" + unique("n").substr(2, 6);
+  auto host_id = "do-" + std::to_string(::getpid()) + "-1";
+  host_cost c;
+  c.host_id = host_id;
+  c.droplet_id = "300042";
+  c.hourly_usd = 0.036;
+  c.started_at = 1700000000000;
+  c.until = c.started_at + 3600000; // an hour, a quarter of it used
+  c.amount = 0.036;
+  c.sessions_usd = 0.009;
+  ASSERT_FALSE(db_->save_host_cost(node, c));
+  host_cost_filter mine;
+  mine.node_id = node;
+  auto rows = db_->list_host_cost_items(mine);
+  ASSERT_TRUE(rows) << message_of(rows.error());
+  ASSERT_EQ(rows->size(), 2u);
+  auto find = [](const std::vector<host_cost_row>& rs, const std::string& kind) {
+    for (auto& r : rs)
+      if (r.item.kind == kind)
+        return r;
+    ADD_FAILURE() << "no " << kind << " line";
+    return host_cost_row{};
+  };
+  auto all = find(*rows, "droplet");
+  EXPECT_EQ(all.item.host_id, host_id);
+  EXPECT_EQ(all.item.node_id, node);
+  EXPECT_EQ(all.item.unit, "hour");
+  EXPECT_DOUBLE_EQ(all.item.quantity, 1.0);
+  EXPECT_DOUBLE_EQ(all.item.unit_price, 0.036);
+  EXPECT_DOUBLE_EQ(all.item.amount, 0.036);
+  EXPECT_EQ(all.item.at, c.until);
+  EXPECT_NEAR(find(*rows, "droplet_idle").item.amount, 0.027, 1e-12);
+  EXPECT_NEAR(find(*rows, "droplet_idle").item.quantity, 0.75, 1e-12);
+
+  // It grows in place while the droplet runs: still one line of each kind.
+  c.until += 1800000;
+  c.amount = 0.054;
+  c.sessions_usd = 0.018;
+  ASSERT_FALSE(db_->save_host_cost(node, c));
+  rows = db_->list_host_cost_items(mine);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_DOUBLE_EQ(find(*rows, "droplet").item.amount, 0.054);
+  EXPECT_DOUBLE_EQ(find(*rows, "droplet").item.quantity, 1.5);
+  EXPECT_NEAR(find(*rows, "droplet_idle").item.amount, 0.036, 1e-12);
+
+  // Destroyed: the last save is final, a later (stale or repeated) one changes nothing.
+  c.until += 600000;
+  c.amount = 0.06;
+  c.ended = true;
+  ASSERT_FALSE(db_->save_host_cost(node, c));
+  auto late = c;
+  late.until += 3600000;
+  late.amount = 0.096;
+  ASSERT_FALSE(db_->save_host_cost(node, late));
+  rows = db_->list_host_cost_items(mine);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_DOUBLE_EQ(find(*rows, "droplet").item.amount, 0.06);
+  EXPECT_EQ(find(*rows, "droplet").item.at, c.until);
+  auto ledger = db_->list_host_costs(node);
+  ASSERT_EQ(ledger->size(), 1u);
+  EXPECT_DOUBLE_EQ(ledger->front().amount, 0.06) << "the ended ledger line was rewritten";
+  EXPECT_EQ(query("SELECT 1 FROM cost_items WHERE node_id = $1 AND session_id IS NULL", node)
+              .size(),
+            2u);
+
+  // A line with neither a session nor a host is refused.
+  EXPECT_THROW(query("INSERT INTO cost_items (session_id, node_id, host_id, kind) "
+                     "VALUES (NULL, $1, '', 'droplet')",
+                     node),
+               pqxx::check_violation);
+
+  // A session's own bill: replaced as before, naming its host; not a host line.
+  auto s = make_session(unique("bill"));
+  ASSERT_FALSE(db_->insert_session(s));
+  cost_item compute;
+  compute.kind = "compute";
+  compute.quantity = 0.5;
+  compute.unit = "hour";
+  compute.unit_price = 0.02679;
+  compute.amount = 0.013395;
+  compute.at = 1700000005000;
+  compute.node_id = node;
+  compute.host_id = host_id;
+  cost_item gen;
+  gen.kind = "generation";
+  gen.quantity = 1;
+  gen.unit = "session";
+  gen.unit_price = 0.12;
+  gen.amount = 0.12;
+  gen.node_id = node;
+  ASSERT_FALSE(db_->save_costs(s.id, 0.133395, {compute, gen}));
+  ASSERT_FALSE(db_->save_costs(s.id, 0.133395, {compute, gen})); // the final bill, again
+  auto items = db_->list_cost_items(s.id);
+  ASSERT_TRUE(items) << message_of(items.error());
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_EQ((*items)[0].kind, "compute");
+  EXPECT_DOUBLE_EQ((*items)[0].amount, 0.013395);
+  EXPECT_DOUBLE_EQ((*items)[0].unit_price, 0.02679);
+  EXPECT_EQ((*items)[0].host_id, host_id);
+  EXPECT_EQ((*items)[0].node_id, node);
+  EXPECT_EQ((*items)[1].host_id, "");
+  rows = db_->list_host_cost_items(mine);
+  ASSERT_EQ(rows->size(), 2u) << "a session's lines were listed as host lines";
+  EXPECT_EQ(find(*rows, "droplet").sessions, 1);
+  EXPECT_DOUBLE_EQ(find(*rows, "droplet").sessions_billed, 0.013395);
+  EXPECT_EQ(find(*rows, "droplet_idle").sessions, 0);
+
+  // Filters and pages.
+  auto f = mine;
+  f.kind = "droplet_idle";
+  rows = db_->list_host_cost_items(f);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().item.kind, "droplet_idle");
+  f = mine;
+  f.host_id = "do-nosuch";
+  EXPECT_TRUE(db_->list_host_cost_items(f)->empty());
+  f = mine;
+  f.limit = 1;
+  f.offset = 1;
+  EXPECT_EQ(db_->list_host_cost_items(f)->size(), 1u);
+  f.offset = 2;
+  EXPECT_TRUE(db_->list_host_cost_items(f)->empty());
+  query("DELETE FROM cost_items WHERE node_id = $1", node);
+  query("DELETE FROM host_costs WHERE node_id = $1", node);
+}
+
 TEST_F(pg_store_pgtest, a_custom_domain_has_one_live_holder_and_a_dead_one_gives_way) {
   auto a = make_session(unique("doma"));
   auto b = make_session(unique("domb"));

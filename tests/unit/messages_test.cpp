@@ -232,7 +232,11 @@ TEST_F(messages_test, requests_answers_and_accounts) {
   item.unit = "hour";
   item.unit_price = 0.5;
   item.amount = 1;
+  item.node_id = "n1";
+  item.host_id = "do-n1-1";
   EXPECT_EQ(round_trip(item).amount, 1);
+  EXPECT_EQ(round_trip(item).host_id, "do-n1-1");
+  EXPECT_EQ(round_trip(item).node_id, "n1");
   round_trip(std::vector<cost_item>{item});
   EXPECT_EQ(round_trip(session_step::deploying), session_step::deploying);
   EXPECT_EQ(round_trip(phase::running), phase::running);

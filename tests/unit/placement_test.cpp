@@ -6,6 +6,7 @@
 
 #include "actors/host_registry.hpp"
 #include "actors/warm_pool.hpp"
+#include "core/error.hpp"
 #include "core/hosts.hpp"
 
 using namespace spawn;
@@ -167,7 +168,12 @@ TEST(placement_test, the_admin_host_list_carries_the_droplets_ledger) {
   gone.hourly_usd = 0.02;
   gone.amount = 0.02;
   gone.ended = true;
-  auto j = nlohmann::json::parse(hosts_json({local, live}, {a, gone}, "spread"));
+  std::vector<host_cost_row> items;
+  for (auto& i : host_cost_items(a, "n1"))
+    items.push_back({i, i.kind == "droplet" ? 3 : 0, i.kind == "droplet" ? 0.05 : 0.0});
+  for (auto& i : host_cost_items(gone, "n1"))
+    items.push_back({i, 0, 0.0});
+  auto j = nlohmann::json::parse(hosts_json({local, live}, {a, gone}, items, "spread"));
   ASSERT_EQ(j["hosts"].size(), 2u);
   EXPECT_TRUE(j["hosts"][0]["cost"].is_null());
   EXPECT_DOUBLE_EQ(j["hosts"][1]["cost"]["usd"].get<double>(), 0.01);
@@ -180,4 +186,78 @@ TEST(placement_test, the_admin_host_list_carries_the_droplets_ledger) {
   ASSERT_EQ(j["droplet_costs"]["droplets"].size(), 2u);
   EXPECT_EQ(j["droplet_costs"]["droplets"][1]["ended"], true);
   EXPECT_EQ(j["policy"], "spread");
+  // Each droplet's own cost_items lines, and their totals.
+  auto& lines = j["hosts"][1]["cost"]["cost_items"];
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["kind"], "droplet");
+  EXPECT_EQ(lines[0]["sessions"], 3);
+  EXPECT_NEAR(lines[1]["amount_usd"].get<double>(), 0.006, 1e-12);
+  EXPECT_EQ(j["droplet_costs"]["droplets"][1]["cost_items"].size(), 2u);
+  EXPECT_TRUE(j["hosts"][0].contains("cost"));
+  auto& totals = j["droplet_costs"]["cost_items"];
+  EXPECT_NEAR(totals["droplet_usd"].get<double>(), 0.03, 1e-12);
+  EXPECT_NEAR(totals["droplet_idle_usd"].get<double>(), 0.026, 1e-12);
+  EXPECT_NEAR(totals["sessions_billed_usd"].get<double>(), 0.05, 1e-12);
+  EXPECT_EQ(totals["sessions"], 3);
+  auto page = nlohmann::json::parse(host_cost_items_json(items, 2, 0));
+  EXPECT_EQ(page["lines"].size(), 4u);
+  EXPECT_EQ(page["limit"], 2);
+  EXPECT_FALSE(page["lines"][1].contains("sessions")) << "an idle line carries no sessions";
+}
+
+TEST(placement_test, a_droplets_bill_lines_are_its_hours_and_the_part_no_session_used) {
+  auto h = host("do-9", "digitalocean", 0, 4);
+  h.hourly_cost = 0.036;
+  h.created_at = 5000;
+  auto c = cost_line(h);
+  accrue(c, 5000 + 3600000, 0, 4);     // an hour empty
+  accrue(c, 5000 + 2 * 3600000, 2, 4); // an hour half full
+  auto items = host_cost_items(c, "node-x");
+  ASSERT_EQ(items.size(), 2u);
+  auto& all = items[0];
+  auto& idle = items[1];
+  EXPECT_EQ(all.kind, "droplet");
+  EXPECT_EQ(all.unit, "hour");
+  EXPECT_EQ(all.host_id, "do-9");
+  EXPECT_EQ(all.node_id, "node-x");
+  EXPECT_DOUBLE_EQ(all.quantity, 2.0);
+  EXPECT_DOUBLE_EQ(all.unit_price, 0.036);
+  EXPECT_NEAR(all.amount, all.quantity * all.unit_price, 1e-12);
+  EXPECT_EQ(all.at, c.until);
+  EXPECT_EQ(idle.kind, "droplet_idle");
+  EXPECT_NEAR(idle.amount, 0.054, 1e-12);
+  EXPECT_NEAR(idle.quantity, 1.5, 1e-12); // 1 h empty + half of the half-full hour
+  EXPECT_NEAR(idle.quantity * idle.unit_price, idle.amount, 1e-12);
+  auto none = host_cost_items(cost_line(h), "node-x"); // nothing accrued yet
+  EXPECT_DOUBLE_EQ(none[0].amount, 0);
+  EXPECT_DOUBLE_EQ(none[1].quantity, 0);
+}
+
+TEST(placement_test, the_host_cost_query_takes_known_bounded_values_only) {
+  using query = std::vector<std::pair<std::string, std::string>>;
+  auto f = parse_host_cost_filter({});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->limit, 100);
+  EXPECT_EQ(f->offset, 0);
+  EXPECT_TRUE(f->node_id.empty() && f->host_id.empty() && f->kind.empty());
+  f = parse_host_cost_filter(query{{"node", "node-a.1_x"}, {"host", "do-n-3"},
+                                   {"kind", "droplet_idle"}, {"limit", "1000"}, {"offset", "7"}});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->node_id, "node-a.1_x");
+  EXPECT_EQ(f->host_id, "do-n-3");
+  EXPECT_EQ(f->kind, "droplet_idle");
+  EXPECT_EQ(f->limit, 1000);
+  EXPECT_EQ(f->offset, 7);
+  for (auto& bad : std::vector<query>{
+         {{"limit", "0"}}, {{"limit", "1001"}}, {{"limit", "-1"}}, {{"limit", "ten"}},
+         {{"limit", ""}}, {{"limit", "99999999999"}}, {{"offset", "-1"}},
+         {{"offset", "1000001"}}, {{"offset", "1e3"}}, {{"kind", "compute"}}, {{"kind", ""}},
+         {{"host", "Bad Id"}}, {{"host", ""}}, {{"host", std::string(129, 'a')}},
+         {{"host", "do-1;drop"}},
+         {{"node", "a/b"}}, {{"node", std::string(65, 'n')}}, {{"node", ""}},
+         {{"sort", "amount"}}, {{"limit", "5"}, {"limit", "6"}}}) {
+    auto got = parse_host_cost_filter(bad);
+    ASSERT_FALSE(got) << bad[0].first << "=" << bad[0].second << " was accepted";
+    EXPECT_EQ(code_of(got.error()), errc::invalid_input);
+  }
 }
