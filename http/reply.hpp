@@ -51,15 +51,24 @@ void guarded(const restinio::request_handle_t& req, F&& f) noexcept {
 }
 
 /// Asks `dest` with `xs...` from one of `via`'s bridges and completes the
-/// HTTP request from its answer: `on_ok(req, T&)` or a JSON error. Never
-/// blocks the calling (RESTinio) thread.
+/// HTTP request from its answer: `on_ok(req, T&)` or a JSON error (503
+/// `timeout` after `bridge_wait`). Never blocks the calling (RESTinio) thread.
 template <class T, class Handle, class OnOk, class... Ts>
 void ask(const http_bridges& via, const Handle& dest, restinio::request_handle_t req,
          OnOk on_ok, Ts... xs) {
-  via.post([=](caf::event_based_actor* self) {
-    self->request(dest, std::chrono::seconds{35}, xs...)
-      .then([=](T& x) { guarded(req, [&] { on_ok(req, x); }); },
-            [=](caf::error& err) { guarded(req, [&] { reply_error(req, err); }); });
+  via.post([=](bridge_actor* self) {
+    // The bridge's own deadline (bridge_expect), not one timer per request.
+    auto ticket = bridge_expect(self, req);
+    self->request(dest, caf::infinite, xs...)
+      .then(
+        [=](T& x) {
+          if (bridge_settle(self, ticket))
+            guarded(req, [&] { on_ok(req, x); });
+        },
+        [=](caf::error& err) {
+          if (bridge_settle(self, ticket))
+            guarded(req, [&] { reply_error(req, err); });
+        });
   });
 }
 

@@ -65,17 +65,23 @@ struct api_server::impl {
     auto c = cfg;
     auto k = keys;
     auto m = manager;
-    bridges->post([=](caf::event_based_actor* self) {
-      self->request(m, std::chrono::seconds{35}, atoms::get::value, id)
+    bridges->post([=](bridge_actor* self) {
+      auto ticket = bridge_expect(self, req);
+      self->request(m, caf::infinite, atoms::get::value, id)
         .then(
           [=](session_record& rec) {
+            if (!bridge_settle(self, ticket))
+              return;
             guarded(req, [&] {
               if (auto err = check_session_access(req, rec, *c, k.get(), where))
                 return reply_error(req, err);
               then(self, rec);
             });
           },
-          [=](caf::error& err) { guarded(req, [&] { reply_error(req, err); }); });
+          [=](caf::error& err) {
+            if (bridge_settle(self, ticket))
+              guarded(req, [&] { reply_error(req, err); });
+          });
     });
   }
 
