@@ -94,7 +94,8 @@ TEST_F(spawnd_functest, short_ttl_session_expires_by_itself) {
 
 // Issue 12: the GET goes through a few long-lived bridge actors shared by every
 // request. Callers asking at once each get their own view: the full record
-// with the manage token, the visitor view without it or with a wrong one, a
+// with the manage token, the visitor view with a wrong one (of its length or
+// not), a
 // JSON 404 for an unknown id; and the text is the codec's own.
 TEST_F(spawnd_functest, concurrent_gets_each_get_their_own_view) {
   auto created = create({{"prompt", "a counter \"quoted\" caf\xc3\xa9"}, {"app_type", "webapp"}});
@@ -111,8 +112,11 @@ TEST_F(spawnd_functest, concurrent_gets_each_get_their_own_view) {
         std::vector<std::pair<std::string, std::string>> headers;
         if (kind == 0)
           headers.emplace_back("X-Manage-Token", token);
+        // (No header at all would get the known token from spawnd_process.)
         if (kind == 1)
           headers.emplace_back("X-Manage-Token", std::string(token.size(), '0'));
+        if (kind == 2)
+          headers.emplace_back("X-Manage-Token", "x");
         auto path = "/api/v1/sessions/" + (kind == 3 ? std::string{"szzzzzzzzzzz"} : id);
         auto res = d().call("GET", path, {}, headers);
         if (!res) {
