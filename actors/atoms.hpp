@@ -61,6 +61,7 @@ using gengrant = caf::atom_constant<caf::atom("gengrant")>;
 using genqueued = caf::atom_constant<caf::atom("genqueued")>;
 using genslot = caf::atom_constant<caf::atom("genslot")>;
 using heartbeat = caf::atom_constant<caf::atom("heartbeat")>;
+using httptick = caf::atom_constant<caf::atom("httptick")>; // HTTP bridges: expire waits
 using introspect = caf::atom_constant<caf::atom("introspect")>;
 using keys = caf::atom_constant<caf::atom("keys")>;
 using nodes = caf::atom_constant<caf::atom("nodes")>;

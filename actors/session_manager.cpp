@@ -67,7 +67,10 @@ template <class F, class E>
 void with_record(self_ptr self, const std::string& id, F f, E on_error) {
   auto i = self->state.sessions.find(id);
   if (i != self->state.sessions.end())
-    self->request(i->second, store_timeout, atoms::get::value)
+    // No timeout: a live session answers `get` at once from its state, and a
+    // session that ends first bounces the request (request_receiver_down).
+    // A timer per read cost CAF's clock thread a wake-up each (issue 12).
+    self->request(i->second, caf::infinite, atoms::get::value)
       .then(f, [=](caf::error& err) mutable {
         if (err != caf::sec::request_receiver_down)
           return on_error(err);

@@ -13,8 +13,20 @@ namespace spawn {
 nlohmann::json iso_time(epoch_ms t);
 
 /// The public view of a session (never its token hash). `base_url` is how
-/// clients reach spawnd, e.g. "http://127.0.0.1:8080".
-nlohmann::json session_json(const session_record& s, const std::string& base_url);
+/// clients reach spawnd, e.g. "http://127.0.0.1:8080"; `now` counts
+/// `expires_in_seconds`.
+nlohmann::json session_json(const session_record& s, const std::string& base_url,
+                            epoch_ms now = now_ms());
+
+/// `session_json(s, base_url, now).dump()`, byte for byte, written without
+/// building the tree (the hot GET of a session).
+std::string session_json_text(const session_record& s, const std::string& base_url,
+                              epoch_ms now = now_ms());
+
+/// `visitor_json(s, base_url, now).dump()` (http/session_access.hpp: what an
+/// app's visitors may know), byte for byte, written the same way.
+std::string visitor_json_text(const session_record& s, const std::string& base_url,
+                              epoch_ms now = now_ms());
 
 nlohmann::json event_json(const event_record& ev);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "http/http_metrics.hpp"
 #include "http/json_codec.hpp"
 #include "core/tokens.hpp"
@@ -46,6 +48,17 @@ void reply_error(const restinio::request_handle_t& req, const caf::error& err) {
     }
   }();
   reply_error(req, status, to_string(code), message_of(err), retry_after_of(err));
+}
+
+void guard_failed(const restinio::request_handle_t& req, const char* what) noexcept {
+  try {
+    spdlog::error("HTTP {} {}: a continuation threw: {}", req->header().method().c_str(),
+                  std::string{req->header().path()}.substr(0, 200), what);
+    reply_error(req, restinio::status_internal_server_error(), "internal",
+                "the request could not be handled");
+  } catch (...) {
+    // Already answered, or the connection is gone.
+  }
 }
 
 std::optional<std::string>

@@ -42,6 +42,8 @@ struct api_server::impl {
   host_registry_actor hosts;
   /// Bounds on open WebSockets (per client address and in all).
   std::shared_ptr<ws_slots> sockets;
+  /// The long-lived actors through which handlers ask (no actor per request).
+  std::unique_ptr<http_bridges> bridges;
   restinio::running_server_handle_t<http_traits> server;
   std::vector<std::string> registered;
 
@@ -49,27 +51,37 @@ struct api_server::impl {
        std::shared_ptr<api_key_index> k)
     : sys(s), manager(std::move(m)), cfg(std::move(c)), keys(std::move(k)),
       sockets(std::make_shared<ws_slots>(static_cast<size_t>(cfg->ws_max_per_client),
-                                         static_cast<size_t>(cfg->ws_max_total))) {
+                                         static_cast<size_t>(cfg->ws_max_total))),
+      // Two per RESTinio thread: enough to keep both scheduler threads busy.
+      bridges(std::make_unique<http_bridges>(s, 2 * static_cast<size_t>(cfg->http_threads))) {
   }
 
   /// Reads session `id` from the manager and checks that the caller may read
-  /// all of it (http/session_access.hpp); then `then(self, rec)` in the same
-  /// short-lived actor, or a JSON error.
+  /// all of it (http/session_access.hpp); then `then(self, rec)` on the
+  /// bridge that asked, or a JSON error.
   template <class Then>
   void with_private(const request_handle_t& req, const std::string& id, token_source where,
                     Then then) {
     auto c = cfg;
     auto k = keys;
     auto m = manager;
-    sys.spawn([=](caf::event_based_actor* self) {
-      self->request(m, std::chrono::seconds{35}, atoms::get::value, id)
+    bridges->post([=](bridge_actor* self) {
+      auto ticket = bridge_expect(self, req);
+      self->request(m, caf::infinite, atoms::get::value, id)
         .then(
           [=](session_record& rec) {
-            if (auto err = check_session_access(req, rec, *c, k.get(), where))
-              return reply_error(req, err);
-            then(self, rec);
+            if (!bridge_settle(self, ticket))
+              return;
+            guarded(req, [&] {
+              if (auto err = check_session_access(req, rec, *c, k.get(), where))
+                return reply_error(req, err);
+              then(self, rec);
+            });
           },
-          [=](caf::error& err) { reply_error(req, err); });
+          [=](caf::error& err) {
+            if (bridge_settle(self, ticket))
+              guarded(req, [&] { reply_error(req, err); });
+          });
     });
   }
 
@@ -80,11 +92,11 @@ struct api_server::impl {
     auto c = cfg;
     auto k = keys;
     ask<session_record>(
-      sys, manager, req,
+      *bridges, manager, req,
       [=](const request_handle_t& r, session_record& rec) {
         auto full = !check_session_access(r, rec, *c, k.get());
         reply_json(r, restinio::status_ok(),
-                   (full ? session_json(rec, base) : visitor_json(rec, base)).dump());
+                   full ? session_json_text(rec, base) : visitor_json_text(rec, base));
       },
       atoms::get::value, id);
   }
@@ -104,7 +116,7 @@ struct api_server::impl {
   auto on_session(restinio::http_status_line_t status) {
     auto base = base_url;
     return [base, status](const request_handle_t& req, session_record& rec) {
-      reply_json(req, status, session_json(rec, base).dump());
+      reply_json(req, status, session_json_text(rec, base));
     };
   }
 
@@ -149,7 +161,7 @@ struct api_server::impl {
   void submit(const request_handle_t& req, create_request creation) {
     auto base = base_url;
     ask<created_session>(
-      sys, manager, req,
+      *bridges, manager, req,
       [base](const request_handle_t& r, created_session& c) {
         auto j = session_json(c.session, base);
         j["manage_token"] = c.manage_token;
@@ -202,7 +214,7 @@ struct api_server::impl {
     // what visitors may know (the prompt needs each session's manage token).
     bool keyed = !bearer_of(req).empty();
     ask<std::vector<session_record>>(
-      sys, manager, req,
+      *bridges, manager, req,
       [base, f, keyed](const request_handle_t& r, std::vector<session_record>& recs) {
         json arr = json::array();
         for (auto& s : recs)
@@ -228,12 +240,14 @@ struct api_server::impl {
       self->request(m, std::chrono::seconds{35}, atoms::events::value, id, after, 1000)
         .then(
           [=](std::vector<event_record>& evs) {
-            json arr = json::array();
-            for (auto& ev : evs)
-              arr.push_back(event_json(ev));
-            reply_json(req, restinio::status_ok(), json{{"events", arr}}.dump());
+            guarded(req, [&] {
+              json arr = json::array();
+              for (auto& ev : evs)
+                arr.push_back(event_json(ev));
+              reply_json(req, restinio::status_ok(), json{{"events", arr}}.dump());
+            });
           },
-          [=](caf::error& err) { reply_error(req, err); });
+          [=](caf::error& err) { guarded(req, [&] { reply_error(req, err); }); });
     });
   }
 
@@ -243,9 +257,9 @@ struct api_server::impl {
       self->request(m, std::chrono::seconds{35}, atoms::files::value, id)
         .then(
           [=](generated_app& app) {
-            reply_json(req, restinio::status_ok(), files_json(app).dump());
+            guarded(req, [&] { reply_json(req, restinio::status_ok(), files_json(app).dump()); });
           },
-          [=](caf::error& err) { reply_error(req, err); });
+          [=](caf::error& err) { guarded(req, [&] { reply_error(req, err); }); });
     });
   }
 
@@ -323,7 +337,7 @@ struct api_server::impl {
     });
     r->http_delete("/api/v1/sessions/:id", [=](auto req, auto params) {
       if (auto id = path_session_id(req, params))
-        ask<session_record>(sys, manager, req, on_session(restinio::status_accepted()),
+        ask<session_record>(*bridges, manager, req, on_session(restinio::status_accepted()),
                             atoms::destroy::value, *id, token_of(req));
       return accepted();
     });
@@ -337,7 +351,7 @@ struct api_server::impl {
           return accepted();
         }
         auto seconds = *secs > 0 ? *secs : int64_t{3600};
-        ask<session_record>(sys, manager, req, on_session(restinio::status_ok()),
+        ask<session_record>(*bridges, manager, req, on_session(restinio::status_ok()),
                             atoms::extend::value, *id, token_of(req), seconds);
       }
       return accepted();
@@ -363,7 +377,7 @@ struct api_server::impl {
     });
     r->http_get("/readyz", [=](auto req, auto) {
       ask<std::string>(
-        sys, manager, req,
+        *bridges, manager, req,
         [](const request_handle_t& rq, std::string& body) {
           auto ok = json::parse(body).value("ready", false);
           reply_json(rq, ok ? restinio::status_ok() : restinio::status_service_unavailable(),

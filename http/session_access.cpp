@@ -46,8 +46,9 @@ caf::error check_session_access(const restinio::request_handle_t& req,
   return make_error(errc::forbidden, "the credential does not give access to this session");
 }
 
-nlohmann::json visitor_json(const session_record& rec, const std::string& base_url) {
-  auto full = session_json(rec, base_url);
+nlohmann::json visitor_json(const session_record& rec, const std::string& base_url,
+                            epoch_ms now) {
+  auto full = session_json(rec, base_url, now);
   nlohmann::json j;
   for (auto key : {"id", "state", "progress", "app_url", "expires_at", "expires_in_seconds",
                    "destroyed_at", "status_url"})

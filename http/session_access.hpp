@@ -32,6 +32,9 @@ caf::error check_session_access(const restinio::request_handle_t& req,
 /// What an app's visitors may know of a session (its id is the public host
 /// name of the app): id, state, progress, app URL and expiry, plus the URLs of
 /// the API. `"private": true` tells clients that the rest needs a credential.
-nlohmann::json visitor_json(const session_record& rec, const std::string& base_url);
+nlohmann::json visitor_json(const session_record& rec, const std::string& base_url,
+                            epoch_ms now = now_ms());
+
+/// Its text: `visitor_json_text` (http/json_codec.hpp).
 
 } // namespace spawn

@@ -7,6 +7,9 @@
 //   export SPAWN_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:54329/spawnai_test
 //   build/spawn_tests --gtest_filter='spawnd_functest.*'
 
+#include <atomic>
+#include <vector>
+
 #include "tests/functional/spawnd_functest_fixture.hpp"
 
 using namespace spawn::test::functest;
@@ -87,4 +90,63 @@ TEST_F(spawnd_functest, short_ttl_session_expires_by_itself) {
   ASSERT_FALSE(s.is_null());
   EXPECT_EQ(s.value("state", ""), "destroyed") << s;
   expect_no_container(id);
+}
+
+// Issue 12: the GET goes through a few long-lived bridge actors shared by every
+// request. Callers asking at once each get their own view: the full record
+// with the manage token, the visitor view with a wrong one (of its length or
+// not), a
+// JSON 404 for an unknown id; and the text is the codec's own.
+TEST_F(spawnd_functest, concurrent_gets_each_get_their_own_view) {
+  auto created = create({{"prompt", "a counter \"quoted\" caf\xc3\xa9"}, {"app_type", "webapp"}});
+  ASSERT_FALSE(created.is_null());
+  auto id = created["id"].get<std::string>();
+  auto token = created["manage_token"].get<std::string>();
+  wait_for_state(id, "running", 60s);
+  std::atomic<int> full{0}, visitor{0}, missing{0}, wrong{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 8; ++t)
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        auto kind = (t + i) % 4;
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (kind == 0)
+          headers.emplace_back("X-Manage-Token", token);
+        // (No header at all would get the known token from spawnd_process.)
+        if (kind == 1)
+          headers.emplace_back("X-Manage-Token", std::string(token.size(), '0'));
+        if (kind == 2)
+          headers.emplace_back("X-Manage-Token", "x");
+        auto path = "/api/v1/sessions/" + (kind == 3 ? std::string{"szzzzzzzzzzz"} : id);
+        auto res = d().call("GET", path, {}, headers);
+        if (!res) {
+          ++wrong;
+          continue;
+        }
+        auto j = parse_or_null(res->body);
+        bool ok = false;
+        if (kind == 3)
+          ok = res->status == 404 && j["error"].value("code", "") == "not_found";
+        else if (kind == 0)
+          ok = res->status == 200 && j.value("id", "") == id
+               && j.value("prompt", "") == "a counter \"quoted\" caf\xc3\xa9"
+               && !j.contains("private") && j.value("state", "") == "running";
+        else
+          ok = res->status == 200 && j.value("id", "") == id && j.value("private", false)
+               && !j.contains("prompt") && !j.contains("costs");
+        ++(ok ? (kind == 0 ? full : kind == 3 ? missing : visitor) : wrong);
+        if (!ok)
+          ADD_FAILURE() << "kind " << kind << ": " << res->status << " " << res->body;
+      }
+    });
+  for (auto& c : callers)
+    c.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(full.load(), 80);
+  EXPECT_EQ(visitor.load(), 160);
+  EXPECT_EQ(missing.load(), 80);
+  auto del = destroy(id, token);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 202) << del->body;
+  wait_for_state(id, "destroyed", 60s);
 }
