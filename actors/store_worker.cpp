@@ -17,16 +17,16 @@ using worker_ptr = store_worker_actor::stateful_pointer<store_worker_state>;
 void commit_held(worker_ptr self) {
   auto& st = self->state;
   while (!st.held.empty()) {
-    auto n = std::min(st.held.size(), st.max_batch);
-    std::vector<store_write> writes;
-    writes.reserve(n);
-    for (size_t i = 0; i < n; ++i)
-      writes.push_back(std::move(st.held[i].write));
+    auto end = st.held.begin() + static_cast<std::ptrdiff_t>(std::min(st.held.size(), st.max_batch));
     std::vector<held_write> batch{std::make_move_iterator(st.held.begin()),
-                                  std::make_move_iterator(st.held.begin() + n)};
-    st.held.erase(st.held.begin(), st.held.begin() + n);
+                                  std::make_move_iterator(end)};
+    st.held.erase(st.held.begin(), end);
+    std::vector<store_write> writes;
+    writes.reserve(batch.size());
+    for (auto& h : batch)
+      writes.push_back(std::move(h.write));
     auto results = st.db->write_batch(writes);
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < batch.size(); ++i)
       batch[i].answer(results[i]);
   }
 }
