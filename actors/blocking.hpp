@@ -52,14 +52,15 @@ public:
 
   /// Workers, for an orderly stop.
   const std::vector<caf::actor>& workers() const {
-    return workers_;
+    static const std::vector<caf::actor> none;
+    return shared_ ? shared_->workers : none;
   }
 
   /// Jobs taken and not yet finished, over all workers.
   int in_flight() const;
 
   explicit operator bool() const {
-    return !workers_.empty();
+    return shared_ && !shared_->workers.empty();
   }
 
   /// Wraps `fn` (returning `caf::expected<T>`) as a job answering `T` or the
@@ -102,8 +103,13 @@ public:
   std::shared_ptr<std::atomic<int>> load_of(const caf::actor& worker) const;
 
 private:
-  std::vector<caf::actor> workers_;
-  std::vector<std::shared_ptr<std::atomic<int>>> load_;
+  /// Shared by every copy (each actor holds a node_context): copying a pool
+  /// costs one reference count, not a vector per actor.
+  struct workers_and_loads {
+    std::vector<caf::actor> workers;
+    std::vector<std::shared_ptr<std::atomic<int>>> load;
+  };
+  std::shared_ptr<const workers_and_loads> shared_;
 };
 
 /// Runs `fn` (blocking I/O, returning `caf::expected<T>`) on one of `pool`'s

@@ -142,10 +142,17 @@ edge_actor_type::behavior_type edge_actor(edge_ptr self, node_context ctx,
       return rp;
     },
     [=](atoms::reroute) {
-      put(self).await([](bool) {},
+      put(self).await([=](bool) { self->state.reroute_failures = 0; },
                       [=](caf::error& err) {
-                        spdlog::warn("session {}: cannot restore its route ({})",
-                                     self->state.session_id, message_of(err));
+                        // Nobody waits for this answer: the edge tries again
+                        // (0.5 s, doubling up to 10 s) until the route is back.
+                        auto& s = self->state;
+                        auto wait = std::chrono::milliseconds{
+                          std::min(10000, 500 << std::min(s.reroute_failures, 5))};
+                        ++s.reroute_failures;
+                        spdlog::warn("session {}: cannot restore its route ({}); again in {} ms",
+                                     s.session_id, message_of(err), wait.count());
+                        self->delayed_send(self, wait, atoms::reroute::value);
                       });
     },
     [=](atoms::wake) -> caf::result<int64_t> {

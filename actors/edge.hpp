@@ -28,6 +28,8 @@ struct edge_state {
   /// Received bytes that were health probes, not requests (not yet discounted).
   int64_t probe_rx = 0;
   epoch_ms last_active = 0;
+  /// Failed route restorations in a row (each tried again later).
+  int reroute_failures = 0;
   static inline const char* name = "edge";
 };
 

@@ -1,5 +1,8 @@
 #include "actors/node_context.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
@@ -40,11 +43,28 @@ caf::error free_container_name(container_runtime& runtime, const std::string& na
     return {};
   spdlog::warn("removing leftover container {} ({}) to reuse its name", name, info->state);
   auto slot = info->labels.find("spawnai.slot");
-  if (auto err = runtime.remove(info->id))
+  if (auto err = remove_container(runtime, info->id))
     return err;
   if (slot != info->labels.end())
     remove_slot(slot->second);
   return {};
+}
+
+caf::error remove_container(container_runtime& runtime, const std::string& id) {
+  auto err = runtime.remove(id);
+  if (!err)
+    return {};
+  // The engine may be removing it already (a removal someone else began:
+  // "removal ... is already in progress"); its name is free once it is gone.
+  for (int i = 0; i < 100; ++i) {
+    auto still = runtime.inspect(id);
+    if (!still && code_of(still.error()) == errc::not_found)
+      return {};
+    if (!still || still->state != "removing")
+      return err;
+    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  }
+  return err;
 }
 
 } // namespace spawn

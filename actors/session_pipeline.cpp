@@ -53,6 +53,25 @@ void stop_children(session_self self) {
   stop(st.edge);
 }
 
+/// Running: the provisioner and the generation worker have nothing to do
+/// until a redeploy or a turn, which spawn them again (ensure_children). A
+/// live session keeps two actors fewer.
+static void release_idle_children(session_self self) {
+  auto& st = self->state;
+  auto stop = [&](auto& child) {
+    if (child) {
+      self->demonitor(child.address());
+      self->send_exit(child, caf::exit_reason::user_shutdown);
+      child = std::decay_t<decltype(child)>{};
+    }
+  };
+  if (!pending(self, session_step::provisioning) && !pending(self, session_step::deploying)
+      && !pending(self, session_step::turn))
+    stop(st.provisioner);
+  if (!pending(self, session_step::generation))
+    stop(st.generator);
+}
+
 void maybe_advance(session_self self) {
   auto& st = self->state;
   if (st.record.state == phase::provisioning && st.lease)
@@ -194,6 +213,7 @@ void running_at(session_self self, std::string url) {
   accounting::on_running(self, took);
   advance(self, session_event::deployed,
           "Running at " + url + " (ready " + std::to_string(took) + " ms after the request)");
+  release_idle_children(self);
   arm_timer(self);
   arm_health(self);
   check_first_version(self);

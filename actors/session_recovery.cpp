@@ -36,7 +36,7 @@ caf::expected<bool> discard_container(std::shared_ptr<container_runtime> runtime
       continue;
     if (auto info = runtime->inspect(ref)) {
       auto slot = info->labels.find("spawnai.slot");
-      if (auto err = runtime->remove(info->id))
+      if (auto err = remove_container(*runtime, info->id))
         return err;
       if (slot != info->labels.end())
         remove_slot(slot->second);

@@ -176,17 +176,21 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
 
 store_pool::store_pool(caf::actor_system& sys, const store_factory& make, int n, bool detached,
                        int max_batch) {
+  auto made = std::make_shared<workers_and_turn>();
   for (int i = 0; i < n; ++i)
-    workers_.push_back(detached ? sys.spawn<caf::detached>(store_worker, make, max_batch)
-                                : sys.spawn(store_worker, make, max_batch));
+    made->workers.push_back(detached ? sys.spawn<caf::detached>(store_worker, make, max_batch)
+                                     : sys.spawn(store_worker, make, max_batch));
+  shared_ = std::move(made);
 }
 
 const store_worker_actor& store_pool::for_key(const std::string& key) const {
-  return workers_[std::hash<std::string>{}(key) % workers_.size()];
+  auto& w = shared_->workers;
+  return w[std::hash<std::string>{}(key) % w.size()];
 }
 
 const store_worker_actor& store_pool::any() const {
-  return workers_[(*next_)++ % workers_.size()];
+  auto& w = shared_->workers;
+  return w[shared_->next++ % w.size()];
 }
 
 } // namespace spawn

@@ -69,12 +69,17 @@ public:
   const store_worker_actor& any() const;
 
   const std::vector<store_worker_actor>& workers() const {
-    return workers_;
+    static const std::vector<store_worker_actor> none;
+    return shared_ ? shared_->workers : none;
   }
 
 private:
-  std::vector<store_worker_actor> workers_;
-  std::shared_ptr<std::atomic<size_t>> next_ = std::make_shared<std::atomic<size_t>>(0);
+  /// Shared by every copy (each actor holds a node_context).
+  struct workers_and_turn {
+    std::vector<store_worker_actor> workers;
+    mutable std::atomic<size_t> next{0};
+  };
+  std::shared_ptr<const workers_and_turn> shared_;
 };
 
 } // namespace spawn

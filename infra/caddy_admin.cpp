@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -96,6 +98,14 @@ caf::expected<http_response> caddy_admin::call(const std::string& method,
   if (!req.body.empty())
     req.headers.emplace_back("Content-Type", "application/json");
   auto resp = perform(req);
+  // Caddy resets the admin connections it holds while it loads a new config
+  // (another change at the same moment): a change that is the same when made
+  // twice (GET, PATCH, DELETE; not the PUT that inserts) is made again.
+  bool idempotent = method == "GET" || method == "PATCH" || method == "DELETE";
+  for (int attempt = 1; !resp && idempotent && attempt <= 2; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{100 * attempt});
+    resp = perform(req);
+  }
   if (!resp)
     return make_error(errc::unavailable, "Caddy admin API: " + message_of(resp.error()));
   return resp;

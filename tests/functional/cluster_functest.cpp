@@ -137,12 +137,15 @@ protected:
   }
 
   /// A GET through node `k`'s edge with the app's host: the status (0: none).
-  static long through_edge(int k, const std::string& id) {
+  static long through_edge(int k, const std::string& id, std::string* why = nullptr) {
     http_request req;
     req.url = "http://" + nodes_[k].address + ":" + std::to_string(nodes_[k].edge_port) + "/";
     req.headers.emplace_back("Host", id + ".localhost");
     req.timeout_ms = 3000;
     auto r = perform(req);
+    if (why)
+      *why = r ? "HTTP " + std::to_string(r->status) + ": " + r->body.substr(0, 200)
+               : message_of(r.error());
     return r ? r->status : 0;
   }
 
@@ -535,20 +538,29 @@ TEST_F(cluster_functest, AGracefulStopWithDrainHandsEverySessionOver) {
   EXPECT_EQ(d(leaving).signal_and_wait(SIGTERM, std::chrono::milliseconds{60000}), 0);
   auto stopped = seconds_since(t0);
   double last = 0;
+  // Bounded in time as a whole (each call is bounded too): 60 s after the stop.
+  auto deadline = clock_type::now() + std::chrono::seconds{60};
   for (auto& id : held) {
     json s;
     long edge = 0;
     int owner = -1;
-    for (int i = 0; i < 100; ++i) {
+    std::string why;
+    while (clock_type::now() < deadline) {
       s = call_json(1, "GET", "/api/v1/sessions/" + id);
       owner = owner_of(s);
-      if (owner > 0 && s.value("state", "") == "running" && (edge = through_edge(owner, id)) == 200)
+      if (owner > 0 && s.value("state", "") == "running"
+          && (edge = through_edge(owner, id, &why)) == 200)
         break;
       std::this_thread::sleep_for(std::chrono::milliseconds{100});
     }
     last = std::max(last, seconds_since(t0));
     EXPECT_GT(owner, 0) << "handed over: " << s.dump();
-    EXPECT_EQ(edge, 200) << id << " serves through its new owner's edge";
+    EXPECT_EQ(edge, 200) << id << " serves through its new owner's edge (" << why
+                         << "); session " << s.dump() << "; its actor "
+                         << (owner >= 0 ? admin(owner, "/admin/v1/sessions/" + id).dump() : "-")
+                         << "; its container "
+                         << shell("docker ps -a --filter name=^/spawnai-" + id
+                                  + "$ --format '{{.ID}} {{.Status}} {{.Ports}}'");
     EXPECT_EQ(containers_of(id).size(), 1u);
   }
   auto evs = admin(1, "/admin/v1/cluster/events?limit=10000");
