@@ -42,29 +42,27 @@ caf::error free_container_name(container_runtime& runtime, const std::string& na
   if (info->id == keep_id)
     return {};
   spdlog::warn("removing leftover container {} ({}) to reuse its name", name, info->state);
-  auto slot = info->labels.find("spawnai.slot");
-  if (auto err = remove_container(runtime, info->id))
-    return err;
-  if (slot != info->labels.end())
-    remove_slot(slot->second);
-  return {};
+  return remove_container(runtime, *info);
 }
 
-caf::error remove_container(container_runtime& runtime, const std::string& id) {
-  auto err = runtime.remove(id);
-  if (!err)
-    return {};
+caf::error remove_container(container_runtime& runtime, const container_info& info) {
+  auto err = runtime.remove(info.id);
   // The engine may be removing it already (a removal someone else began:
   // "removal ... is already in progress"); its name is free once it is gone.
-  for (int i = 0; i < 100; ++i) {
-    auto still = runtime.inspect(id);
+  for (int i = 0; err && i < 100; ++i) {
+    auto still = runtime.inspect(info.id);
     if (!still && code_of(still.error()) == errc::not_found)
-      return {};
-    if (!still || still->state != "removing")
-      return err;
-    std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      err = {};
+    else if (!still || still->state != "removing")
+      break;
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds{100});
   }
-  return err;
+  if (err)
+    return err;
+  if (auto slot = info.labels.find("spawnai.slot"); slot != info.labels.end())
+    remove_slot(slot->second);
+  return {};
 }
 
 } // namespace spawn

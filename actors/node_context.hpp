@@ -63,8 +63,9 @@ container_spec app_container_spec(const spawn_config& cfg, const std::string& ti
 caf::error free_container_name(container_runtime& runtime, const std::string& name,
                                const std::string& keep_id = {});
 
-/// Blocking: removes container `id`; when the engine is removing it already,
-/// waits (up to 10 s) until it is gone, so its name is free on return.
-caf::error remove_container(container_runtime& runtime, const std::string& id);
+/// Blocking: removes the container and its slot folder; when the engine is
+/// removing it already, waits (up to 10 s) until it is gone, so its name is
+/// free on return.
+caf::error remove_container(container_runtime& runtime, const container_info& info);
 
 } // namespace spawn

@@ -37,15 +37,19 @@ void ensure_children(session_self self) {
 
 /// Stops the children; a provisioner still acquiring a container is kept, so
 /// that container reaches this session and is removed instead of leaking.
+/// Stops `child` (no down message follows) and forgets its handle.
+template <class Handle>
+static void stop_child(session_self self, Handle& child) {
+  if (child) {
+    self->demonitor(child.address());
+    self->send_exit(child, caf::exit_reason::user_shutdown);
+    child = Handle{};
+  }
+}
+
 void stop_children(session_self self) {
   auto& st = self->state;
-  auto stop = [&](auto& child) {
-    if (child) {
-      self->demonitor(child.address());
-      self->send_exit(child, caf::exit_reason::user_shutdown);
-      child = std::decay_t<decltype(child)>{};
-    }
-  };
+  auto stop = [&](auto& child) { stop_child(self, child); };
   if (!pending(self, session_step::provisioning))
     stop(st.provisioner);
   stop(st.generator);
@@ -58,18 +62,11 @@ void stop_children(session_self self) {
 /// live session keeps two actors fewer.
 static void release_idle_children(session_self self) {
   auto& st = self->state;
-  auto stop = [&](auto& child) {
-    if (child) {
-      self->demonitor(child.address());
-      self->send_exit(child, caf::exit_reason::user_shutdown);
-      child = std::decay_t<decltype(child)>{};
-    }
-  };
   if (!pending(self, session_step::provisioning) && !pending(self, session_step::deploying)
       && !pending(self, session_step::turn))
-    stop(st.provisioner);
+    stop_child(self, st.provisioner);
   if (!pending(self, session_step::generation))
-    stop(st.generator);
+    stop_child(self, st.generator);
 }
 
 void maybe_advance(session_self self) {

@@ -34,13 +34,9 @@ caf::expected<bool> discard_container(std::shared_ptr<container_runtime> runtime
   for (auto& ref : {id, name}) {
     if (ref.empty())
       continue;
-    if (auto info = runtime->inspect(ref)) {
-      auto slot = info->labels.find("spawnai.slot");
-      if (auto err = remove_container(*runtime, info->id))
+    if (auto info = runtime->inspect(ref))
+      if (auto err = remove_container(*runtime, *info))
         return err;
-      if (slot != info->labels.end())
-        remove_slot(slot->second);
-    }
   }
   return true;
 }
