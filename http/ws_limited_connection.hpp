@@ -1138,8 +1138,11 @@ class limited_ws_connection_t final
 				}
 				else
 				{
+					// A WebSocket frame is built in memory (ws_outgoing_data_t):
+					// nothing in this connection queues a file write, so one is
+					// refused and the connection closed, as upstream RESTinio does.
 					assert( holds_alternative< file_write_operation_t >( wo ) );
-					throw exception_t{ "sendfile write operation not implemented" };
+					throw exception_t{ "a WebSocket connection does not send files" };
 				}
 			}
 			catch( const std::exception & ex )
