@@ -204,6 +204,9 @@ using cluster_member_actor = caf::typed_actor<
 using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::create, create_request>::with<created_session>,
   caf::replies_to<atoms::get, std::string>::with<session_record>,
+  // the live actor of a session of this node (null: none here), which the
+  // HTTP bridges then read directly
+  caf::replies_to<atoms::locate, std::string>::with<session_actor_type>,
   caf::replies_to<atoms::list, session_filter>::with<std::vector<session_record>>,
   caf::replies_to<atoms::events, std::string, int64_t, int>::with<std::vector<event_record>>,
   caf::replies_to<atoms::files, std::string>::with<generated_app>,

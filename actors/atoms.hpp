@@ -30,6 +30,7 @@ using get = caf::atom_constant<caf::atom("get")>;
 using health = caf::atom_constant<caf::atom("health")>;
 using insert = caf::atom_constant<caf::atom("insert")>;
 using list = caf::atom_constant<caf::atom("list")>;
+using locate = caf::atom_constant<caf::atom("locate")>; // manager: a session's live actor here
 using ping = caf::atom_constant<caf::atom("ping")>;
 using provision = caf::atom_constant<caf::atom("provision")>;
 using ready = caf::atom_constant<caf::atom("ready")>;

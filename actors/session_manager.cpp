@@ -623,6 +623,12 @@ session_manager_actor::behavior_type session_manager(self_ptr self, node_context
       for (auto& [id, a] : self->state.sessions)
         self->send(a, atoms::reroute::value);
     },
+    [=](atoms::locate, const std::string& id) -> caf::result<session_actor_type> {
+      auto i = self->state.sessions.find(id);
+      if (i == self->state.sessions.end())
+        return session_actor_type{};
+      return i->second;
+    },
     [=](atoms::liveids) -> caf::result<std::vector<std::string>> {
       if (!self->state.recovered)
         return make_error(errc::unavailable, "the sessions of the last run are not adopted yet");

@@ -58,6 +58,12 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
     commit_held(self);
     return *self->state.db;
   };
+  auto done_answer = [](caf::typed_response_promise<bool>& rp, caf::expected<event_record>& r) {
+    if (r)
+      rp.deliver(true);
+    else
+      rp.deliver(std::move(r.error()));
+  };
   auto event_answer = [](caf::typed_response_promise<event_record>& rp,
                          caf::expected<event_record>& r) {
     if (r)
@@ -70,13 +76,7 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
       store_write w;
       w.what = store_write::kind::insert;
       w.session = std::move(s);
-      return hold<bool>(self, std::move(w), [](caf::typed_response_promise<bool>& rp,
-                                                caf::expected<event_record>& r) {
-        if (r)
-          rp.deliver(true);
-        else
-          rp.deliver(std::move(r.error()));
-      });
+      return hold<bool>(self, std::move(w), done_answer);
     },
     [=](atoms::save, session_record& s, event_record& ev) -> caf::result<event_record> {
       store_write w;
@@ -99,10 +99,16 @@ store_worker(store_worker_actor::stateful_pointer<store_worker_state> self, stor
     [=](atoms::events, const std::string& id, int64_t after, int limit) {
       return to_result(db().list_events(id, after, limit));
     },
-    [=](atoms::artifact, const std::string& id, int version, const generated_app& app,
-        const std::string& cache_key) {
-      return done(cache_key.empty() ? db().save_artifact(id, version, app)
-                                    : db().save_artifact_keyed(id, version, app, cache_key));
+    // Held with the session writes: committed with them, not one commit each.
+    [=](atoms::artifact, std::string& id, int version, generated_app& app,
+        std::string& cache_key) -> caf::result<bool> {
+      store_write w;
+      w.what = store_write::kind::artifact;
+      w.session.id = std::move(id);
+      w.version = version;
+      w.app = std::move(app);
+      w.cache_key = std::move(cache_key);
+      return hold<bool>(self, std::move(w), done_answer);
     },
     [=](atoms::artload, const std::string& id) { return to_result(db().load_artifact(id)); },
     [=](atoms::cached, const std::string& cache_key, int64_t since) {

@@ -34,6 +34,15 @@ int max_starts(self_ptr self) {
   return std::max(1, self->state.ctx.cfg->io_threads / 2);
 }
 
+/// Counts a start as holding an I/O thread until the returned token (kept
+/// by the start's job) is released: as the job ends, before its answer is
+/// sent (so the answer's pump sees the thread free), or when it is dropped.
+std::shared_ptr<void> start_held(self_ptr self) {
+  auto count = self->state.starts_in_flight;
+  ++*count;
+  return std::shared_ptr<void>(nullptr, [count](void*) { --*count; });
+}
+
 /// The memory limit of a container of `tier`.
 int64_t tier_memory(const spawn_config& cfg, const std::string& tier) {
   auto t = cfg.tiers.find(tier);
@@ -103,24 +112,24 @@ void trim(self_ptr self) {
 /// refills the warm containers.
 void pump(self_ptr self) {
   auto& st = self->state;
-  while (!st.waiting.empty() && st.starts_in_flight < max_starts(self)) {
+  while (!st.waiting.empty() && *st.starts_in_flight < max_starts(self)) {
     auto w = std::move(st.waiting.front());
     st.waiting.pop_front();
-    ++st.starts_in_flight;
     auto name = "spawnai-" + w.session_id;
     auto rp = w.rp;
     blocking_call(self, st.ctx.io, start_timeout,
-                  [ctx = st.ctx, tier = w.tier, name, sid = w.session_id, host = w.host] {
-                    return start_container(ctx, tier, name, false, sid, host);
+                  [ctx = st.ctx, tier = w.tier, name, sid = w.session_id, host = w.host,
+                   running = start_held(self)]() mutable {
+                    auto lease = start_container(ctx, tier, name, false, sid, host);
+                    running.reset(); // before the answer goes: the next start may go
+                    return lease;
                   })
       .then(
         [=](container_lease& lease) mutable {
-          --self->state.starts_in_flight;
           rp.deliver(std::move(lease));
           pump(self);
         },
         [=](caf::error& err) mutable {
-          --self->state.starts_in_flight;
           rp.deliver(std::move(err));
           pump(self);
         });
@@ -168,16 +177,16 @@ void remove_leases(self_ptr self, std::vector<container_lease> leases,
 void start_one(self_ptr self, const std::string& host, const std::string& tier) {
   auto& st = self->state;
   ++st.starting[host][tier];
-  ++st.starts_in_flight;
   auto name = std::string{warm_name_prefix} + new_manage_token().substr(0, 10);
   blocking_call(self, self->state.ctx.io, start_timeout,
-                [ctx = st.ctx, tier, name, host] {
-                  return start_container(ctx, tier, name, true, "", host);
+                [ctx = st.ctx, tier, name, host, running = start_held(self)]() mutable {
+                  auto lease = start_container(ctx, tier, name, true, "", host);
+                  running.reset();
+                  return lease;
                 })
     .then(
       [=](container_lease& lease) {
         --self->state.starting[host][tier];
-        --self->state.starts_in_flight;
         if (!self->state.draining) {
           self->state.ready[host][tier].push_back(std::move(lease));
           pump(self);
@@ -187,7 +196,6 @@ void start_one(self_ptr self, const std::string& host, const std::string& tier) 
       },
       [=](caf::error& err) {
         --self->state.starting[host][tier];
-        --self->state.starts_in_flight;
         if (self->state.draining) {
           maybe_drained(self);
           return;
@@ -228,7 +236,7 @@ void refill(self_ptr self) {
       auto target = target_of(self, h, tier);
       auto memory = tier_memory(cfg, tier);
       while (static_cast<int>(st.ready[h.id][tier].size()) + st.starting[h.id][tier] < target
-             && st.starts_in_flight < max_starts(self) && has_room(h, tier, memory)) {
+             && *st.starts_in_flight < max_starts(self) && has_room(h, tier, memory)) {
         start_one(self, h.id, tier);
         ++h.used_sessions; // counted by the host set once it runs
         h.used_memory += memory;
@@ -551,7 +559,7 @@ warm_pool_actor::behavior_type warm_pool(self_ptr self, node_context ctx) {
       j["warm_hits"] = st.warm_hits;
       j["cold_starts"] = st.cold_starts;
       j["waiting_cold_starts"] = st.waiting.size();
-      j["starts_in_flight"] = st.starts_in_flight;
+      j["starts_in_flight"] = st.starts_in_flight->load();
       j["target_per_tier"] = st.ctx.cfg->warm_pool_size;
       j["failover_reserve"] = st.reserve;
       j["target_per_remote_host"] = st.ctx.cfg->hosts_warm_per_host < 0

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <set>
@@ -46,7 +47,11 @@ struct warm_pool_state {
     caf::typed_response_promise<container_lease> rp;
   };
   std::deque<waiting_start> waiting;
-  int starts_in_flight = 0;
+  /// Starts holding an I/O thread now. A start's job gives its count back
+  /// as it leaves the thread, not when its answer reaches this actor: under
+  /// load that answer waits behind every session's messages, and the next
+  /// start with it, while the thread is already free.
+  std::shared_ptr<std::atomic<int>> starts_in_flight = std::make_shared<std::atomic<int>>(0);
   /// Warm containers kept per tier on the local engine beyond
   /// `runtime.warm_pool_size` to take this node's share of a lost peer's
   /// sessions (the manager sets it from the members' live sessions;

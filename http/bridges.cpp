@@ -63,6 +63,43 @@ bool bridge_settle(bridge_actor* self, uint64_t ticket) {
   return self->state.waits.erase(ticket) > 0;
 }
 
+void bridge_read_session(bridge_actor* self, const session_manager_actor& manager,
+                         const std::string& id, std::function<void(session_record&)> ok,
+                         std::function<void(caf::error&)> failed) {
+  // The manager's way: a live actor here, another node's, or the store.
+  auto via_manager = [=] {
+    self->request(manager, caf::infinite, atoms::get::value, id).then(ok, failed);
+  };
+  // No timeout on a live actor: it answers `get` at once from its state, and
+  // one that ends first bounces the request (the bridge's deadline holds).
+  auto ask = [=](const session_actor_type& actor) {
+    self->request(actor, caf::infinite, atoms::get::value)
+      .then(ok, [=](caf::error&) {
+        self->state.live.erase(id);
+        via_manager();
+      });
+  };
+  auto known = self->state.live.find(id);
+  if (known != self->state.live.end()) {
+    ask(known->second);
+    return;
+  }
+  self->request(manager, caf::infinite, atoms::locate::value, id)
+    .then(
+      [=](session_actor_type& actor) {
+        if (!actor) {
+          via_manager();
+          return;
+        }
+        auto& live = self->state.live;
+        if (live.size() >= live_cache_size)
+          live.clear();
+        live.emplace(id, actor);
+        ask(actor);
+      },
+      failed);
+}
+
 http_bridges::http_bridges(caf::actor_system& sys, std::size_t n) : sys_(&sys) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, n); ++i)
     bridges_.push_back(sys.spawn(bridge));

@@ -8,10 +8,16 @@
 #include <map>
 #include <vector>
 
+#include <string>
+#include <unordered_map>
+
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/stateful_actor.hpp>
 #include <restinio/all.hpp>
+
+#include "actors/actors.hpp"
+#include "core/session.hpp"
 
 namespace spawn {
 
@@ -28,6 +34,12 @@ struct bridge_state {
   uint64_t next_ticket = 1;
   /// True while a tick is scheduled (only while something waits).
   bool ticking = false;
+  /// Live session actors of this node this bridge has read, by session id:
+  /// a GET asks the session itself, not the manager first (one hop each
+  /// way instead of two). An actor that is gone (destroyed, handed over,
+  /// respawned) is dropped at its first failed read; the whole map is
+  /// dropped past `live_cache_size`.
+  std::unordered_map<std::string, session_actor_type> live;
 
   static inline const char* name = "http_bridge";
 };
@@ -59,6 +71,17 @@ uint64_t bridge_expect(bridge_actor* self, restinio::request_handle_t req);
 /// True once, for the first of the answer and the expiry: whoever gets true
 /// completes the request; a late answer gets false and is dropped.
 bool bridge_settle(bridge_actor* self, uint64_t ticket);
+
+/// How many live session actors a bridge remembers at most.
+constexpr std::size_t live_cache_size = 8192;
+
+/// Reads session `id` on `self`: from its live actor when this bridge knows
+/// it, else through `manager` (which answers for sessions of other nodes and
+/// from the store too), learning the live actor for the next read. Calls
+/// `ok(record)` or `failed(error)` once.
+void bridge_read_session(bridge_actor* self, const session_manager_actor& manager,
+                         const std::string& id, std::function<void(session_record&)> ok,
+                         std::function<void(caf::error&)> failed);
 
 /// A fixed set of long-lived actors through which the HTTP handlers ask the
 /// actor system, instead of one short-lived actor per request (issue 12: the

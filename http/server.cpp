@@ -56,32 +56,39 @@ struct api_server::impl {
       bridges(std::make_unique<http_bridges>(s, 2 * static_cast<size_t>(cfg->http_threads))) {
   }
 
-  /// Reads session `id` from the manager and checks that the caller may read
-  /// all of it (http/session_access.hpp); then `then(self, rec)` on the
-  /// bridge that asked, or a JSON error.
+  /// Reads session `id` on a bridge (its live actor, or through the
+  /// manager: `bridge_read_session`) and runs `then(self, rec)` there,
+  /// guarded; a JSON error when it cannot be read.
+  template <class Then>
+  void read_then(const request_handle_t& req, const std::string& id, Then then) {
+    auto m = manager;
+    bridges->post([=](bridge_actor* self) {
+      auto ticket = bridge_expect(self, req);
+      bridge_read_session(
+        self, m, id,
+        [=](session_record& rec) {
+          if (bridge_settle(self, ticket))
+            guarded(req, [&] { then(self, rec); });
+        },
+        [=](caf::error& err) {
+          if (bridge_settle(self, ticket))
+            guarded(req, [&] { reply_error(req, err); });
+        });
+    });
+  }
+
+  /// Reads session `id` and checks that the caller may read all of it
+  /// (http/session_access.hpp); then `then(self, rec)` on the bridge that
+  /// asked, or a JSON error.
   template <class Then>
   void with_private(const request_handle_t& req, const std::string& id, token_source where,
                     Then then) {
     auto c = cfg;
     auto k = keys;
-    auto m = manager;
-    bridges->post([=](bridge_actor* self) {
-      auto ticket = bridge_expect(self, req);
-      self->request(m, caf::infinite, atoms::get::value, id)
-        .then(
-          [=](session_record& rec) {
-            if (!bridge_settle(self, ticket))
-              return;
-            guarded(req, [&] {
-              if (auto err = check_session_access(req, rec, *c, k.get(), where))
-                return reply_error(req, err);
-              then(self, rec);
-            });
-          },
-          [=](caf::error& err) {
-            if (bridge_settle(self, ticket))
-              guarded(req, [&] { reply_error(req, err); });
-          });
+    read_then(req, id, [=](bridge_actor* self, session_record& rec) {
+      if (auto err = check_session_access(req, rec, *c, k.get(), where))
+        return reply_error(req, err);
+      then(self, rec);
     });
   }
 
@@ -91,14 +98,11 @@ struct api_server::impl {
     auto base = base_url;
     auto c = cfg;
     auto k = keys;
-    ask<session_record>(
-      *bridges, manager, req,
-      [=](const request_handle_t& r, session_record& rec) {
-        auto full = !check_session_access(r, rec, *c, k.get());
-        reply_json(r, restinio::status_ok(),
-                   full ? session_json_text(rec, base) : visitor_json_text(rec, base));
-      },
-      atoms::get::value, id);
+    read_then(req, id, [=](bridge_actor*, session_record& rec) {
+      auto full = !check_session_access(req, rec, *c, k.get());
+      reply_json(req, restinio::status_ok(),
+                 full ? session_json_text(rec, base) : visitor_json_text(rec, base));
+    });
   }
 
   bool body_too_large(const request_handle_t& req) {

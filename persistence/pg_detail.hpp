@@ -18,6 +18,8 @@
 // parameter into 'epoch' + NULLIF($n, 0) ms (so 0 is NULL) and SPAWN_PG_MS(col)
 // is its inverse. The macros only splice literals.
 #define SPAWN_PG_TS(n) "('epoch'::timestamptz + NULLIF($" #n "::bigint, 0) * interval '1 millisecond')"
+// SPAWN_PG_TS_OF(col) is SPAWN_PG_TS for a column or expression of epoch ms.
+#define SPAWN_PG_TS_OF(col) "('epoch'::timestamptz + NULLIF(" col ", 0) * interval '1 millisecond')"
 #define SPAWN_PG_MS(col) "COALESCE(floor(extract(epoch FROM " col ") * 1000)::bigint, 0)"
 
 /// Every column of a session row, in the order `pg_detail::to_session` reads.
@@ -52,6 +54,12 @@ caf::expected<event_record> append_locked(pqxx::work& tx, event_record ev,
 /// (`ev.session_id` and `ev.phase` already set).
 caf::expected<event_record> transition_locked(pqxx::work& tx, const session_record& s,
                                               event_record ev);
+
+/// Files `app` as version `version` of `session_id` in `tx` (the statement
+/// of `save_artifact_keyed`); `errc::invalid_input` before any SQL when a
+/// file is not valid UTF-8.
+caf::error insert_artifact(pqxx::work& tx, const std::string& session_id, int version,
+                           const generated_app& app, const std::string& cache_key);
 
 } // namespace pg_detail
 

@@ -29,6 +29,18 @@ constexpr const char* sql_record_migration =
   "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
 #define SPAWN_TS(n) SPAWN_PG_TS(n)
+#define SPAWN_TS_OF(col) SPAWN_PG_TS_OF(col)
+// The session columns a batch's new sessions and transitions both carry:
+// parameters $2 to $17 of both statements, as arrays (persistence/pg_batch.cpp:
+// session_columns), and their names in the unnest.
+#define SPAWN_SESSION_ARRAYS                                                           \
+  "$2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], " \
+  "$9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], "           \
+  "$14::float8[], $15::float8[], $16::text[], $17::bigint[]"
+#define SPAWN_SESSION_ARRAY_NAMES                                                       \
+  "state, tier, node_id, app_url, token, container_id, host_port, message, "          \
+  "failure_reason, started_at, expires_at, destroyed_at, estimated_cost, actual_cost, " \
+  "metadata, owner_epoch"
 #define SPAWN_MS(col) SPAWN_PG_MS(col)
 #define SPAWN_SESSION_COLUMNS SPAWN_PG_SESSION_COLUMNS
 
@@ -57,29 +69,56 @@ const std::pair<const char*, const char*> statements[] = {
    "SELECT $1, COALESCE(max(seq), 0) + 1, COALESCE(" SPAWN_TS(2) ", now()), "
    "$3, $4, $5 FROM session_events WHERE session_id = $1 "
    "RETURNING seq, " SPAWN_MS("at")},
-  // One statement each for a batch (persistence/pg_batch.cpp): the owner
-  // check is the UPDATE's (or the locking sub-select's) condition, and no row
-  // back means not found or fenced. The event's seq reads the statement's
+  // One statement per kind of write for a whole wave of a batch
+  // (persistence/pg_batch.cpp), over arrays of the writes' values: the owner
+  // check is the UPDATE's (or the locking join's) condition, and a write with
+  // no row back was not found or fenced. An event's seq reads the statement's
   // snapshot: a concurrent writer of the same session makes it a duplicate
   // key, and the batch is then written again one call at a time.
-  {"transition_owned",
-   "WITH u AS (UPDATE sessions SET state = $2, tier = $3, app_url = $5, "
-   "manage_token_hash = $6, container_id = $7, host_port = $8, message = $9, "
-   "failure_reason = $10, started_at = " SPAWN_TS(11) ", expires_at = " SPAWN_TS(12)
-   ", destroyed_at = " SPAWN_TS(13) ", estimated_cost = $14, actual_cost = $15, "
-   "metadata = $16::jsonb, input_tokens = $17, output_tokens = $18, "
-   "generation_cost_usd = $19 WHERE id = $1 AND node_id = $4 AND owner_epoch = $20 "
-   "RETURNING id) "
+  {"insert_sessions",
+   "INSERT INTO sessions (id, owner, prompt, app_type, state, tier, node_id, "
+   "app_url, manage_token_hash, container_id, host_port, message, failure_reason, "
+   "started_at, expires_at, destroyed_at, estimated_cost, actual_cost, metadata, "
+   "owner_epoch, created_at) "
+   "SELECT v.id, v.owner, v.prompt, v.app_type, v.state, v.tier, v.node_id, v.app_url, "
+   "v.token, v.container_id, v.host_port, v.message, v.failure_reason, "
+   SPAWN_TS_OF("v.started_at") ", " SPAWN_TS_OF("v.expires_at") ", "
+   SPAWN_TS_OF("v.destroyed_at") ", v.estimated_cost, v.actual_cost, v.metadata::jsonb, "
+   "v.owner_epoch, " SPAWN_TS_OF("v.created_at") " "
+   "FROM unnest($1::text[], " SPAWN_SESSION_ARRAYS ", $18::text[], $19::text[], "
+   "$20::text[], $21::bigint[]) AS v(id, " SPAWN_SESSION_ARRAY_NAMES ", owner, prompt, "
+   "app_type, created_at)"},
+  {"transition_sessions",
+   "WITH v AS (SELECT * FROM unnest($1::text[], " SPAWN_SESSION_ARRAYS ", $18::bigint[], "
+   "$19::bigint[], $20::float8[], $21::bigint[], $22::text[], $23::text[], $24::text[]) "
+   "AS v(id, " SPAWN_SESSION_ARRAY_NAMES ", input_tokens, output_tokens, "
+   "generation_cost_usd, at, level, phase, text)), "
+   "u AS (UPDATE sessions s SET state = v.state, tier = v.tier, app_url = v.app_url, "
+   "manage_token_hash = v.token, container_id = v.container_id, host_port = v.host_port, "
+   "message = v.message, failure_reason = v.failure_reason, "
+   "started_at = " SPAWN_TS_OF("v.started_at") ", expires_at = " SPAWN_TS_OF("v.expires_at")
+   ", destroyed_at = " SPAWN_TS_OF("v.destroyed_at") ", estimated_cost = v.estimated_cost, "
+   "actual_cost = v.actual_cost, metadata = v.metadata::jsonb, "
+   "input_tokens = v.input_tokens, output_tokens = v.output_tokens, "
+   "generation_cost_usd = v.generation_cost_usd FROM v "
+   "WHERE s.id = v.id AND s.node_id = v.node_id AND s.owner_epoch = v.owner_epoch "
+   "RETURNING s.id) "
    "INSERT INTO session_events (session_id, seq, at, level, phase, message) "
-   "SELECT u.id, COALESCE((SELECT max(seq) FROM session_events WHERE session_id = $1), 0) + 1, "
-   "COALESCE(" SPAWN_TS(21) ", now()), $22, $23, $24 FROM u "
-   "RETURNING seq, " SPAWN_MS("at")},
-  {"append_owned",
+   "SELECT v.id, COALESCE((SELECT max(e.seq) FROM session_events e "
+   "WHERE e.session_id = v.id), 0) + 1, COALESCE(" SPAWN_TS_OF("v.at") ", now()), "
+   "v.level, v.phase, v.text FROM v JOIN u ON u.id = v.id "
+   "RETURNING session_id, seq, " SPAWN_MS("at")},
+  {"append_events",
+   "WITH v AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], "
+   "$5::text[], $6::text[], $7::bigint[]) AS v(id, at, level, phase, text, node_id, "
+   "owner_epoch)), "
+   "o AS (SELECT s.id FROM sessions s JOIN v ON s.id = v.id AND s.node_id = v.node_id "
+   "AND s.owner_epoch = v.owner_epoch FOR UPDATE OF s) "
    "INSERT INTO session_events (session_id, seq, at, level, phase, message) "
-   "SELECT o.id, COALESCE((SELECT max(seq) FROM session_events WHERE session_id = $1), 0) + 1, "
-   "COALESCE(" SPAWN_TS(2) ", now()), $3, $4, $5 FROM (SELECT id FROM sessions "
-   "WHERE id = $1 AND node_id = $6 AND owner_epoch = $7 FOR UPDATE) o "
-   "RETURNING seq, " SPAWN_MS("at")},
+   "SELECT v.id, COALESCE((SELECT max(e.seq) FROM session_events e "
+   "WHERE e.session_id = v.id), 0) + 1, COALESCE(" SPAWN_TS_OF("v.at") ", now()), "
+   "v.level, v.phase, v.text FROM v JOIN o ON o.id = v.id "
+   "RETURNING session_id, seq, " SPAWN_MS("at")},
   {"session_owner", "SELECT node_id, owner_epoch FROM sessions WHERE id = $1"},
   {"get_session", "SELECT " SPAWN_SESSION_COLUMNS " FROM sessions WHERE id = $1"},
   {"list_sessions",
@@ -113,6 +152,9 @@ const std::pair<const char*, const char*> statements[] = {
 #undef SPAWN_SESSION_COLUMNS
 #undef SPAWN_MS
 #undef SPAWN_TS
+#undef SPAWN_TS_OF
+#undef SPAWN_SESSION_ARRAYS
+#undef SPAWN_SESSION_ARRAY_NAMES
 
 /// libpq messages end in a newline; error values read better without it.
 std::string trimmed(const char* text) {
@@ -455,6 +497,21 @@ caf::error pg_store::save_artifact_keyed(const std::string& session_id, int vers
   }));
 }
 
+namespace pg_detail {
+
+caf::error insert_artifact(pqxx::work& tx, const std::string& session_id, int version,
+                           const generated_app& app, const std::string& cache_key) {
+  std::string run;
+  std::string files;
+  if (auto err = encode_app(app, "save_artifact", run, files))
+    return err;
+  tx.exec_prepared("insert_artifact", session_id, version, app.title, app.template_name,
+                   app.entry, run, files, app.backend, app.model, cache_key, to_hex(app.bundle));
+  return {};
+}
+
+} // namespace pg_detail
+
 namespace {
 
 /// `bundle_col`: the column holding the bundle as hex text (-1: not selected).
@@ -666,6 +723,26 @@ caf::expected<generated_app> pg_store::load_version(const std::string& session_i
 namespace {
 
 #define SPAWN_TS(n) SPAWN_PG_TS(n)
+#define SPAWN_TS_OF(col) SPAWN_PG_TS_OF(col)
+// The session columns a batch's new sessions and transitions both carry, as
+// 16 array parameters from $n on (persistence/pg_batch.cpp: session_columns),
+// and their names in the unnest.
+#define SPAWN_P(n) "$" #n
+#define SPAWN_SESSION_ARRAYS_AT(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)          \
+  SPAWN_P(a) "::text[], " SPAWN_P(b) "::text[], " SPAWN_P(c) "::text[], " SPAWN_P(d)     \
+  "::text[], " SPAWN_P(e) "::text[], " SPAWN_P(f) "::text[], " SPAWN_P(g) "::int[], "    \
+  SPAWN_P(h) "::text[], " SPAWN_P(i) "::text[], " SPAWN_P(j) "::bigint[], " SPAWN_P(k)   \
+  "::bigint[], " SPAWN_P(l) "::bigint[], " SPAWN_P(m) "::float8[], " SPAWN_P(n)          \
+  "::float8[], " SPAWN_P(o) "::text[], " SPAWN_P(p) "::bigint[]"
+#define SPAWN_SESSION_ARRAYS(first) SPAWN_SESSION_ARRAYS_##first
+#define SPAWN_SESSION_ARRAYS_5 \
+  SPAWN_SESSION_ARRAYS_AT(5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)
+#define SPAWN_SESSION_ARRAYS_2 \
+  SPAWN_SESSION_ARRAYS_AT(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)
+#define SPAWN_SESSION_ARRAY_NAMES                                                        \
+  "state, tier, node_id, app_url, token, container_id, host_port, message, "           \
+  "failure_reason, started_at, expires_at, destroyed_at, estimated_cost, actual_cost, " \
+  "metadata, owner_epoch"
 #define SPAWN_MS(col) SPAWN_PG_MS(col)
 
 constexpr const char* sql_insert_api_key =

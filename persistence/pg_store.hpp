@@ -130,6 +130,13 @@ public:
   caf::expected<std::vector<version_info>> list_versions(const std::string& session_id) override;
   caf::expected<generated_app> load_version(const std::string& session_id, int version) override;
 
+  /// Batches that failed as a whole and were written again one write at a
+  /// time (a duplicate key, a bad value, a deadlock): a rare event, counted
+  /// so a test can tell the batch path from the fallback.
+  int64_t batches_redone() const noexcept {
+    return batches_redone_;
+  }
+
   /// The connection string this store was built from.
   const std::string& dsn() const noexcept {
     return dsn_;
@@ -148,6 +155,7 @@ private:
 
   std::string dsn_;
   std::unique_ptr<connection_box> conn_;
+  int64_t batches_redone_ = 0;
 };
 
 } // namespace spawn

@@ -29,6 +29,12 @@ caf::expected<event_record> store::write_one(const store_write& w) {
       return event_record{};
     case store_write::kind::transition:
       return save_transition(w.session, w.event);
+    case store_write::kind::artifact:
+      if (auto err = w.cache_key.empty()
+                       ? save_artifact(w.session.id, w.version, w.app)
+                       : save_artifact_keyed(w.session.id, w.version, w.app, w.cache_key))
+        return err;
+      return event_record{};
     case store_write::kind::append:
     default:
       return append_event(w.event, w.by);

@@ -18,14 +18,18 @@
 namespace spawn {
 
 /// One write of a batch (`store::write_batch`): a new session, a transition
-/// (`session` with `event`, owned by `session`'s node and epoch) or an event
-/// (`event`, checked against `by`).
+/// (`session` with `event`, owned by `session`'s node and epoch), an event
+/// (`event`, checked against `by`) or the generated files of a session
+/// (`app` as version `version` of `session.id`, filed under `cache_key`).
 struct store_write {
-  enum class kind { insert, transition, append };
+  enum class kind { insert, transition, append, artifact };
   kind what = kind::append;
   session_record session;
   event_record event;
   session_owner by;
+  int version = 0;
+  generated_app app;
+  std::string cache_key;
 };
 
 /// Port: the store of record. Every call blocks on I/O, so actors call it from

@@ -117,7 +117,9 @@ protected:
     spawn::container_spec s;
     s.image = image;
     s.slot_dir = slot;
-    s.network = "spawnai-apps";
+    // The engine's default bridge, as spawnd's runtime.network defaults to:
+    // spawnai-apps exists on t1 only, and spread may place a container locally.
+    s.network = "";
     s.labels[test_label] = tag_;
     s.labels["spawnai.tier"] = "small";
     return s;

@@ -671,6 +671,8 @@ TEST_F(pg_store_pgtest, a_batch_keeps_each_writes_result_and_order) {
   transition(make_session(unique("none")), phase::running, "no such session");
   transition(a, phase::running, "a running");
   auto out = db_->write_batch(ws);
+  // Written by the batch's multi-row statements, not one write at a time.
+  EXPECT_EQ(db_->batches_redone(), 0);
   ASSERT_EQ(out.size(), ws.size());
   EXPECT_TRUE(out[0] && out[1]);
   ASSERT_TRUE(out[2]) << message_of(out[2].error());
@@ -699,10 +701,94 @@ TEST_F(pg_store_pgtest, a_batch_keeps_each_writes_result_and_order) {
   insert(c);
   transition(c, phase::running, "c running");
   out = db_->write_batch(ws);
+  EXPECT_EQ(db_->batches_redone(), 1);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(code(out[0]), errc::conflict);
   EXPECT_TRUE(out[1]);
   ASSERT_TRUE(out[2]);
   EXPECT_EQ(out[2]->seq, 1);
   EXPECT_EQ(db_->get_session(c.id)->state, phase::running);
+}
+
+// The batch's values travel as array literals: text that looks like array
+// syntax, quotes, backslashes, the word NULL and non-ASCII text arrive as
+// they were sent, and a thousand writes go in one call.
+TEST_F(pg_store_pgtest, a_batch_carries_any_text_and_many_writes) {
+  const std::vector<std::string> hostile = {
+    "", "NULL", "null", "{a,b}", "\"quoted\"", "back\\slash\\", "a,b", "}{", "  spaced  ",
+    "caf\xc3\xa9 \xe2\x9c\x93", "line\nbreak\ttab", "'single'", "$1", "\\\"", "{\"k\": [1, 2]}"};
+  std::vector<session_record> sessions;
+  std::vector<store_write> ws;
+  for (size_t i = 0; i < hostile.size(); ++i) {
+    auto s = make_session(unique("bh"));
+    s.prompt = hostile[i];
+    s.owner = hostile[(i + 1) % hostile.size()];
+    s.estimated_cost = 0.1 + double(i) / 3.0;
+    s.metadata = nlohmann::json{{"text", hostile[i]}}.dump();
+    sessions.push_back(s);
+    store_write w;
+    w.what = store_write::kind::insert;
+    w.session = s;
+    ws.push_back(w);
+  }
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    store_write t;
+    t.what = store_write::kind::transition;
+    t.session = sessions[i];
+    t.session.state = phase::provisioning;
+    t.session.message = hostile[i];
+    t.event = make_event(hostile[i]);
+    t.event.level = "info";
+    ws.push_back(t);
+    store_write a;
+    a.what = store_write::kind::append;
+    a.event = make_event(hostile[(i + 3) % hostile.size()]);
+    a.event.session_id = sessions[i].id;
+    a.by = session_owner{sessions[i].node_id, sessions[i].owner_epoch};
+    ws.push_back(a);
+  }
+  auto out = db_->write_batch(ws);
+  EXPECT_EQ(db_->batches_redone(), 0);
+  ASSERT_EQ(out.size(), ws.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_TRUE(out[i]) << i << ": " << message_of(out[i].error());
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    auto got = db_->get_session(sessions[i].id);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->prompt, hostile[i]);
+    EXPECT_EQ(got->owner, hostile[(i + 1) % hostile.size()]);
+    EXPECT_EQ(got->message, hostile[i]);
+    EXPECT_EQ(got->state, phase::provisioning);
+    EXPECT_DOUBLE_EQ(got->estimated_cost, 0.1 + double(i) / 3.0);
+    EXPECT_EQ(nlohmann::json::parse(got->metadata).at("text"), hostile[i]);
+    auto events = db_->list_events(sessions[i].id, 0, 10);
+    ASSERT_EQ(events->size(), 2u);
+    EXPECT_EQ((*events)[0].message, hostile[i]);
+    EXPECT_EQ((*events)[0].seq, 1);
+    EXPECT_EQ((*events)[1].message, hostile[(i + 3) % hostile.size()]);
+    EXPECT_EQ((*events)[1].seq, 2);
+  }
+  // Many at once: one session each, an insert then a transition.
+  ws.clear();
+  std::vector<session_record> many;
+  for (int i = 0; i < 1000; ++i) {
+    auto s = make_session(unique("bm"));
+    many.push_back(s);
+    store_write w;
+    w.what = store_write::kind::insert;
+    w.session = s;
+    ws.push_back(w);
+    store_write t;
+    t.what = store_write::kind::transition;
+    t.session = s;
+    t.session.state = phase::running;
+    t.event = make_event("running " + std::to_string(i));
+    ws.push_back(t);
+  }
+  out = db_->write_batch(ws);
+  EXPECT_EQ(db_->batches_redone(), 0);
+  for (size_t i = 0; i < out.size(); ++i)
+    ASSERT_TRUE(out[i]) << i << ": " << message_of(out[i].error());
+  EXPECT_EQ(db_->get_session(many[999].id)->state, phase::running);
+  EXPECT_EQ(db_->list_events(many[500].id, 0, 10)->front().message, "running 500");
 }
