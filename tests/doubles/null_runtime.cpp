@@ -12,12 +12,19 @@ caf::expected<bool> null_runtime::image_exists(const std::string&) {
   return true;
 }
 
+null_runtime::container_map::iterator null_runtime::find(const std::string& ref) {
+  auto i = containers_.find(ref);
+  if (i != containers_.end())
+    return i;
+  auto n = names_.find(ref);
+  return n == names_.end() ? containers_.end() : containers_.find(n->second);
+}
+
 caf::expected<container_info> null_runtime::run(const container_spec& spec) {
   std::lock_guard<std::mutex> guard{mutex_};
   ++runs;
-  for (auto& [id, c] : containers_)
-    if (!spec.name.empty() && c.name == spec.name)
-      return make_error(errc::conflict, "the container name " + spec.name + " is already in use");
+  if (!spec.name.empty() && names_.count(spec.name))
+    return make_error(errc::conflict, "the container name " + spec.name + " is already in use");
   container_info c;
   c.id = "null" + std::to_string(++next_);
   c.name = spec.name.empty() ? c.id : spec.name;
@@ -25,26 +32,27 @@ caf::expected<container_info> null_runtime::run(const container_spec& spec) {
   c.state = "running";
   c.labels = spec.labels;
   c.host_port = 20000 + next_ % 40000;
+  names_[c.name] = c.id;
   containers_[c.id] = c;
   return c;
 }
 
 caf::error null_runtime::remove(const std::string& ref) {
   std::lock_guard<std::mutex> guard{mutex_};
-  for (auto i = containers_.begin(); i != containers_.end(); ++i)
-    if (i->first == ref || i->second.name == ref) {
-      containers_.erase(i);
-      break;
-    }
+  auto i = find(ref);
+  if (i != containers_.end()) {
+    names_.erase(i->second.name);
+    containers_.erase(i);
+  }
   return {};
 }
 
 caf::expected<container_info> null_runtime::inspect(const std::string& ref) {
   std::lock_guard<std::mutex> guard{mutex_};
-  for (auto& [id, c] : containers_)
-    if (id == ref || c.name == ref)
-      return c;
-  return make_error(errc::not_found, "no container " + ref);
+  auto i = find(ref);
+  if (i == containers_.end())
+    return make_error(errc::not_found, "no container " + ref);
+  return i->second;
 }
 
 caf::expected<std::vector<container_info>> null_runtime::list_labelled(const std::string& key) {
@@ -58,15 +66,16 @@ caf::expected<std::vector<container_info>> null_runtime::list_labelled(const std
 
 caf::error null_runtime::rename(const std::string& ref, const std::string& name) {
   std::lock_guard<std::mutex> guard{mutex_};
-  for (auto& [id, c] : containers_)
-    if (c.name == name && id != ref)
-      return make_error(errc::conflict, "the container name " + name + " is already in use");
-  for (auto& [id, c] : containers_)
-    if (id == ref || c.name == ref) {
-      c.name = name;
-      return {};
-    }
-  return make_error(errc::not_found, "no container " + ref);
+  auto i = find(ref);
+  auto taken = names_.find(name);
+  if (taken != names_.end() && (i == containers_.end() || taken->second != i->first))
+    return make_error(errc::conflict, "the container name " + name + " is already in use");
+  if (i == containers_.end())
+    return make_error(errc::not_found, "no container " + ref);
+  names_.erase(i->second.name);
+  i->second.name = name;
+  names_[name] = i->first;
+  return {};
 }
 
 caf::error null_runtime::pause(const std::string&) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "infra/container_runtime.hpp"
 
@@ -32,8 +33,13 @@ public:
   std::atomic<int> runs{0};
 
 private:
+  using container_map = std::map<std::string, container_info>;
+  /// The container `ref` (id or name) names, or end(); the mutex is held.
+  container_map::iterator find(const std::string& ref);
+
   std::mutex mutex_;
-  std::map<std::string, container_info> containers_; // by id
+  container_map containers_;                             // by id
+  std::unordered_map<std::string, std::string> names_;  // name -> id, as an engine keeps it
   int next_ = 0;
 };
 
