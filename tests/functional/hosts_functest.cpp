@@ -383,8 +383,24 @@ TEST_F(hosts_functest, EachHostKeepsItsOwnWarmContainers) {
   EXPECT_EQ(warm["usage"].value("sessions", -1), 0) << warm;
   ASSERT_EQ(warm_on_t1().size(), static_cast<size_t>(tiers));
   // The host counts a warm container from its create on; the pool holds it
-  // once the start has answered (its inspect): give that a moment.
-  std::this_thread::sleep_for(1s);
+  // once the start has answered (its inspect), which under a loaded engine
+  // can take more than a moment: wait for the pool's own count of t1's.
+  auto pool_ready_on_t1 = [&] {
+    auto r = admin("GET", "/admin/v1/stats");
+    if (!r || r->status != 200)
+      return -1;
+    auto doc = parse_or_null(r->body);
+    if (!doc.is_object() || !doc.contains("warm_pool") || !doc["warm_pool"].is_object()
+        || !doc["warm_pool"].contains("hosts") || !doc["warm_pool"]["hosts"].contains(id))
+      return 0;
+    int n = 0;
+    for (auto& [tier, counts] : doc["warm_pool"]["hosts"][id].items())
+      n += counts.value("ready", 0);
+    return n;
+  };
+  for (int i = 0; i < 200 && pool_ready_on_t1() < tiers; ++i)
+    std::this_thread::sleep_for(100ms);
+  ASSERT_EQ(pool_ready_on_t1(), tiers) << "t1's warm containers never reached its pool";
 
   auto [s, warm_ms] = create_timed("a pomodoro timer kept warm");
   ASSERT_EQ(s.value("state", ""), "running") << s;
